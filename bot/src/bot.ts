@@ -1,0 +1,69 @@
+import type { App } from '@microsoft/teams.apps';
+import type { CloudEnvironment, TokenProvider } from '@microsoft/teams.api';
+import type { Config } from './config.js';
+import type { Logger } from './log.js';
+import { createRestifyServer } from './http/server.js';
+import { openStore, type Store } from './store/index.js';
+import { createTeamsApp } from './teams/app.js';
+import { VERSION } from './version.js';
+
+export interface RunningBot {
+  /** Base URL the HTTP server listens on, e.g. http://127.0.0.1:3978 */
+  url: string;
+  app: App;
+  store: Store;
+  stop(): Promise<void>;
+}
+
+export interface BotSeams {
+  cloud?: CloudEnvironment;
+  token?: TokenProvider;
+}
+
+/** Composition root: config -> store -> teams app -> http server. main.ts adds the process concerns. */
+export async function startBot(config: Config, logger: Logger, seams: BotSeams = {}): Promise<RunningBot> {
+  const startedAt = Date.now();
+  const store = await openStore({
+    cosmos: config.cosmos,
+    dataDir: config.dataDir,
+    secretKey: config.secretKey,
+    keyVaultUri: config.keyVaultUri,
+    logger,
+  });
+  const server = createRestifyServer(logger, {
+    version: VERSION,
+    startedAt,
+    authMode: config.auth.mode,
+    store: async () => ({ reachable: await store.ping(), mode: store.mode }),
+  });
+  const app = createTeamsApp({
+    config,
+    logger,
+    server,
+    conversations: {
+      remember: (tenantId, ref) => store.conversations.save(tenantId, ref),
+      forget: (tenantId, conversationId) => store.conversations.remove(tenantId, conversationId),
+    },
+    ...seams,
+  });
+  try {
+    await app.start(config.port);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    app,
+    store,
+    stop: () => (stopping ??= (async () => {
+      await app.stop();
+      await store.close();
+    })()),
+  };
+}

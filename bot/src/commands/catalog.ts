@@ -1,0 +1,60 @@
+import type { CommandId } from './intent.js';
+
+/** One entry per chat command: the help card, "did you mean" and the manifest's command list use it. */
+export interface CommandInfo {
+  id: CommandId;
+  /** Words that start this command; the first is the canonical one. */
+  verbs: string[];
+  usage: string;
+  description: string;
+  examples: string[];
+  /** False until the flow behind it is built; help shows it as coming soon. */
+  available: boolean;
+  group: 'Get started' | 'Sync' | 'Automate';
+}
+
+export const COMMANDS: readonly CommandInfo[] = [
+  {
+    id: 'help', verbs: ['help', 'commands', '?'], group: 'Get started', available: true,
+    usage: 'help', description: 'Show what PlanBridge can do, with examples.', examples: ['help'],
+  },
+  {
+    id: 'connect', verbs: ['connect', 'add'], group: 'Get started', available: false,
+    usage: 'connect ado | connect pwa',
+    description: 'Connect Azure DevOps (URL + PAT) or Project Web App (OAuth or on-premises sign-in).',
+    examples: ['connect ado', 'connect project online'],
+  },
+  {
+    id: 'connections', verbs: ['connections'], group: 'Get started', available: false,
+    usage: 'connections', description: 'List, re-check, rename or remove your connections.', examples: ['connections'],
+  },
+  {
+    id: 'link', verbs: ['link'], group: 'Sync', available: false,
+    usage: 'link project <plan project> to ADO project <ADO project>',
+    description: 'Set up an integration: scope, direction, hierarchy, field mapping and approvers.',
+    examples: ['link project Apollo to ADO project Phoenix'],
+  },
+  {
+    id: 'sync', verbs: ['sync', 'synchronize', 'preview'], group: 'Sync', available: false,
+    usage: 'sync project <name> [to ADO | to plan | both ways]',
+    description: 'Preview every change and conflict, then apply exactly what you approve.',
+    examples: ['sync project "Apollo Rollout" to ADO', 'sync Apollo', 'preview sync Apollo'],
+  },
+  {
+    id: 'status', verbs: ['status'], group: 'Sync', available: false,
+    usage: 'status [project]', description: 'Show the last sync, what is pending and the next scheduled run.',
+    examples: ['status Apollo'],
+  },
+  {
+    id: 'schedule', verbs: ['schedule'], group: 'Automate', available: false,
+    usage: 'schedule <project> hourly | daily at HH:MM <time zone> | weekly on <days> at HH:MM | off',
+    description: 'Run syncs on a schedule; results and failures are posted here.',
+    examples: ['schedule Apollo daily at 09:00 Europe/Berlin', 'schedule Apollo off'],
+  },
+];
+
+export function commandInfo(id: CommandId): CommandInfo {
+  const info = COMMANDS.find((c) => c.id === id);
+  if (!info) throw new Error(`unknown command id ${id}`);
+  return info;
+}

@@ -1,0 +1,42 @@
+/**
+ * Turns raw Teams message text into tokens. Teams wraps @mentions in <at> tags, may send
+ * HTML (<p>, &nbsp;) and users type smart quotes from phones, so all of that is undone here
+ * before the grammar sees the words.
+ */
+
+export interface Token {
+  /** As typed (quotes removed). */
+  text: string;
+  /** Lower-cased, trailing punctuation removed; what keywords are compared with. */
+  word: string;
+  quoted: boolean;
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
+
+export function cleanMessageText(raw: string): string {
+  return raw
+    .replace(/<at>[^<]*<\/at>/gi, ' ')
+    .replace(/<[^>]{0,200}>/g, ' ')
+    .replace(/&(amp|lt|gt|quot|apos|nbsp|#39);/g, (_, e: string) => ENTITIES[e] ?? ' ')
+    .replace(/[\u201C\u201D\u201E\u00AB\u00BB]/g, '"')
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/[\s\u00A0]+/g, ' ')
+    .trim();
+}
+
+export function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  // A quoted phrase is one token; otherwise split on spaces.
+  const pattern = /"([^"]*)"|(\S+)/g;
+  for (const m of text.matchAll(pattern)) {
+    if (m[1] !== undefined) {
+      const inner = m[1].trim();
+      if (inner) tokens.push({ text: inner, word: inner.toLowerCase(), quoted: true });
+      continue;
+    }
+    const bare = m[2]!.replace(/^[([{'"]+/, '').replace(/[)\]}'".,;:!?]+$/, '');
+    if (bare) tokens.push({ text: bare, word: bare.toLowerCase(), quoted: false });
+  }
+  return tokens;
+}

@@ -1,0 +1,159 @@
+import { editDistance } from './text/edit-distance.js';
+
+/**
+ * Every setting PlanBridge reads, in one place. `loadConfig` validates them all and
+ * throws a ConfigError naming each bad variable, so a typo fails at start, not at 3 a.m.
+ */
+
+export type AuthMode = 'local' | 'client-secret' | 'managed-identity';
+
+export interface Config {
+  port: number;
+  host: string;
+  auth: {
+    mode: AuthMode;
+    clientId?: string;
+    clientSecret?: string;
+    tenantId?: string;
+  };
+  cosmos: { endpoint?: string; key?: string; database: string };
+  dataDir: string;
+  secretKey?: string;
+  keyVaultUri?: string;
+  logLevel: string;
+  /** Largest message text we act on; longer text gets a polite refusal. */
+  maxMessageChars: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+interface Setting {
+  doc: string;
+  default?: string;
+}
+
+/** The documented settings. README's env table is checked against this list in a test. */
+export const SETTINGS: Record<string, Setting> = {
+  PORT: { doc: 'HTTP port for /api/messages and /healthz', default: '3978' },
+  HOST: { doc: 'Interface to bind. Local mode always binds loopback', default: '127.0.0.1 (local) / 0.0.0.0 (authenticated)' },
+  CLIENT_ID: { doc: 'Entra app (bot) client id. Unset = local mode: unauthenticated, loopback only' },
+  CLIENT_SECRET: { doc: 'Client secret of the bot app. With CLIENT_ID but no secret, managed identity is used' },
+  TENANT_ID: { doc: 'Tenant of the single-tenant bot app registration' },
+  MANAGED_IDENTITY_CLIENT_ID: { doc: 'Read by the Teams SDK: user-assigned identity id, or "system"' },
+  COSMOS_ENDPOINT: { doc: 'Azure Cosmos DB account URL. Unset = embedded Cosmos-compatible server' },
+  COSMOS_KEY: { doc: 'Cosmos account key. Unset with COSMOS_ENDPOINT = Entra ID (DefaultAzureCredential)' },
+  COSMOS_DATABASE: { doc: 'Cosmos database name', default: 'planbridge' },
+  PLANBRIDGE_DATA_DIR: { doc: 'Embedded database files and the local secret key file', default: '.data' },
+  PLANBRIDGE_SECRET_KEY: { doc: 'Base64 32-byte key that encrypts stored PATs, passwords and tokens' },
+  KEY_VAULT_URI: { doc: 'Key Vault holding the secret-encryption key (used with the app managed identity)' },
+  LOG_LEVEL: { doc: 'trace, debug, info, warn, error or fatal', default: 'info' },
+  PLANBRIDGE_MAX_MESSAGE_CHARS: { doc: 'Longest chat message the bot will parse', default: '4000' },
+};
+
+/** Prefixes we own: an unknown variable with one of these is almost surely a typo. */
+const OWNED_PREFIXES = ['PLANBRIDGE_', 'COSMOS_'];
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const get = (name: string): string | undefined => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+
+  for (const name of Object.keys(env)) {
+    if (OWNED_PREFIXES.some((p) => name.startsWith(p)) && !(name in SETTINGS)) {
+      const near = closestSetting(name);
+      problems.push(`${name} is not a PlanBridge setting${near ? ` (did you mean ${near}?)` : ''}`);
+    }
+  }
+
+  const port = parseIntSetting('PORT', get('PORT') ?? '3978', 0, 65535, problems);
+  const maxMessageChars = parseIntSetting('PLANBRIDGE_MAX_MESSAGE_CHARS', get('PLANBRIDGE_MAX_MESSAGE_CHARS') ?? '4000', 1, 100_000, problems);
+
+  const clientId = get('CLIENT_ID');
+  const clientSecret = get('CLIENT_SECRET');
+  const tenantId = get('TENANT_ID');
+  if (clientId !== undefined && !GUID.test(clientId)) problems.push('CLIENT_ID must be a GUID (the bot app registration client id)');
+  if (tenantId !== undefined && !GUID.test(tenantId)) problems.push('TENANT_ID must be a GUID');
+  if (clientId === undefined && clientSecret !== undefined) problems.push('CLIENT_SECRET is set but CLIENT_ID is not: set both, or neither for local mode');
+  const mode: AuthMode = clientId === undefined ? 'local' : clientSecret === undefined ? 'managed-identity' : 'client-secret';
+
+  const requestedHost = get('HOST');
+  // Local mode accepts unauthenticated traffic, so it must never be reachable off-box.
+  if (mode === 'local' && requestedHost !== undefined && !isLoopback(requestedHost)) {
+    problems.push(`HOST=${requestedHost} is not loopback: local mode (no CLIENT_ID) only binds 127.0.0.1/::1/localhost`);
+  }
+  const host = requestedHost ?? (mode === 'local' ? '127.0.0.1' : '0.0.0.0');
+
+  const cosmosEndpoint = get('COSMOS_ENDPOINT');
+  if (cosmosEndpoint !== undefined) checkUrl('COSMOS_ENDPOINT', cosmosEndpoint, problems);
+  const cosmosKey = get('COSMOS_KEY');
+  if (cosmosKey !== undefined && cosmosEndpoint === undefined) problems.push('COSMOS_KEY is set without COSMOS_ENDPOINT');
+  const database = get('COSMOS_DATABASE') ?? 'planbridge';
+  if (!/^[A-Za-z0-9_-]{1,255}$/.test(database)) problems.push('COSMOS_DATABASE may only contain letters, digits, "-" and "_"');
+
+  const secretKey = get('PLANBRIDGE_SECRET_KEY');
+  if (secretKey !== undefined && Buffer.from(secretKey, 'base64').length !== 32) {
+    problems.push('PLANBRIDGE_SECRET_KEY must be 32 bytes, base64-encoded (try: openssl rand -base64 32)');
+  }
+  const keyVaultUri = get('KEY_VAULT_URI');
+  if (keyVaultUri !== undefined) checkUrl('KEY_VAULT_URI', keyVaultUri, problems);
+
+  const logLevel = (get('LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    port,
+    host,
+    auth: { mode, clientId, clientSecret, tenantId },
+    cosmos: { endpoint: cosmosEndpoint, key: cosmosKey, database },
+    dataDir: get('PLANBRIDGE_DATA_DIR') ?? '.data',
+    secretKey,
+    keyVaultUri,
+    logLevel,
+    maxMessageChars,
+  };
+}
+
+function parseIntSetting(name: string, raw: string, min: number, max: number, problems: string[]): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max) {
+    problems.push(`${name}=${raw} must be a whole number from ${min} to ${max}`);
+    return min;
+  }
+  return n;
+}
+
+function checkUrl(name: string, raw: string, problems: string[]): void {
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') problems.push(`${name} must be an http(s) URL`);
+  } catch {
+    problems.push(`${name} is not a valid URL`);
+  }
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function closestSetting(name: string): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 4;
+  for (const known of Object.keys(SETTINGS)) {
+    const d = editDistance(name, known);
+    if (d < bestDistance) {
+      best = known;
+      bestDistance = d;
+    }
+  }
+  return best;
+}

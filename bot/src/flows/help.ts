@@ -1,0 +1,78 @@
+import { COMMANDS, commandInfo } from '../commands/catalog.js';
+import type { CommandId, Intent } from '../commands/intent.js';
+import { renderCard } from '../cards/render.js';
+import type { ChatTurn, ConversationKind } from './chat.js';
+
+/** The first three things a new user should type, in the order they need them. */
+const FIRST_STEPS = [
+  { command: 'connect ado', why: 'Connect Azure DevOps with an organization URL and a PAT.' },
+  { command: 'connect pwa', why: 'Connect Project Web App (Project Online or Project Server).' },
+  { command: 'link project Apollo to ADO project Phoenix', why: 'Pair a plan with an ADO project, then "sync Apollo".' },
+];
+
+const SCOPE_LABEL: Record<ConversationKind, string> = { personal: 'you', groupChat: 'this chat', channel: 'this team' };
+
+export async function sendWelcome(turn: ChatTurn): Promise<void> {
+  await turn.send({
+    card: renderCard('welcome', {
+      scopeLabel: SCOPE_LABEL[turn.conversationKind],
+      firstSteps: FIRST_STEPS,
+      docsHint: turn.conversationKind === 'personal'
+        ? 'Type "help" at any time to see every command.'
+        : 'Mention @PlanBridge before a command in this conversation, for example "@PlanBridge help".',
+    }),
+  });
+}
+
+export async function sendHelp(turn: ChatTurn): Promise<void> {
+  const groups = [...new Set(COMMANDS.map((c) => c.group))].map((title) => ({
+    title,
+    commands: COMMANDS.filter((c) => c.group === title).map((c) => ({
+      usage: c.usage, description: c.description, examples: c.examples, available: c.available,
+    })),
+  }));
+  await turn.send({ card: renderCard('help', { groups }) });
+}
+
+/** Longest echo of unrecognised text; the rest is cut so a pasted essay is not repeated back. */
+const ECHO_LIMIT = 80;
+
+export async function sendUnknown(turn: ChatTurn, intent: Extract<Intent, { kind: 'unknown' }>): Promise<void> {
+  const typed = intent.text.length > ECHO_LIMIT ? `${intent.text.slice(0, ECHO_LIMIT)}...` : intent.text;
+  await turn.send({
+    card: renderCard('unknown-command', {
+      typed,
+      suggestion: intent.suggestion ? { usage: intent.suggestion.usage, example: intent.suggestion.example } : null,
+    }),
+  });
+}
+
+export async function sendIncomplete(turn: ChatTurn, intent: Extract<Intent, { kind: 'incomplete' }>): Promise<void> {
+  const info = commandInfo(intent.command);
+  await turn.send({
+    card: renderCard('error', {
+      title: `"${info.verbs[0]}" needs a little more`,
+      message: intent.problem,
+      hint: `Usage: ${info.usage}`,
+    }),
+  });
+}
+
+/** For recognised commands whose flow is not built yet: say so plainly, never pretend. */
+export async function sendComingSoon(turn: ChatTurn, command: CommandId): Promise<void> {
+  const info = commandInfo(command);
+  await turn.send({
+    card: renderCard('coming-soon', {
+      title: `"${info.verbs[0]}" is not available yet`,
+      summary: `I understood your request. ${info.description} This part of PlanBridge is still being built, so nothing was changed.`,
+      whatWorksNow: COMMANDS.filter((c) => c.available).map((c) => `${c.usage}: ${c.description}`),
+    }),
+  });
+}
+
+export async function refuseTooLong(turn: ChatTurn, length: number, limit: number): Promise<void> {
+  await turn.send({
+    text: `That message is ${length.toLocaleString('en-US')} characters long, and I only read commands up to ` +
+      `${limit.toLocaleString('en-US')} characters, so I did not act on it. Please send just the command, for example "sync Apollo".`,
+  });
+}

@@ -1,0 +1,76 @@
+import { App, type IActivityContext } from '@microsoft/teams.apps';
+import type { Activity, CloudEnvironment, ConversationReference, TokenProvider } from '@microsoft/teams.api';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import { handleMessageText } from '../flows/dispatch.js';
+import { sendWelcome } from '../flows/help.js';
+import { RestifyAdapter } from '../http/restify-adapter.js';
+import type { Server } from 'restify';
+import { sdkLogger } from './sdk-logger.js';
+import { chatTurnFrom, tenantOf } from './turn.js';
+
+/** Where conversation references go so later proactive messages can reach the chat. */
+export interface ConversationDirectory {
+  remember(tenantId: string, ref: ConversationReference): Promise<void>;
+  forget(tenantId: string, conversationId: string): Promise<void>;
+}
+
+export interface TeamsAppOptions {
+  config: Config;
+  logger: Logger;
+  server: Server;
+  conversations?: ConversationDirectory;
+  /** Test seams: a local OpenID/JWKS cloud and a fake outbound token. Never set in production. */
+  cloud?: CloudEnvironment;
+  token?: TokenProvider;
+}
+
+/** Builds the Teams SDK app: routes only, every decision lives in flows/. */
+export function createTeamsApp(options: TeamsAppOptions): App {
+  const { config, logger } = options;
+  const app = new App({
+    httpServerAdapter: new RestifyAdapter(options.server, logger, config.host),
+    clientId: config.auth.clientId,
+    clientSecret: config.auth.clientSecret,
+    tenantId: config.auth.tenantId,
+    // Local mode has no credentials; the listener is loopback-only (enforced in config).
+    dangerouslyAllowUnauthenticatedRequests: config.auth.mode === 'local',
+    logger: sdkLogger(logger),
+    activity: { mentions: { stripText: true } },
+    ...(options.cloud ? { cloud: options.cloud } : {}),
+    ...(options.token ? { token: options.token } : {}),
+  });
+
+  const remember = async (ctx: IActivityContext<Activity>) => {
+    const tenantId = tenantOf(ctx.activity);
+    if (!options.conversations || !tenantId) return;
+    await options.conversations.remember(tenantId, ctx.ref).catch((err: unknown) => {
+      logger.warn({ err: errorName(err), conversation: ctx.ref.conversation.id }, 'could not store conversation reference');
+    });
+  };
+
+  app.on('install.add', async (ctx) => {
+    await remember(ctx);
+    await sendWelcome(chatTurnFrom(ctx));
+  });
+
+  app.on('install.remove', async (ctx) => {
+    const tenantId = tenantOf(ctx.activity);
+    if (options.conversations && tenantId) await options.conversations.forget(tenantId, ctx.activity.conversation.id);
+  });
+
+  app.on('message', async (ctx) => {
+    await remember(ctx);
+    const text = typeof ctx.activity.text === 'string' ? ctx.activity.text : '';
+    await handleMessageText(chatTurnFrom(ctx), text, { maxMessageChars: config.maxMessageChars });
+  });
+
+  app.event('error', ({ error }) => {
+    logger.error({ err: errorName(error) }, 'activity handler failed');
+  });
+  return app;
+}
+
+function errorName(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}

@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, SETTINGS } from '../src/config.js';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  it('runs on embedded defaults with nothing set: local mode on loopback', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3978, host: '127.0.0.1', auth: { mode: 'local' }, cosmos: { database: 'planbridge' }, dataDir: '.data', logLevel: 'info',
+    });
+    expect(config.cosmos.endpoint).toBeUndefined();
+  });
+
+  it('picks the auth mode from CLIENT_ID and CLIENT_SECRET', () => {
+    const id = '3f1c2a44-5b6d-4e7f-8a9b-0c1d2e3f4a5b';
+    expect(loadConfig({ CLIENT_ID: id, CLIENT_SECRET: 's' }).auth.mode).toBe('client-secret');
+    expect(loadConfig({ CLIENT_ID: id }).auth.mode).toBe('managed-identity');
+    expect(loadConfig({ CLIENT_ID: id }).host).toBe('0.0.0.0');
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ CLIENT_ID: 'not-a-guid' }, 'CLIENT_ID'],
+    [{ CLIENT_SECRET: 'x' }, 'CLIENT_SECRET'],
+    [{ HOST: '0.0.0.0' }, 'HOST'],
+    [{ COSMOS_ENDPOINT: 'not a url' }, 'COSMOS_ENDPOINT'],
+    [{ COSMOS_KEY: 'abc' }, 'COSMOS_KEY'],
+    [{ PLANBRIDGE_SECRET_KEY: 'dG9vIHNob3J0' }, 'PLANBRIDGE_SECRET_KEY'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ KEY_VAULT_URI: '::' }, 'KEY_VAULT_URI'],
+  ])('fails fast naming the variable for %j', (env, name) => {
+    const problems = problemsOf(env);
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.join('\n')).toContain(name);
+  });
+
+  it('rejects an unknown PlanBridge setting and suggests the intended one', () => {
+    expect(problemsOf({ PLANBRIDGE_DATA_DRI: '/tmp/x' })).toEqual([
+      'PLANBRIDGE_DATA_DRI is not a PlanBridge setting (did you mean PLANBRIDGE_DATA_DIR?)',
+    ]);
+  });
+
+  it('reports every problem at once', () => {
+    expect(problemsOf({ PORT: 'x', LOG_LEVEL: 'loud', COSMOS_DATABSE: 'y' })).toHaveLength(3);
+  });
+
+  it('never echoes a secret value in its errors', () => {
+    const secret = 'c2VjcmV0LXZhbHVlLXRoYXQtaXMtd3JvbmctbGVuZ3Ro';
+    expect(problemsOf({ PLANBRIDGE_SECRET_KEY: secret }).join('\n')).not.toContain(secret);
+  });
+
+  it('README documents every setting', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    for (const name of Object.keys(SETTINGS)) expect(readme, `README is missing ${name}`).toContain(`\`${name}\``);
+  });
+});
