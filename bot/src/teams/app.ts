@@ -31,7 +31,8 @@ export function createTeamsApp(options: TeamsAppOptions): App {
   const app = new App({
     httpServerAdapter: new RestifyAdapter(options.server, logger, config.host),
     clientId: config.auth.clientId,
-    clientSecret: config.auth.clientSecret,
+    // The SDK prefers client credentials over a token factory, so the test seam must drop the secret.
+    clientSecret: options.token ? undefined : config.auth.clientSecret,
     tenantId: config.auth.tenantId,
     // Local mode has no credentials; the listener is loopback-only (enforced in config).
     dangerouslyAllowUnauthenticatedRequests: config.auth.mode === 'local',

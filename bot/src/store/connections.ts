@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { DocumentCollection, MAX_UPDATE_ATTEMPTS, type BaseDocument, type Stored } from './document-collection.js';
+import { tenantPartition } from './containers.js';
+import { ConcurrencyError, NotFoundError } from './errors.js';
+import { encodeId } from './ids.js';
+import type { DocumentSchema } from './schema.js';
+import { isEncryptedSecret, type EncryptedSecret, type SecretBox } from './secrets/secret-box.js';
+
+/**
+ * Connections to Azure DevOps and Project Web App. Partition: tenant (a tenant has a handful);
+ * id: a GUID, so "connection by id" is a point read. The credential (PAT, password or refresh
+ * token) is stored only as an EncryptedSecret bound to tenant + connection id; it is decrypted by
+ * `revealSecret`, which only connectors call.
+ */
+export type ConnectionKind = 'ado' | 'pwa';
+
+export type ConnectionAuth =
+  | { type: 'pat' }
+  | { type: 'oauth'; clientId?: string; authority?: string; scopes?: string[] }
+  | { type: 'basic' | 'ntlm'; username: string; domain?: string };
+
+export interface ConnectionDocument extends BaseDocument {
+  kind: ConnectionKind;
+  name: string;
+  /** ADO organization URL or PWA site URL. */
+  url: string;
+  auth: ConnectionAuth;
+  secret?: EncryptedSecret;
+  /** Result of the last credential check (for example the PAT scopes found). */
+  check?: { ok: boolean; checkedAt: string; scopes?: string[]; problem?: string };
+  createdBy?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewConnection {
+  id?: string;
+  kind: ConnectionKind;
+  name: string;
+  url: string;
+  auth: ConnectionAuth;
+  /** Plaintext credential; encrypted before it is stored. */
+  secret?: string;
+  createdBy?: string;
+}
+
+/** Fields a caller may change; `secret` goes through setSecret. */
+export type ConnectionChanges = Partial<Pick<ConnectionDocument, 'name' | 'url' | 'auth' | 'check'>>;
+
+export interface RotationResult {
+  scanned: number;
+  reencrypted: number;
+  /** Records that could not be re-encrypted (for example sealed with a key no longer available). */
+  failed: { tenantId: string; id: string; reason: string }[];
+}
+
+export interface ConnectionRepository {
+  create(tenantId: string, input: NewConnection): Promise<Stored<ConnectionDocument>>;
+  get(tenantId: string, id: string): Promise<Stored<ConnectionDocument> | undefined>;
+  list(tenantId: string, filter?: { kind?: ConnectionKind }): Promise<Stored<ConnectionDocument>[]>;
+  /** Read-modify-write with etag; `change` sees the current version and may run more than once. */
+  update(tenantId: string, id: string, change: (current: Stored<ConnectionDocument>) => ConnectionChanges): Promise<Stored<ConnectionDocument>>;
+  setSecret(tenantId: string, id: string, plaintext: string): Promise<Stored<ConnectionDocument>>;
+  /** The plaintext credential, for a connector about to call out. Never log or display it. */
+  revealSecret(connection: ConnectionDocument): Promise<string | undefined>;
+  remove(tenantId: string, id: string): Promise<boolean>;
+  /** Re-encrypts every stored credential, in every tenant, under the active key (rotation). */
+  reencryptAll(): Promise<RotationResult>;
+}
+
+export const connectionSchema: DocumentSchema<ConnectionDocument> = {
+  kind: 'connection',
+  current: 1,
+  upgrades: {},
+  check: (doc): doc is Record<string, unknown> & ConnectionDocument =>
+    (doc.kind === 'ado' || doc.kind === 'pwa') && typeof doc.url === 'string' && typeof doc.auth === 'object' && (doc.secret === undefined || isEncryptedSecret(doc.secret)),
+};
+
+/** Associated data of a connection's ciphertext: it only decrypts on this record. */
+export const secretContext = (tenantId: string, id: string): string => `connection:${tenantId}:${id}`;
+
+export function createConnectionRepository(docs: DocumentCollection<ConnectionDocument>, box: SecretBox, now: () => Date = () => new Date()): ConnectionRepository {
+  const repo: ConnectionRepository = {
+    async create(tenantId, input) {
+      const id = input.id ?? randomUUID();
+      const at = now().toISOString();
+      return docs.create({
+        id: encodeId(id),
+        tenantId,
+        pk: tenantPartition(tenantId),
+        schemaVersion: connectionSchema.current,
+        kind: input.kind,
+        name: input.name,
+        url: input.url,
+        auth: input.auth,
+        ...(input.secret !== undefined ? { secret: box.encrypt(input.secret, secretContext(tenantId, encodeId(id))) } : {}),
+        ...(input.createdBy !== undefined ? { createdBy: input.createdBy } : {}),
+        createdAt: at,
+        updatedAt: at,
+      });
+    },
+    get: (tenantId, id) => docs.read(tenantId, encodeId(id), tenantPartition(tenantId)),
+    list: (tenantId, filter = {}) =>
+      docs.all(tenantId, filter.kind ? { where: 'c.kind = @kind', parameters: [{ name: '@kind', value: filter.kind }], orderBy: 'c.name' } : { orderBy: 'c.name' }, tenantPartition(tenantId)),
+    async update(tenantId, id, change) {
+      const updated = await docs.update(tenantId, encodeId(id), tenantPartition(tenantId), (current) => {
+        if (!current) throw new NotFoundError('connection', id);
+        const { etag: _etag, ...doc } = current;
+        return { ...doc, ...change(current), updatedAt: now().toISOString() };
+      });
+      return updated!;
+    },
+    async setSecret(tenantId, id, plaintext) {
+      const secret = box.encrypt(plaintext, secretContext(tenantId, encodeId(id)));
+      const updated = await docs.update(tenantId, encodeId(id), tenantPartition(tenantId), (current) => {
+        if (!current) throw new NotFoundError('connection', id);
+        const { etag: _etag, ...doc } = current;
+        return { ...doc, secret, updatedAt: now().toISOString() };
+      });
+      return updated!;
+    },
+    async revealSecret(connection) {
+      return connection.secret ? box.decrypt(connection.secret, secretContext(connection.tenantId, connection.id)) : undefined;
+    },
+    remove: (tenantId, id) => docs.delete(encodeId(id), tenantPartition(tenantId)),
+    async reencryptAll() {
+      const result: RotationResult = { scanned: 0, reencrypted: 0, failed: [] };
+      // Administrative cross-tenant scan: the only query without a tenant filter, by design.
+      const iterator = docs.container.items.query<{ id: string; tenantId: string; secret?: unknown }>('SELECT c.id, c.tenantId, c.secret FROM c', { maxItemCount: 200 });
+      while (iterator.hasMoreResults()) {
+        const { resources } = await iterator.fetchNext();
+        for (const row of resources ?? []) {
+          result.scanned++;
+          if (!isEncryptedSecret(row.secret) || !box.needsRotation(row.secret)) continue;
+          try {
+            if (await reencryptOne(row.tenantId, row.id)) result.reencrypted++;
+          } catch (err) {
+            result.failed.push({ tenantId: row.tenantId, id: row.id, reason: err instanceof Error ? err.message : 'unknown error' });
+          }
+        }
+      }
+      return result;
+    },
+  };
+
+  /** Etag-guarded, so a concurrent setSecret is never overwritten with the old credential. */
+  async function reencryptOne(tenantId: string, id: string): Promise<boolean> {
+    for (let attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
+      const current = await docs.read(tenantId, id, tenantPartition(tenantId));
+      if (!current?.secret || !box.needsRotation(current.secret)) return false;
+      const secret = await box.rotate(current.secret, secretContext(tenantId, id));
+      const { etag, ...doc } = current;
+      try {
+        await docs.replace({ ...doc, secret }, etag, tenantPartition(tenantId));
+        return true;
+      } catch (err) {
+        if (!(err instanceof ConcurrencyError)) throw err;
+      }
+    }
+    throw new ConcurrencyError('connection', id, 'kept changing during rotation; run the rotation again');
+  }
+  return repo;
+}

@@ -1,0 +1,182 @@
+import type { Container, ItemDefinition, PartitionKey, SqlQuerySpec } from '@azure/cosmos';
+import {
+  ConcurrencyError, DocumentTooLargeError, DuplicateError, cosmosStatus,
+} from './errors.js';
+import { upgradeDocument, type DocumentSchema } from './schema.js';
+
+/** Cosmos DB allows 2 MB per item including system properties; we keep a margin for those. */
+export const MAX_DOCUMENT_BYTES = 2_000_000;
+/** Attempts of a read-modify-write before a 412 is surfaced as ConcurrencyError. */
+export const MAX_UPDATE_ATTEMPTS = 40;
+
+/** Every document has these; `etag` is the Cosmos `_etag` of the version that was read. */
+export interface BaseDocument {
+  id: string;
+  tenantId: string;
+  /** Partition key value (see containers.ts). */
+  pk: string;
+  schemaVersion: number;
+}
+export type Stored<T> = T & { readonly etag: string };
+
+export interface Page<T> {
+  items: T[];
+  /** Present when more items follow; pass it back to get the next page. */
+  continuation?: string;
+}
+export interface PageRequest {
+  pageSize?: number;
+  continuation?: string;
+}
+
+const SYSTEM_FIELDS = ['_rid', '_self', '_etag', '_ts', '_attachments'];
+
+/**
+ * Typed access to one container. Reads are point reads by id + partition key and check the
+ * tenant; every query filters on `c.tenantId` itself (never trusting the partition option alone).
+ * Writes are size-checked before the SDK sees them; updates are etag-conditional.
+ */
+export class DocumentCollection<T extends BaseDocument> {
+  constructor(readonly container: Container, readonly schema: DocumentSchema<T>) {}
+
+  private get kind(): string {
+    return this.schema.kind;
+  }
+
+  async read(tenantId: string, id: string, pk: PartitionKey): Promise<Stored<T> | undefined> {
+    try {
+      const { resource } = await this.container.item(id, pk).read<ItemDefinition>();
+      return resource ? this.fromCosmos(tenantId, resource) : undefined;
+    } catch (err) {
+      if (cosmosStatus(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** Creates a document whose id must be unique; a taken id is a DuplicateError, never an overwrite. */
+  async create(doc: T): Promise<Stored<T>> {
+    const body = stripEtag(doc);
+    this.checkSize(body);
+    try {
+      const { resource } = await this.container.items.create<ItemDefinition>(body as unknown as ItemDefinition);
+      return this.fromCosmos(doc.tenantId, resource!)!;
+    } catch (err) {
+      if (cosmosStatus(err) === 409) throw new DuplicateError(this.kind, doc.id);
+      throw err;
+    }
+  }
+
+  /** Replaces the version with `etag`; a 412 (someone else wrote first) is a ConcurrencyError. */
+  async replace(doc: T, etag: string, pk: PartitionKey): Promise<Stored<T>> {
+    const body = stripEtag(doc);
+    this.checkSize(body);
+    try {
+      const { resource } = await this.container.item(doc.id, pk).replace<ItemDefinition>(body as unknown as ItemDefinition, { accessCondition: { type: 'IfMatch', condition: etag } });
+      return this.fromCosmos(doc.tenantId, resource!)!;
+    } catch (err) {
+      const status = cosmosStatus(err);
+      if (status === 412 || status === 404) throw new ConcurrencyError(this.kind, doc.id, status === 404 ? 'it was deleted meanwhile' : undefined);
+      throw err;
+    }
+  }
+
+  /**
+   * Read-modify-write with optimistic concurrency. `change` gets the current version (or
+   * undefined) and returns the new document, or `undefined` to leave it as is. A lost race (412
+   * or 409) re-reads and runs `change` again, so `change` must be a pure function of its input.
+   */
+  async update(
+    tenantId: string,
+    id: string,
+    pk: PartitionKey,
+    change: (current: Stored<T> | undefined) => T | undefined,
+  ): Promise<Stored<T> | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.read(tenantId, id, pk);
+      const next = change(current);
+      if (next === undefined) return current;
+      try {
+        return current ? await this.replace(next, current.etag, pk) : await this.create(next);
+      } catch (err) {
+        const lost = err instanceof ConcurrencyError || err instanceof DuplicateError;
+        if (!lost) throw err;
+        if (attempt >= MAX_UPDATE_ATTEMPTS) throw new ConcurrencyError(this.kind, id, `still contended after ${attempt} attempts; try again later`);
+        await backoff(attempt);
+      }
+    }
+  }
+
+  /** Deletes; with `etag` only that version. Returns false when there was nothing to delete. */
+  async delete(id: string, pk: PartitionKey, etag?: string): Promise<boolean> {
+    try {
+      await this.container.item(id, pk).delete(etag ? { accessCondition: { type: 'IfMatch', condition: etag } } : undefined);
+      return true;
+    } catch (err) {
+      const status = cosmosStatus(err);
+      if (status === 404) return false;
+      if (status === 412) throw new ConcurrencyError(this.kind, id, 'it was changed by someone else; re-read before deleting');
+      throw err;
+    }
+  }
+
+  /**
+   * One page of a query. `where` is added to the mandatory tenant filter (parameter @tenantId);
+   * `pk` scopes the query to one partition on real Cosmos (the embedded server ignores it,
+   * which is why the tenant filter is always in the SQL).
+   */
+  async page(tenantId: string, query: { where?: string; orderBy?: string; parameters?: SqlQuerySpec['parameters'] }, pk: PartitionKey | undefined, request: PageRequest = {}): Promise<Page<Stored<T>>> {
+    const spec: SqlQuerySpec = {
+      query: `SELECT * FROM c WHERE c.tenantId = @tenantId${query.where ? ` AND (${query.where})` : ''}${query.orderBy ? ` ORDER BY ${query.orderBy}` : ''}`,
+      parameters: [{ name: '@tenantId', value: tenantId }, ...(query.parameters ?? [])],
+    };
+    const pageSize = Math.min(Math.max(request.pageSize ?? 100, 1), 1000);
+    const iterator = this.container.items.query<ItemDefinition>(spec, {
+      maxItemCount: pageSize,
+      ...(request.continuation ? { continuationToken: request.continuation } : {}),
+      ...(pk !== undefined ? { partitionKey: pk } : {}),
+    });
+    const response = await iterator.fetchNext();
+    const items = (response.resources ?? []).map((r) => this.fromCosmos(tenantId, r)).filter((d): d is Stored<T> => d !== undefined);
+    return response.hasMoreResults && response.continuationToken ? { items, continuation: response.continuationToken } : { items };
+  }
+
+  /** Every match, page by page. For bounded sets (one partition); big scans should page themselves. */
+  async all(tenantId: string, query: { where?: string; orderBy?: string; parameters?: SqlQuerySpec['parameters'] }, pk: PartitionKey | undefined): Promise<Stored<T>[]> {
+    const out: Stored<T>[] = [];
+    let continuation: string | undefined;
+    do {
+      const page = await this.page(tenantId, query, pk, { pageSize: 1000, continuation });
+      out.push(...page.items);
+      continuation = page.continuation;
+    } while (continuation);
+    return out;
+  }
+
+  /** Refuses a document Cosmos would reject, before any request is made. */
+  checkSize(doc: object): void {
+    const bytes = Buffer.byteLength(JSON.stringify(doc), 'utf8');
+    if (bytes > MAX_DOCUMENT_BYTES) throw new DocumentTooLargeError(this.kind, String((doc as { id?: unknown }).id), bytes, MAX_DOCUMENT_BYTES);
+  }
+
+  /** Cosmos shape -> domain shape: system fields dropped, etag kept, older schema upgraded, tenant checked. */
+  fromCosmos(tenantId: string, raw: ItemDefinition): Stored<T> | undefined {
+    if (raw.tenantId !== tenantId) return undefined;
+    const etag = raw._etag as string;
+    const plain: Record<string, unknown> = { ...raw };
+    for (const f of SYSTEM_FIELDS) delete plain[f];
+    const doc = upgradeDocument(this.schema, plain);
+    return { ...doc, etag };
+  }
+}
+
+function stripEtag<T extends object>(doc: T): T {
+  if (!('etag' in doc)) return doc;
+  const { etag: _etag, ...rest } = doc as T & { etag?: string };
+  return rest as T;
+}
+
+/** Jittered, growing pause so contenders spread out instead of colliding again. */
+function backoff(attempt: number): Promise<void> {
+  const ms = Math.min(50, attempt * 2) * (0.5 + Math.random());
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,84 @@
+import { DocumentCollection, type BaseDocument, type Stored } from './document-collection.js';
+import { tenantPartition } from './containers.js';
+import { ConcurrencyError, DuplicateError } from './errors.js';
+import { encodeId } from './ids.js';
+import type { DocumentSchema } from './schema.js';
+
+/**
+ * Job leases, so that of N bot instances only one runs a given job at a time. A lease is a
+ * document with an owner and an expiry; every change is conditional on the etag that was read,
+ * so of two instances racing for a free or expired lease exactly one wins. Expiry is checked by
+ * the application (the embedded server has no TTL). Partition: tenant (use SYSTEM_TENANT for
+ * jobs that are not a tenant's, such as the scheduler tick).
+ */
+export const SYSTEM_TENANT = '_system';
+
+export interface LeaseDocument extends BaseDocument {
+  name: string;
+  owner: string;
+  acquiredAt: string;
+  expiresAt: string;
+}
+
+export class LeaseLostError extends ConcurrencyError {
+  constructor(name: string) {
+    super('lease', name, 'another instance holds it now (it expired or was taken over)');
+  }
+}
+
+export interface LeaseRepository {
+  /** The lease if `owner` now holds it (free, expired, or already its own); undefined if someone else does. */
+  acquire(tenantId: string, name: string, owner: string, ttlMs: number): Promise<Stored<LeaseDocument> | undefined>;
+  /** Extends a held lease; LeaseLostError if it was taken meanwhile. */
+  renew(lease: Stored<LeaseDocument>, ttlMs: number): Promise<Stored<LeaseDocument>>;
+  /** Gives the lease up; a lease already taken by someone else is left alone. */
+  release(lease: Stored<LeaseDocument>): Promise<void>;
+  get(tenantId: string, name: string): Promise<Stored<LeaseDocument> | undefined>;
+}
+
+export const leaseSchema: DocumentSchema<LeaseDocument> = {
+  kind: 'lease',
+  current: 1,
+  upgrades: {},
+  check: (doc): doc is Record<string, unknown> & LeaseDocument => typeof doc.owner === 'string' && typeof doc.expiresAt === 'string',
+};
+
+export function createLeaseRepository(docs: DocumentCollection<LeaseDocument>, now: () => Date = () => new Date()): LeaseRepository {
+  const document = (tenantId: string, name: string, owner: string, ttlMs: number, acquiredAt?: string): LeaseDocument => {
+    const at = now();
+    return {
+      id: encodeId(name), tenantId, pk: tenantPartition(tenantId), schemaVersion: leaseSchema.current, name, owner,
+      acquiredAt: acquiredAt ?? at.toISOString(), expiresAt: new Date(at.getTime() + ttlMs).toISOString(),
+    };
+  };
+  return {
+    async acquire(tenantId, name, owner, ttlMs) {
+      const current = await docs.read(tenantId, encodeId(name), tenantPartition(tenantId));
+      try {
+        if (!current) return await docs.create(document(tenantId, name, owner, ttlMs));
+        const free = current.owner === owner || Date.parse(current.expiresAt) <= now().getTime();
+        if (!free) return undefined;
+        return await docs.replace(document(tenantId, name, owner, ttlMs, current.owner === owner ? current.acquiredAt : undefined), current.etag, current.pk);
+      } catch (err) {
+        if (err instanceof DuplicateError || err instanceof ConcurrencyError) return undefined; // another instance won the race
+        throw err;
+      }
+    },
+    async renew(lease, ttlMs) {
+      try {
+        return await docs.replace(document(lease.tenantId, lease.name, lease.owner, ttlMs, lease.acquiredAt), lease.etag, lease.pk);
+      } catch (err) {
+        if (err instanceof ConcurrencyError) throw new LeaseLostError(lease.name);
+        throw err;
+      }
+    },
+    async release(lease) {
+      try {
+        await docs.delete(lease.id, lease.pk, lease.etag);
+      } catch (err) {
+        if (!(err instanceof ConcurrencyError)) throw err;
+      }
+    },
+    get: (tenantId, name) => docs.read(tenantId, encodeId(name), tenantPartition(tenantId)),
+  };
+}

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DocumentTooLargeError, NotFoundError } from '../../src/store/index.js';
+import { openTestStore, tenant, type TestStore } from './support.js';
+
+describe('sync runs (contract)', () => {
+  let t: TestStore;
+  beforeAll(async () => {
+    t = await openTestStore();
+  });
+  afterAll(async () => {
+    await t?.dispose();
+  });
+
+  const plan = { operations: [{ op: 'create', side: 'ado', planTaskId: 'T1' }], counts: { creates: 1 } };
+
+  it('records plan, approval and outcome of a run', async () => {
+    const tenantId = tenant();
+    const { run, created } = await t.store.runs.start(tenantId, { integrationId: 'apollo', trigger: { kind: 'chat', key: 'chat:activity-1', by: 'aad-1' }, status: 'awaiting-approval', plan });
+    expect(created).toBe(true);
+    await t.store.runs.update(tenantId, 'apollo', run.id, (r) => ({ status: 'approved', approvals: [...r.approvals, { by: 'aad-2', decision: 'approved', at: '2025-01-01T10:00:00.000Z' }] }));
+    await t.store.runs.update(tenantId, 'apollo', run.id, () => ({ status: 'succeeded', outcome: { finishedAt: '2025-01-01T10:01:00.000Z', applied: 1, failed: 0, errors: [] } }));
+    const read = await t.store.runs.get(tenantId, 'apollo', run.id);
+    expect(read).toMatchObject({ status: 'succeeded', plan, trigger: { kind: 'chat', key: 'chat:activity-1', by: 'aad-1' }, approvals: [{ by: 'aad-2', decision: 'approved' }], outcome: { applied: 1 } });
+  });
+
+  it('starts exactly one run per approval, even when the approval arrives twice at once', async () => {
+    const tenantId = tenant();
+    const results = await Promise.all(Array.from({ length: 6 }, () => t.store.runs.start(tenantId, { integrationId: 'apollo', trigger: { kind: 'card', key: 'approval:plan-42' } })));
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.run.id)).size).toBe(1);
+    expect((await t.store.runs.list(tenantId, 'apollo')).items).toHaveLength(1);
+  });
+
+  it('lists an integration\'s runs newest first', async () => {
+    let clock = Date.parse('2025-01-01T00:00:00.000Z');
+    const clocked = await openTestStore({ now: () => new Date(clock) });
+    try {
+      const tenantId = tenant();
+      for (const key of ['schedule:1', 'schedule:2', 'schedule:3']) {
+        await clocked.store.runs.start(tenantId, { integrationId: 'apollo', trigger: { kind: 'schedule', key } });
+        clock += 60_000;
+      }
+      const keys = (await clocked.store.runs.list(tenantId, 'apollo')).items.map((r) => r.trigger.key);
+      expect(keys).toEqual(['schedule:3', 'schedule:2', 'schedule:1']);
+    } finally {
+      await clocked.dispose();
+    }
+  });
+
+  it('refuses a plan too large to store, before calling the database, with a clear error', async () => {
+    const tenantId = tenant();
+    const huge = { operations: Array.from({ length: 30_000 }, (_, i) => ({ op: 'update', planTaskId: `task-${i}`, fields: { title: 'x'.repeat(60) } })) };
+    const attempt = t.store.runs.start(tenantId, { integrationId: 'apollo', trigger: { kind: 'chat', key: 'chat:huge' }, plan: huge });
+    await expect(attempt).rejects.toBeInstanceOf(DocumentTooLargeError);
+    await expect(attempt).rejects.toThrow(/run ".*" is \d+ bytes serialized, over the 2000000-byte limit/);
+    expect(await t.store.runs.get(tenantId, 'apollo', 'run:chat~3Ahuge')).toBeUndefined();
+    await expect(t.store.runs.update(tenantId, 'apollo', 'no-such-run', () => ({ status: 'failed' }))).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
