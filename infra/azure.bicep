@@ -40,14 +40,34 @@ param botServiceSku string = 'F0'
 @description('Cosmos DB database the store uses (the app reads it from COSMOS_DATABASE).')
 param cosmosDatabaseName string = 'planbridge'
 
-@description('Containers the store needs. The store writes a synthetic partition key into each document, hence one path for all.')
-param cosmosContainers cosmosContainer[] = [
-  { name: 'connections', partitionKeyPath: '/pk' }
-  { name: 'integrations', partitionKeyPath: '/pk' }
-  { name: 'links', partitionKeyPath: '/pk' }
-  { name: 'runs', partitionKeyPath: '/pk' }
-  { name: 'conversations', partitionKeyPath: '/pk' }
-  { name: 'leases', partitionKeyPath: '/pk' }
+// Plain `array` rather than a user-defined type, so older Bicep CLIs (Teams Toolkit's pinned
+// bicepCliVersion) compile it too. Each item: { name: string, partitionKeyPath: string }.
+@description('Containers the store needs, as { name, partitionKeyPath }. The store writes a synthetic partition key into each document, hence one path for all.')
+param cosmosContainers array = [
+  {
+    name: 'connections'
+    partitionKeyPath: '/pk'
+  }
+  {
+    name: 'integrations'
+    partitionKeyPath: '/pk'
+  }
+  {
+    name: 'links'
+    partitionKeyPath: '/pk'
+  }
+  {
+    name: 'runs'
+    partitionKeyPath: '/pk'
+  }
+  {
+    name: 'conversations'
+    partitionKeyPath: '/pk'
+  }
+  {
+    name: 'leases'
+    partitionKeyPath: '/pk'
+  }
 ]
 
 @description('Optional base64 32-byte key that encrypts stored PATs and passwords (openssl rand -base64 32). Empty = the app manages its own key.')
@@ -56,11 +76,6 @@ param secretEncryptionKey string = ''
 
 @description('Tags applied to every resource.')
 param tags object = {}
-
-type cosmosContainer = {
-  name: string
-  partitionKeyPath: string
-}
 
 // ---- Names and well-known ids ----
 
@@ -135,6 +150,10 @@ resource ftpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2
   properties: {
     allow: false
   }
+  // Writes to one site's configuration are chained: parallel PUTs can fail with 409 Conflict.
+  dependsOn: [
+    webAppLogs
+  ]
 }
 
 // Container stdout (the bot's JSON logs) is kept on the file system for `az webapp log tail`.
@@ -161,6 +180,9 @@ resource webAppLogs 'Microsoft.Web/sites/config@2023-12-01' = {
       enabled: false
     }
   }
+  dependsOn: [
+    webAppSettings
+  ]
 }
 
 // App settings are a separate resource so they are written only after the identity has been
