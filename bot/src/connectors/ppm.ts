@@ -1,0 +1,208 @@
+/**
+ * The plan-system (PPM) connector contract. The sync engine talks only to this interface, so a
+ * second plan system (for example Planner premium plans in Dataverse) is a new implementation,
+ * not an engine change. Types here are system-neutral: no OData, no PWA field codes.
+ */
+
+/**
+ * A wall-clock date-time in the plan site's time zone, `YYYY-MM-DDTHH:mm:ss`, no offset.
+ * Plan systems store dates this way; converting to instants happens at the edge (see dates.ts).
+ */
+export type SiteLocalDateTime = string;
+
+export interface PlanProject {
+  id: string;
+  name: string;
+  start: SiteLocalDateTime | null;
+  finish: SiteLocalDateTime | null;
+  lastPublished: SiteLocalDateTime | null;
+  /** Archived/inactive projects can be read but are never written. */
+  archived: boolean;
+  checkedOut: boolean;
+  /** Display name of whoever holds the check-out, when known. */
+  checkedOutBy: string | null;
+  /** Length of a working day in minutes, from the plan's settings (480 = 8 hours). */
+  minutesPerDay: number;
+}
+
+/** A ranked answer to "project X": exact name first, then prefix, then substring and word matches. */
+export interface ProjectMatch {
+  project: PlanProject;
+  match: 'exact' | 'prefix' | 'contains' | 'words';
+}
+
+export interface PlanAssignment {
+  resourceId: string;
+  resourceName: string;
+  workMinutes: number;
+}
+
+export type PlanFieldValue = string | number | boolean | string[] | null;
+
+export interface PlanTask {
+  id: string;
+  /** Null for top-level tasks. */
+  parentId: string | null;
+  outlineLevel: number;
+  /** Position in the outline, e.g. "2.1.3"; siblings sort by it. */
+  outlinePosition: string;
+  isSummary: boolean;
+  name: string;
+  start: SiteLocalDateTime | null;
+  finish: SiteLocalDateTime | null;
+  durationMinutes: number;
+  workMinutes: number;
+  percentComplete: number;
+  notes: string;
+  assignments: PlanAssignment[];
+  /** Custom field values by field display name; lookup values are the entries' texts. */
+  customFields: Record<string, PlanFieldValue>;
+  modified: SiteLocalDateTime | null;
+  /** Opaque change marker for preconditions (the plan side's `rev`). */
+  version: string;
+}
+
+export type PlanFieldType = 'text' | 'number' | 'flag' | 'date' | 'finishdate' | 'duration' | 'cost';
+export type PlanEntity = 'project' | 'task' | 'resource' | 'assignment';
+
+export interface PlanFieldDefinition {
+  id: string;
+  name: string;
+  type: PlanFieldType;
+  entity: PlanEntity | 'unknown';
+  /** Lookup-table backed fields hold entry texts from a fixed list. */
+  lookupValues: string[] | null;
+}
+
+export interface RequiredField {
+  name: string;
+  type: PlanFieldType;
+  entity: PlanEntity;
+  description: string;
+}
+
+/** The enterprise fields PlanBridge needs on plan tasks ("Create fields" / "Verify configuration"). */
+export const PLANBRIDGE_FIELDS: readonly RequiredField[] = [
+  { name: 'Sync to ADO', type: 'flag', entity: 'task', description: 'PlanBridge: sync this task to Azure DevOps.' },
+  { name: 'ADO Work Item Type', type: 'text', entity: 'task', description: 'PlanBridge: work item type to create (Epic, Feature, User Story, Task).' },
+  { name: 'ADO Project', type: 'text', entity: 'task', description: 'PlanBridge: Azure DevOps project that receives this task.' },
+  { name: 'ADO Work Item ID', type: 'number', entity: 'task', description: 'PlanBridge: id of the linked work item (set by PlanBridge).' },
+  { name: 'ADO Work Item Link', type: 'text', entity: 'task', description: 'PlanBridge: URL of the linked work item (set by PlanBridge).' },
+];
+
+export interface FieldCheck {
+  name: string;
+  expectedType: PlanFieldType;
+  status: 'ok' | 'missing' | 'wrong-type' | 'wrong-entity' | 'name-case';
+  actualType?: PlanFieldType;
+  /** What the user should do, in one sentence. */
+  advice?: string;
+}
+
+export interface AccessReport {
+  canRead: boolean;
+  canEdit: boolean;
+  canManageFields: boolean;
+  /** Human names of missing permissions, e.g. "Save Project". */
+  missing: string[];
+  /** Non-blocking findings, e.g. a time zone that differs from the site's. */
+  warnings: string[];
+}
+
+export interface NewPlanTask {
+  /** Id to create the task with. Callers pre-assign it so a retried apply finds the task instead of adding a twin. */
+  id: string;
+  /** Existing task id, or the `id` of another task created in the same change set; null for top level. */
+  parentId: string | null;
+  /** Sibling to insert after; by default the task goes last under its parent. */
+  addAfterId?: string;
+  name: string;
+  start?: SiteLocalDateTime;
+  finish?: SiteLocalDateTime;
+  durationMinutes?: number;
+  notes?: string;
+  customFields?: Record<string, PlanFieldValue>;
+}
+
+export interface PlanTaskUpdate {
+  id: string;
+  name?: string;
+  start?: SiteLocalDateTime;
+  finish?: SiteLocalDateTime;
+  durationMinutes?: number;
+  workMinutes?: number;
+  percentComplete?: number;
+  notes?: string;
+  /** Move under another parent (null = top level). */
+  parentId?: string | null;
+  customFields?: Record<string, PlanFieldValue>;
+}
+
+export interface PlanChangeSet {
+  projectId: string;
+  creates: NewPlanTask[];
+  updates: PlanTaskUpdate[];
+}
+
+export interface PlanWriteResult {
+  created: string[];
+  updated: string[];
+  /** Queue jobs run, in order, with their final state. */
+  jobs: Array<{ step: 'update' | 'publish' | 'checkIn' | 'forceCheckIn'; jobId: string; state: string }>;
+}
+
+export type PlanErrorCode =
+  | 'auth-failed'          // 401: credentials rejected or expired; the connection needs attention
+  | 'forbidden'            // the account lacks a permission
+  | 'project-not-found'
+  | 'project-archived'
+  | 'checked-out'          // someone else holds the project
+  | 'task-deleted'         // a task to update no longer exists
+  | 'queue-failed'         // a queue job ended Failed / Canceled / CorrelationBlocked
+  | 'queue-timeout'
+  | 'queue-blocked'        // 26005: jobs of the project overlapped and retries did not clear it
+  | 'throttled'            // 429/503 still failing after honouring Retry-After
+  | 'invalid-request'      // the plan system refused a value
+  | 'field-missing'        // a custom field to write does not exist
+  | 'unreachable'
+  | 'server-error';
+
+/** A failure the user can act on: `message` says what happened and what to do; never holds secrets. */
+export class PlanConnectorError extends Error {
+  override readonly name = 'PlanConnectorError';
+  constructor(
+    readonly code: PlanErrorCode,
+    message: string,
+    readonly details: {
+      status?: number;
+      serverCode?: string;
+      /** The connection must be fixed by a person (401, revoked consent). */
+      needsAttention?: boolean;
+      checkedOutBy?: string;
+      jobState?: string;
+      /** The write flow forced a check-in after this failure, so the plan is not left locked. */
+      forcedCheckIn?: boolean;
+    } = {},
+  ) {
+    super(message);
+  }
+}
+
+export interface PlanConnector {
+  /** e.g. 'pwa'. */
+  readonly system: string;
+  /** IANA time zone that SiteLocalDateTime values are in. */
+  readonly timeZone: string;
+  verifyAccess(projectId?: string): Promise<AccessReport>;
+  listProjects(): Promise<PlanProject[]>;
+  findProjects(name: string): Promise<ProjectMatch[]>;
+  getProject(projectId: string): Promise<PlanProject>;
+  /** Every task of the published plan, in outline order, following all pages. */
+  readTasks(projectId: string): Promise<PlanTask[]>;
+  listFields(): Promise<PlanFieldDefinition[]>;
+  verifyFields(required?: readonly RequiredField[]): Promise<FieldCheck[]>;
+  /** Creates the missing fields; wrong-type ones are reported, never changed. */
+  createFields(required?: readonly RequiredField[]): Promise<FieldCheck[]>;
+  /** Applies creates and updates in one edit cycle; never leaves the plan locked. */
+  applyChanges(changes: PlanChangeSet): Promise<PlanWriteResult>;
+}

@@ -1,0 +1,219 @@
+import { DefaultInit, SPQueryable, spGet, spPost, spPostMerge, type ISPQueryable } from '@pnp/sp';
+import { InjectHeaders, type Queryable } from '@pnp/queryable';
+import type { Logger } from '../../log.js';
+import { PlanConnectorError } from '../ppm.js';
+import { authorizationHeader, describeAuth, type PwaAuth } from './auth.js';
+import { toPlanError, PwaHttpError } from './errors.js';
+
+/**
+ * The PWA transport on PnPjs: auth header, form digest for on-premises writes (refreshed once when
+ * the server says it expired), Retry-After on 429/503 (seconds or HTTP date), raw JSON parsing so
+ * paging links survive, and both JSON formats folded into one plain shape.
+ */
+
+export type PwaJsonFormat = 'verbose' | 'minimalmetadata' | 'nometadata';
+
+export interface PwaClientOptions {
+  siteUrl: string;
+  auth: PwaAuth;
+  format?: PwaJsonFormat;
+  logger?: Logger;
+  /** Retries of a throttled (429/503) request before giving up (default 4). */
+  maxRetries?: number;
+  /** Longest single wait honoured from Retry-After (default 120 s); longer waits fail fast. */
+  maxRetryWaitMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const DIGEST_INVALID = '-2130575251';
+const NO_DIGEST = 'X-PlanBridge-NoDigest';
+
+export type Row = Record<string, unknown>;
+
+/** Removes OData wrappers: `d`, `results`, `__metadata`, `__deferred`, `odata.*` annotations. */
+export function plain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plain);
+  if (!value || typeof value !== 'object') return value;
+  const obj = value as Row;
+  if (Array.isArray(obj.results)) return obj.results.map(plain);
+  if ('__deferred' in obj) return undefined;
+  const out: Row = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (k === '__metadata' || k.startsWith('odata.') || k.includes('@odata.')) continue;
+    const p = plain(v);
+    if (p !== undefined) out[k] = p;
+  }
+  return out;
+}
+
+export class PwaClient {
+  readonly siteUrl: string;
+  readonly format: PwaJsonFormat;
+  /** HTTP requests sent, retries included (for benchmarks and tests). */
+  requestCount = 0;
+  private readonly root: ISPQueryable;
+  private digest: { value: string; expires: number } | null = null;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: PwaClientOptions) {
+    this.siteUrl = options.siteUrl.replace(/\/+$/, '');
+    this.format = options.format ?? 'nometadata';
+    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    const accept = `application/json;odata=${this.format}`;
+    const client = this;
+    this.root = SPQueryable(this.siteUrl).using(
+      DefaultInit(),
+      InjectHeaders({ Accept: accept, 'Content-Type': accept }),
+      (instance: Queryable) => {
+        instance.on.auth.replace(async function (url: URL, init: RequestInit): Promise<[URL, RequestInit]> {
+          const headers = init.headers as Record<string, string>;
+          headers.Authorization = await authorizationHeader(client.options.auth);
+          const method = (init.method ?? 'GET').toUpperCase();
+          if (client.options.auth.kind === 'onprem' && method !== 'GET' && !headers[NO_DIGEST]) {
+            headers['X-RequestDigest'] = await client.formDigest();
+          }
+          delete headers[NO_DIGEST];
+          return [url, init];
+        });
+        instance.on.send.replace(async function (url: URL, init: RequestInit): Promise<Response> {
+          return client.send(url, init);
+        });
+        instance.on.parse.replace(async function (url: URL, response: Response): Promise<[URL, Response, unknown]> {
+          if (!response.ok) throw await PwaHttpError.from(response);
+          if (response.status === 204) return [url, response, {}];
+          const text = await response.text();
+          return [url, response, text.trim() ? JSON.parse(text) : {}];
+        });
+        return instance;
+      },
+    );
+  }
+
+  get authDescription(): string {
+    return describeAuth(this.options.auth);
+  }
+
+  private async send(url: URL, init: RequestInit): Promise<Response> {
+    const maxRetries = this.options.maxRetries ?? 4;
+    const maxWait = this.options.maxRetryWaitMs ?? 120_000;
+    let digestRefreshed = false;
+    for (let attempt = 0; ; attempt += 1) {
+      this.requestCount += 1;
+      let response: Response;
+      try {
+        response = await fetch(url, init);
+      } catch (err) {
+        throw new PlanConnectorError('unreachable', `Cannot reach Project Web App at ${this.siteUrl} (${(err as Error).message}). Check the URL and that the server is up.`);
+      }
+      if ((response.status === 429 || response.status === 503) && attempt < maxRetries) {
+        const wait = retryAfterMs(response.headers.get('retry-after'), attempt);
+        if (wait <= maxWait) {
+          this.options.logger?.info({ status: response.status, waitMs: wait, attempt: attempt + 1 }, 'pwa throttled; waiting as Retry-After asks');
+          await response.body?.cancel();
+          await this.sleep(wait);
+          continue;
+        }
+      }
+      const headers = init.headers as Record<string, string>;
+      if (response.status === 403 && headers['X-RequestDigest'] && !digestRefreshed) {
+        const body = await response.clone().text();
+        if (body.includes(DIGEST_INVALID)) {
+          this.options.logger?.info('pwa form digest expired; fetching a new one');
+          this.digest = null;
+          headers['X-RequestDigest'] = await this.formDigest();
+          digestRefreshed = true;
+          continue;
+        }
+      }
+      return response;
+    }
+  }
+
+  /** Form digest for on-premises writes, cached until shortly before it expires. */
+  private async formDigest(): Promise<string> {
+    if (this.digest && this.digest.expires > Date.now()) return this.digest.value;
+    const raw = (await this.call(() => spPost(SPQueryable([this.root, `${this.siteUrl}/_api/contextinfo`]), { headers: { [NO_DIGEST]: '1' } }))) as Row;
+    const info = plain(raw.d ?? raw) as Row;
+    const ctx = (info.GetContextWebInformation ?? info) as Row;
+    const value = String(ctx.FormDigestValue ?? '');
+    const seconds = Number(ctx.FormDigestTimeoutSeconds ?? 1800);
+    this.digest = { value, expires: Date.now() + Math.max(0, seconds - 60) * 1000 };
+    return value;
+  }
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toPlanError(err, this.authDescription);
+    }
+  }
+
+  private query(path: string, params: Record<string, string> = {}): ISPQueryable {
+    const q = path.startsWith('http') ? SPQueryable([this.root, path]) : SPQueryable(this.root, `_api/${path}`);
+    for (const [k, v] of Object.entries(params)) q.query.set(k, v);
+    return q;
+  }
+
+  /** GET one entity, unwrapped. */
+  async get(path: string, params: Record<string, string> = {}): Promise<Row> {
+    const body = (await this.call(() => spGet(this.query(path, params)))) as Row;
+    return plain((body.d as Row | undefined) ?? body) as Row;
+  }
+
+  /** GET a collection, following `__next` / `odata.nextLink` to the end. */
+  async getAll(path: string, params: Record<string, string> = {}): Promise<Row[]> {
+    const rows: Row[] = [];
+    let next: string | null = null;
+    let first = true;
+    while (first || next) {
+      const body = (await this.call(() => spGet(first ? this.query(path, params) : this.query(next!)))) as Row;
+      first = false;
+      const d = body.d as Row | undefined;
+      const page = (d ? d.results : body.value) as unknown[] | undefined;
+      for (const row of page ?? []) rows.push(plain(row) as Row);
+      next = (d ? (d.__next as string | undefined) : (body['odata.nextLink'] as string | undefined)) ?? null;
+    }
+    return rows;
+  }
+
+  /** POST to a service operation; `parameters` become `{ parameters: {...} }` with the verbose type when needed. */
+  async post(path: string, parameters?: Row, parameterType?: string): Promise<Row> {
+    let body: string | undefined;
+    if (parameters) {
+      const p = this.format === 'verbose' && parameterType ? { __metadata: { type: parameterType }, ...parameters } : parameters;
+      body = JSON.stringify({ parameters: p });
+    }
+    const result = (await this.call(() => spPost(this.query(path), body === undefined ? {} : { body }))) as Row;
+    return plain((result.d as Row | undefined) ?? result) as Row;
+  }
+
+  /** MERGE (POST + X-HTTP-Method) of changed properties only. */
+  async merge(path: string, changes: Row, entityType: string): Promise<void> {
+    const body = this.format === 'verbose' ? { __metadata: { type: entityType }, ...changes } : changes;
+    await this.call(() => spPostMerge(this.query(path), { body: JSON.stringify(body), headers: { 'IF-MATCH': '*' } }));
+  }
+
+  /** CSOM ProcessQuery (XML in, JSON array out). Throws when the response carries ErrorInfo. */
+  async processQuery(xml: string): Promise<unknown[]> {
+    const result = (await this.call(() => spPost(this.query(`${this.siteUrl}/_vti_bin/client.svc/ProcessQuery`), {
+      body: xml, headers: { 'Content-Type': 'text/xml', Accept: 'application/json' },
+    }))) as unknown[];
+    const head = (Array.isArray(result) ? result[0] : null) as { ErrorInfo?: { ErrorMessage?: string; ErrorCode?: number; ErrorTypeName?: string } | null } | null;
+    if (head?.ErrorInfo) {
+      throw toPlanError(new PwaHttpError(500, `${head.ErrorInfo.ErrorCode ?? -1}, ${head.ErrorInfo.ErrorTypeName ?? ''}`, head.ErrorInfo.ErrorMessage ?? 'CSOM request failed'), this.authDescription);
+    }
+    return result;
+  }
+}
+
+/** Retry-After in seconds or as an HTTP date; exponential fallback when absent. */
+export function retryAfterMs(header: string | null, attempt: number, now = Date.now()): number {
+  if (header) {
+    const seconds = Number(header);
+    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+    const date = Date.parse(header);
+    if (!Number.isNaN(date)) return Math.max(0, date - now);
+  }
+  return Math.min(30_000, 500 * 2 ** attempt);
+}

@@ -1,0 +1,31 @@
+/** A Project Server failure as the REST layer reports it (status, `code`, message text). */
+export class PsError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/** Project Server errors surface as PJClientCallableException with the error enum name first. */
+export function pjError(status: number, number: number, name: string, details: Record<string, string> = {}): PsError {
+  const lines = Object.entries(details).map(([k, v]) => `${k} = ${v}`);
+  return new PsError(status, `${number}, Microsoft.ProjectServer.PJClientCallableException`, [`PJClientCallableException: ${name}`, name, ...lines].join('\r\n'));
+}
+
+export const psErrors = {
+  projectNotFound: (id: string) => pjError(404, 1000, 'ProjectNotFound', { projectUid: id }),
+  taskNotFound: (id: string) => pjError(404, 7021, 'TaskNotFound', { taskUid: id }),
+  checkedOutToOtherUser: (project: string, user: string) => pjError(500, 10100, 'CICOCheckedOutToOtherUser', { projectName: project, userName: user }),
+  notCheckedOut: (project: string) => pjError(500, 10102, 'CICONotCheckedOut', { projectName: project }),
+  correlationBlocked: (project: string) => pjError(500, 26005, 'GeneralQueueCorrelationBlocked', { projectName: project }),
+  projectTypeInvalid: (project: string) => pjError(500, 1008, 'ProjectTypeInvalid', { projectName: project }),
+  accessDenied: () => pjError(403, 20010, 'GeneralSecurityAccessDenied'),
+  fieldNameExists: (name: string) => pjError(500, 11519, 'CustomFieldNameAlreadyExists', { name }),
+  fieldInvalidType: () => pjError(500, 11500, 'CustomFieldInvalidPropertyType'),
+  itemDoesNotExist: (what: string) => pjError(404, 10000, 'GeneralItemDoesNotExist', { item: what }),
+  invalidDigest: () => new PsError(403, '-2130575251, Microsoft.SharePoint.SPException',
+    "The security validation for this page is invalid and might be corrupted. Please use your web browser's Back button to try your operation again."),
+  badRequest: (message: string) => new PsError(400, '-1, Microsoft.SharePoint.Client.InvalidClientQueryException', message),
+  unknownProperty: (name: string, type: string) => new PsError(400, '-1, Microsoft.SharePoint.Client.InvalidClientQueryException',
+    `The property '${name}' does not exist on type '${type}'. Make sure to only use property names that are defined by the type.`),
+  notFound: (path: string) => new PsError(404, '-1, Microsoft.SharePoint.Client.ResourceNotFoundException', `Cannot find resource for the request ${path}.`),
+};
