@@ -1,0 +1,92 @@
+/**
+ * Sync engine benchmark (`npm run bench -- sync`):
+ * 1. diff + plan for 10,000 linked items with 10% changed on each side (targets: < 300 ms, < 200 MB peak RSS);
+ * 2. apply of 1,000 creations over 3 levels with 50 ms simulated latency and 8 requests in flight,
+ *    against the level-by-level lower bound sum(ceil(n_level / 8) * 50 ms) (target: within 1.3x).
+ * The systems are the in-memory port doubles from the engine's tests.
+ */
+import { approvePlan } from '../bot/src/sync/approve.js';
+import { applyPlan } from '../bot/src/sync/apply.js';
+import { buildPlan } from '../bot/src/sync/build-plan.js';
+import { MemoryAdo } from '../bot/test/sync/support/memory-ado.js';
+import { World, integrationFor } from '../bot/test/sync/support/fixtures.js';
+
+const out = (line: string): void => void process.stdout.write(`${line}\n`);
+const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+/** Deterministic pseudo-random numbers, so every run edits the same items. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+}
+
+async function diffAndPlan(): Promise<void> {
+  const world = new World(integrationFor('Agile', { timeZone: 'Europe/Berlin' }));
+  // 100 epics x 9 features x 10 tasks + the summaries = 10,000 tasks.
+  for (let e = 0; e < 100; e++) {
+    const epic = world.plan.seed({ Name: `Epic ${e}`, Start: '2025-01-06T08:00:00', Finish: '2025-06-27T17:00:00', PercentComplete: 0 });
+    for (let f = 0; f < 9; f++) {
+      const feature = world.plan.seed({ Name: `Feature ${e}.${f}`, Start: '2025-02-03T08:00:00', Finish: '2025-03-28T17:00:00', PercentComplete: 20 }, epic);
+      for (let t = 0; t < 10; t++) {
+        world.plan.seed({
+          Name: `Task ${e}.${f}.${t}`, Start: '2025-02-10T08:00:00', Finish: '2025-02-14T17:00:00', Work: '16h', RemainingWork: '8h',
+          PercentComplete: 50, Notes: 'Acceptance criteria\nfirst line', ResourceNames: t % 2 ? 'Alice Smith' : 'Bob Jones',
+        }, feature);
+      }
+    }
+  }
+  await world.sync();
+  const n = world.links.length;
+  const random = rng(42);
+  const pick = (): number => Math.floor(random() * n);
+  for (let i = 0; i < n / 10; i++) world.plan.edit(world.links[pick()]!.planKey, { Name: `Renamed in plan ${i}`, RemainingWork: '4h' });
+  for (let i = 0; i < n / 10; i++) world.ado.edit(world.links[pick()]!.adoKey, { 'System.Title': `Renamed in ADO ${i}`, 'Microsoft.VSTS.Scheduling.StartDate': '2025-02-11T00:00:00Z' });
+  const input = { integration: world.integration, planItems: await world.plan.readScope(), adoItems: await world.ado.readScope(), links: world.links };
+
+  (globalThis as { gc?: () => void }).gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  const times: number[] = [];
+  let plan = buildPlan(input); // warm-up
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    plan = buildPlan(input);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const peak = process.resourceUsage().maxRSS * 1024;
+  const c = plan.counts;
+  out(`diff+plan: ${n} linked items, ${n / 10} edited in the plan and ${n / 10} in ADO (overlaps become conflicts)`);
+  out(`  plan: ${c.updateAdo} ADO updates, ${c.updatePlan} plan updates, ${c.conflicts} conflicts, ${c.hierarchy} hierarchy, hash ${plan.hash.slice(0, 12)}`);
+  out(`  time: median ${times[2]!.toFixed(0)} ms, worst ${times[4]!.toFixed(0)} ms of 5 (target < 300 ms)`);
+  out(`  memory: RSS ${mb(rssBefore)} before, process peak RSS ${mb(peak)} including the 10,000-item fixture (target < 200 MB)`);
+}
+
+async function applyCreations(): Promise<void> {
+  const latency = 50;
+  const inFlight = 8;
+  const world = new World(integrationFor('Agile', { direction: 'planToAdo' }), undefined, new MemoryAdo(latency));
+  // 10 epics > 90 features > 900 tasks = 1,000 creations on 3 levels.
+  for (let e = 0; e < 10; e++) {
+    const epic = world.plan.seed({ Name: `Epic ${e}` });
+    for (let f = 0; f < 9; f++) {
+      const feature = world.plan.seed({ Name: `Feature ${e}.${f}` }, epic);
+      for (let t = 0; t < 10; t++) world.plan.seed({ Name: `Task ${e}.${f}.${t}`, Work: '8h' }, feature);
+    }
+  }
+  const plan = await world.preview();
+  const approval = approvePlan(plan, plan.hash);
+  if (!approval.ok) throw new Error(approval.problem);
+  const perLevel = new Map<number, number>();
+  for (const op of approval.plan.operations) if (op.kind === 'create') perLevel.set(op.level, (perLevel.get(op.level) ?? 0) + 1);
+  const bound = [...perLevel.values()].reduce((sum, count) => sum + Math.ceil(count / inFlight) * latency, 0);
+  const t0 = performance.now();
+  const outcome = await applyPlan(approval.plan, world, { runId: 'bench', integration: world.integration, adoConcurrency: inFlight });
+  const wall = performance.now() - t0;
+  out(`apply: ${outcome.counts.done} creations over levels ${[...perLevel.entries()].map(([l, c]) => `${l}:${c}`).join(', ')}, ${latency} ms latency, ${inFlight} in flight`);
+  out(`  wall ${wall.toFixed(0)} ms vs level-by-level lower bound ${bound} ms = ${(wall / bound).toFixed(3)}x (target <= 1.3x); ${outcome.counts.failed} failed`);
+}
+
+export async function run(): Promise<void> {
+  await diffAndPlan();
+  await applyCreations();
+}

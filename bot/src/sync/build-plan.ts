@@ -1,0 +1,169 @@
+/**
+ * Builds a SyncPlan from what both sides hold now and the stored links. Pure and synchronous:
+ * everything it needs is in its input, and the same input always gives the same plan and hash.
+ */
+import { planCreations } from './creation.js';
+import { diffLinkFields } from './diff.js';
+import { checkParents, type LinkIndex, type PendingCreations } from './hierarchy.js';
+import { linkIdFor, markersIn, planKeyFor } from './ids.js';
+import { compileMapping } from './mapping/compile.js';
+import { flowsTo, type Integration, type Item, type Link, type SideValues } from './model.js';
+import {
+  countPlan, hashPlan, type BaselinePatch, type BaselineRefresh, type Conflict, type Deletion, type DeletionChoice,
+  type HierarchyMismatch, type LinkOp, type Operation, type SyncPlan, type UpdateOp,
+} from './plan.js';
+import { TEAM_PROJECT_TYPE, adoView as makeAdoView, planView as makePlanView, type SideView } from './scope.js';
+
+export interface PlanInput {
+  readonly integration: Integration;
+  readonly planItems: readonly Item[];
+  readonly adoItems: readonly Item[];
+  readonly links: readonly Link[];
+}
+
+interface Pair {
+  readonly link: Pick<Link, 'id' | 'baseline'>;
+  readonly plan: Item;
+  readonly ado: Item;
+}
+
+const byId = <T extends { id: string }>(a: T, b: T): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+export function buildPlan(input: PlanInput): SyncPlan {
+  const { integration } = input;
+  const planProject = integration.scope.plan.projectId;
+  const planView = makePlanView(integration, input.planItems);
+  const adoView = makeAdoView(integration, input.adoItems);
+  const mapping = compileMapping(integration);
+
+  const adoOfPlan = new Map<string, string>();
+  const planOfAdo = new Map<string, string>();
+  const pairs: Pair[] = [];
+  const deletions: Deletion[] = [];
+  for (const link of input.links) {
+    adoOfPlan.set(link.planKey, link.adoKey);
+    planOfAdo.set(link.adoKey, link.planKey);
+    const plan = planView.items.get(link.planKey);
+    const ado = adoView.items.get(link.adoKey);
+    if (plan && ado) pairs.push({ link, plan, ado });
+    else deletions.push(deletionFor(integration, link, plan, ado, planProject));
+  }
+  const linkOps = adopt(integration, planView, adoView, adoOfPlan, planOfAdo);
+  for (const op of linkOps) {
+    adoOfPlan.set(op.planKey, op.adoKey);
+    planOfAdo.set(op.adoKey, op.planKey);
+    pairs.push({ link: { id: op.linkId, baseline: { fields: {} } }, plan: planView.items.get(op.planKey)!, ado: adoView.items.get(op.adoKey)! });
+  }
+  const links: LinkIndex = { adoOfPlan: (k) => adoOfPlan.get(k), planOfAdo: (k) => planOfAdo.get(k) };
+  const creations = planCreations({ integration, mapping, planView, adoView, links, planProject });
+  const adoLinkOfPlan = new Map<string, string>();
+  const newPlanOfAdo = new Map<string, string>();
+  for (const op of creations.ops) {
+    if (op.side === 'ado') adoLinkOfPlan.set(op.sourceKey, op.linkId);
+    else newPlanOfAdo.set(op.sourceKey, op.marker);
+  }
+  const pending: PendingCreations = { adoLinkFor: (k) => adoLinkOfPlan.get(k), planKeyFor: (k) => newPlanOfAdo.get(k) };
+
+  const operations: Operation[] = [...linkOps];
+  const conflicts: Conflict[] = [];
+  const hierarchy: HierarchyMismatch[] = [];
+  const refresh: BaselineRefresh[] = [];
+  const warnings: string[] = [];
+  for (const { link, plan, ado } of pairs) {
+    const adoProject = String(ado.fields['System.TeamProject'] ?? '');
+    let refreshFields: Record<string, SideValues> | null = null;
+    if (ado.type !== TEAM_PROJECT_TYPE) {
+      const d = diffLinkFields({ link, plan, ado, planProject, adoProject }, mapping.forType(ado.type));
+      if (d.toAdo) operations.push(updateOp('ado', link.id, ado, adoProject, d.toAdo.fields, { fields: d.toAdo.baseline }));
+      if (d.toPlan) operations.push(updateOp('plan', link.id, plan, planProject, d.toPlan.fields, { fields: d.toPlan.baseline }));
+      for (const c of d.conflicts) conflicts.push(c);
+      for (const w of d.warnings) warnings.push(w);
+      refreshFields = d.refresh;
+    }
+    const parents = checkParents({ integration, link, plan, ado, planView, adoView, links, pending, planProject });
+    let parentRefresh: BaselinePatch | null = null;
+    if (parents.kind === 'mismatch') hierarchy.push(parents.mismatch);
+    else if (parents.kind === 'consistent' && parents.refresh) parentRefresh = { planParent: parents.refresh.planParent, adoParent: parents.refresh.adoParent === null ? null : { key: parents.refresh.adoParent } };
+    if (refreshFields || parentRefresh) refresh.push({ linkId: link.id, baseline: { ...(parentRefresh ?? {}), ...(refreshFields ? { fields: refreshFields } : {}) } });
+  }
+
+  for (const op of creations.ops) operations.push(op);
+  for (const w of creations.warnings) warnings.push(w);
+
+  operations.sort(byId);
+  conflicts.sort(byId);
+  hierarchy.sort(byId);
+  deletions.sort(byId);
+  refresh.sort((a, b) => (a.linkId < b.linkId ? -1 : a.linkId > b.linkId ? 1 : 0));
+  warnings.sort();
+  const body = { format: 1 as const, integrationId: integration.id, operations, conflicts, hierarchy, deletions, refresh, warnings };
+  const withCounts = { ...body, counts: countPlan(body) };
+  return { ...withCounts, hash: hashPlan(withCounts) };
+}
+
+function updateOp(side: 'ado' | 'plan', linkId: string, item: Item, project: string, fields: UpdateOp['fields'], baseline: BaselinePatch): UpdateOp {
+  return { kind: 'update', id: `update:${side}:${item.key}`, side, linkId, key: item.key, project, expectedVersion: item.version, fields, baseline };
+}
+
+/**
+ * Finds unlinked pairs that already belong together, so they are linked instead of duplicated:
+ * a work item tagged with the marker of an unlinked plan task, a plan task whose id is the one
+ * the engine gives a task created for an unlinked work item, and a top-level plan task named
+ * like an ADO project when projects sit on top.
+ */
+function adopt(integration: Integration, planView: SideView, adoView: SideView, adoOfPlan: Map<string, string>, planOfAdo: Map<string, string>): LinkOp[] {
+  const ops: LinkOp[] = [];
+  const taken = new Set<string>();
+  const unlinkedPlanByLinkId = new Map<string, string>();
+  for (const key of planView.items.keys()) if (!adoOfPlan.has(key)) unlinkedPlanByLinkId.set(linkIdFor(integration.id, 'plan', key), key);
+  const topPlanByName = new Map<string, string>();
+  if (integration.hierarchy.teamProjectAsTopParent) {
+    for (const key of planView.roots) {
+      const name = planView.items.get(key)!.fields['Name'];
+      if (!adoOfPlan.has(key) && typeof name === 'string') topPlanByName.set(name, key);
+    }
+  }
+  for (const ado of adoView.items.values()) {
+    if (planOfAdo.has(ado.key)) continue;
+    for (const linkId of markersIn(ado.fields['System.Tags'])) {
+      const planKey = unlinkedPlanByLinkId.get(linkId);
+      if (planKey !== undefined && !taken.has(planKey)) {
+        ops.push({ kind: 'link', id: `link:${linkId}`, linkId, planKey, adoKey: ado.key, reason: 'marker' });
+        taken.add(planKey);
+        break;
+      }
+    }
+    if (ops.at(-1)?.adoKey === ado.key) continue;
+    const linkId = linkIdFor(integration.id, 'ado', ado.key);
+    const planKey = planKeyFor(linkId);
+    if (planView.items.has(planKey) && !adoOfPlan.has(planKey) && !taken.has(planKey)) {
+      ops.push({ kind: 'link', id: `link:${linkId}`, linkId, planKey, adoKey: ado.key, reason: 'task-id' });
+      taken.add(planKey);
+      continue;
+    }
+    const byName = ado.type === TEAM_PROJECT_TYPE ? topPlanByName.get(String(ado.fields['System.Title'])) : undefined;
+    if (byName !== undefined && !taken.has(byName)) {
+      ops.push({ kind: 'link', id: `link:${linkId}`, linkId, planKey: byName, adoKey: ado.key, reason: 'project-name' });
+      taken.add(byName);
+    }
+  }
+  return ops;
+}
+
+function deletionFor(integration: Integration, link: Link, plan: Item | undefined, ado: Item | undefined, planProject: string): Deletion {
+  const id = `deletion:${link.id}`;
+  if (!plan && !ado) return { id, linkId: link.id, missingOn: 'both', survivor: null, allowed: ['keep', 'unlink'], choice: null };
+  const survivor = (plan ?? ado)!;
+  const missingOn = plan ? 'ado' : 'plan';
+  const allowed: DeletionChoice[] = ['keep', 'unlink'];
+  if (flowsTo(integration.direction, survivor.system) && !survivor.key.startsWith('project:')) allowed.push('propagate');
+  return {
+    id, linkId: link.id, missingOn,
+    survivor: {
+      side: survivor.system, key: survivor.key, expectedVersion: survivor.version,
+      project: survivor.system === 'plan' ? planProject : String(survivor.fields['System.TeamProject'] ?? ''),
+      title: String(survivor.fields['Name'] ?? survivor.fields['System.Title'] ?? survivor.key),
+    },
+    allowed, choice: null,
+  };
+}

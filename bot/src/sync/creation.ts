@@ -1,0 +1,171 @@
+/**
+ * Creations: unlinked items on one side become new items on the other. A creation root is an
+ * unlinked item whose parent is linked (or that has none); the integration's creation option says
+ * which of its descendants come along. New items get deterministic link ids, so a rerun proposes
+ * the same creations and finds what an interrupted run already made.
+ */
+import { linkIdFor, markerFor, planKeyFor } from './ids.js';
+import type { CompiledMapping } from './mapping/compile.js';
+import { TEXT_LIMITS, truncate } from './mapping/text.js';
+import { flowsTo, type FieldValue, type Integration, type Item, type SideValues } from './model.js';
+import type { CreateOp, ParentRef } from './plan.js';
+import { includedByOption, planDepth, typeForOutline, type LinkIndex } from './hierarchy.js';
+import { TEAM_PROJECT_TYPE, isProjectKey, projectOfKey, type SideView } from './scope.js';
+
+export interface CreationInput {
+  readonly integration: Integration;
+  readonly mapping: CompiledMapping;
+  readonly planView: SideView;
+  readonly adoView: SideView;
+  readonly links: LinkIndex;
+  readonly planProject: string;
+}
+
+export interface Creations {
+  readonly ops: CreateOp[];
+  readonly warnings: string[];
+}
+
+export function planCreations(input: CreationInput): Creations {
+  const ops: CreateOp[] = [];
+  const warnings: string[] = [];
+  if (flowsTo(input.integration.direction, 'ado')) createOnAdo(input, ops, warnings);
+  if (flowsTo(input.integration.direction, 'plan')) createOnPlan(input, ops, warnings);
+  return { ops, warnings };
+}
+
+/** Walks down from a root, adding the root and the descendants the creation option admits. */
+function walk(
+  root: string, view: SideView, isLinked: (key: string) => boolean, admit: (key: string) => boolean,
+  visit: (key: string, level: number, parentCreated: string | null) => void,
+): void {
+  const stack: Array<[string, number, string | null]> = [[root, 0, null]];
+  while (stack.length > 0) {
+    const [key, level, parentCreated] = stack.pop()!;
+    visit(key, level, parentCreated);
+    const kids = view.children.get(key) ?? [];
+    for (let i = kids.length - 1; i >= 0; i--) {
+      const kid = kids[i]!;
+      if (!isLinked(kid) && admit(kid)) stack.push([kid, level + 1, key]);
+    }
+  }
+}
+
+function defaultAdoProject(integration: Integration): string {
+  return integration.scope.ado[0]?.project ?? '';
+}
+
+function createOnAdo(input: CreationInput, ops: CreateOp[], warnings: string[]): void {
+  const { integration, mapping, planView, adoView, links } = input;
+  const projectsOnTop = integration.hierarchy.teamProjectAsTopParent;
+  const linked = (k: string): boolean => links.adoOfPlan(k) !== undefined;
+  const typeOf = (k: string): string =>
+    typeForOutline(integration, planDepth(planView, k, projectsOnTop), (planView.children.get(k)?.length ?? 0) > 0);
+  const linkIds = new Map<string, string>();
+
+  for (const key of planView.items.keys()) {
+    if (linked(key)) continue;
+    const pp = planView.parent.get(key) ?? null;
+    if (pp !== null && !linked(pp)) continue; // comes along with its parent, or waits for it
+    if (pp === null && projectsOnTop) {
+      warnings.push(`Plan task "${String(planView.items.get(key)!.fields['Name'] ?? key)}" is at the top level, where each task stands for an ADO project, and no project in scope has that name; it was not created in ADO.`);
+      continue;
+    }
+    const parentAdo = pp === null ? null : links.adoOfPlan(pp)!;
+    const rootProject = parentAdo === null
+      ? defaultAdoProject(integration)
+      : isProjectKey(parentAdo) ? projectOfKey(parentAdo) : String(adoView.items.get(parentAdo)?.fields['System.TeamProject'] ?? defaultAdoProject(integration));
+    const scope = integration.scope.ado.find((s) => s.project === rootProject);
+
+    walk(key, planView, linked, (k) => includedByOption(integration, integration.creation, typeOf(k)), (k, level, parentCreated) => {
+      const item = planView.items.get(k)!;
+      const linkId = linkIdFor(integration.id, 'plan', k);
+      linkIds.set(k, linkId);
+      const type = typeOf(k);
+      const parent: ParentRef = parentCreated !== null
+        ? { linkId: linkIds.get(parentCreated)! }
+        : parentAdo === null || isProjectKey(parentAdo) ? null : { key: parentAdo };
+      const fields: Record<string, FieldValue> = {};
+      const baseline: Record<string, SideValues> = {};
+      for (const c of mapping.forType(type)) {
+        const p = item.fields[c.rule.planField];
+        let ado: FieldValue = c.conv.normAdo(null);
+        if (c.toAdo) {
+          const out = c.conv.toAdo(p);
+          if (out.ok) {
+            fields[c.rule.adoField] = out.value;
+            ado = c.conv.normAdo(out.value);
+          } else warnings.push(`"${String(item.fields['Name'] ?? k)}": ${out.problem}; ${c.rule.adoField} left empty.`);
+        }
+        baseline[c.rule.id] = { plan: c.conv.normPlan(p), ado };
+      }
+      if (typeof fields['System.Title'] !== 'string' || fields['System.Title'] === '') {
+        fields['System.Title'] = truncate(String(item.fields['Name'] ?? '') || '(untitled task)', TEXT_LIMITS['System.Title']);
+        for (const c of mapping.forType(type)) {
+          if (c.rule.adoField === 'System.Title') baseline[c.rule.id] = { plan: baseline[c.rule.id]!.plan, ado: c.conv.normAdo(fields['System.Title']) };
+        }
+      }
+      if (scope?.areaPath) fields['System.AreaPath'] = scope.areaPath;
+      if (scope?.iterationPath) fields['System.IterationPath'] = scope.iterationPath;
+      const adoParentBaseline: ParentRef = parent ?? (projectsOnTop ? { key: `project:${rootProject}` } : null);
+      ops.push({
+        kind: 'create', id: `create:ado:${linkId}`, side: 'ado', linkId, sourceKey: k, type, level, parent, project: rootProject,
+        fields, marker: markerFor(linkId),
+        baseline: { fields: baseline, planParent: parentCreated ?? pp, adoParent: adoParentBaseline },
+      });
+    });
+  }
+}
+
+function createOnPlan(input: CreationInput, ops: CreateOp[], warnings: string[]): void {
+  const { integration, mapping, adoView, links, planProject } = input;
+  const linked = (k: string): boolean => links.planOfAdo(k) !== undefined;
+  // Children of a team project are roots of their own, so a project task never drags them along.
+  const admit = (k: string): boolean =>
+    !isProjectKey(adoView.parent.get(k) ?? '') && includedByOption(integration, integration.creation, adoView.items.get(k)!.type);
+
+  for (const key of adoView.items.keys()) {
+    if (linked(key)) continue;
+    const ap = adoView.parent.get(key) ?? null;
+    // A team project is transparent: its top-level items are roots whether or not it is linked yet.
+    const isRoot = ap === null || linked(ap) || isProjectKey(ap);
+    if (!isRoot) continue;
+    const offset = ap !== null && isProjectKey(ap) && !linked(ap) ? 1 : 0; // after the new project task
+    walk(key, adoView, linked, admit, (k, depth, parentCreated) => {
+      const level = depth + offset;
+      const item = adoView.items.get(k)!;
+      const linkId = linkIdFor(integration.id, 'ado', k);
+      const newKey = planKeyFor(linkId);
+      const parentAdo = parentCreated ?? ap;
+      const parentPlan = parentAdo === null ? null : links.planOfAdo(parentAdo) ?? planKeyFor(linkIdFor(integration.id, 'ado', parentAdo));
+      const fields: Record<string, FieldValue> = {};
+      const baseline: Record<string, SideValues> = {};
+      if (item.type === TEAM_PROJECT_TYPE) fields['Name'] = String(item.fields['System.Title']);
+      else {
+        for (const c of mapping.forType(item.type)) {
+          const a = item.fields[c.rule.adoField];
+          let plan: FieldValue = c.conv.normPlan(null);
+          if (c.toPlan) {
+            const out = c.conv.toPlan(a, undefined);
+            if (out.ok) {
+              fields[c.rule.planField] = out.value;
+              plan = c.conv.normPlan(out.value);
+            } else warnings.push(`"${String(item.fields['System.Title'] ?? k)}": ${out.problem}; ${c.rule.planField} left empty.`);
+          }
+          baseline[c.rule.id] = { plan, ado: c.conv.normAdo(a) };
+        }
+      }
+      if (typeof fields['Name'] !== 'string' || fields['Name'] === '') {
+        fields['Name'] = truncate(String(item.fields['System.Title'] ?? '') || `Work item ${k}`, TEXT_LIMITS['Name']);
+        for (const c of item.type === TEAM_PROJECT_TYPE ? [] : mapping.forType(item.type)) {
+          if (c.rule.planField === 'Name') baseline[c.rule.id] = { plan: c.conv.normPlan(fields['Name']), ado: baseline[c.rule.id]!.ado };
+        }
+      }
+      ops.push({
+        kind: 'create', id: `create:plan:${linkId}`, side: 'plan', linkId, sourceKey: k, type: item.type, level,
+        parent: parentPlan === null ? null : { key: parentPlan }, project: planProject, fields, marker: newKey,
+        baseline: { fields: baseline, planParent: parentPlan, adoParent: parentAdo === null ? null : { key: parentAdo } },
+      });
+    });
+  }
+}

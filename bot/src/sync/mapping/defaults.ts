@@ -1,0 +1,118 @@
+/**
+ * Default mapping rules per process. Plan field names are PWA task properties (`ResourceNames` is
+ * the task's resources joined by commas). Story Points / Effort / Size receive plan work in hours
+ * and only flow plan -> ADO, since teams size in points that are not hours.
+ */
+import { PROCESSES, type ProcessName } from '../processes.js';
+import type { MappingRule, ValueRule } from './rule.js';
+
+const SCHED = 'Microsoft.VSTS.Scheduling';
+
+/** % complete <-> State, per process: [requirement/portfolio states, Task states]. */
+const STATE_MAPS: Readonly<Record<ProcessName, readonly [readonly ValueRule[], readonly ValueRule[]]>> = {
+  Agile: [
+    [
+      { plan: { min: 0, max: 0 }, ado: 'New' },
+      { plan: { min: 1, max: 99 }, ado: 'Active', planValue: 50 },
+      { plan: 100, ado: 'Closed' },
+      { ado: 'Resolved', planValue: 100 },
+    ],
+    [
+      { plan: { min: 0, max: 0 }, ado: 'New' },
+      { plan: { min: 1, max: 99 }, ado: 'Active', planValue: 50 },
+      { plan: 100, ado: 'Closed' },
+    ],
+  ],
+  Scrum: [
+    [
+      { plan: { min: 0, max: 0 }, ado: 'New' },
+      { plan: { min: 1, max: 99 }, ado: 'Committed', planValue: 50 },
+      { plan: 100, ado: 'Done' },
+      { ado: 'Approved', planValue: 0 },
+    ],
+    [
+      { plan: { min: 0, max: 0 }, ado: 'To Do' },
+      { plan: { min: 1, max: 99 }, ado: 'In Progress', planValue: 50 },
+      { plan: 100, ado: 'Done' },
+    ],
+  ],
+  CMMI: [
+    [
+      { plan: { min: 0, max: 0 }, ado: 'Proposed' },
+      { plan: { min: 1, max: 99 }, ado: 'Active', planValue: 50 },
+      { plan: 100, ado: 'Closed' },
+      { ado: 'Resolved', planValue: 100 },
+    ],
+    [
+      { plan: { min: 0, max: 0 }, ado: 'Proposed' },
+      { plan: { min: 1, max: 99 }, ado: 'Active', planValue: 50 },
+      { plan: 100, ado: 'Closed' },
+      { ado: 'Resolved', planValue: 100 },
+    ],
+  ],
+  Basic: [
+    [
+      { plan: { min: 0, max: 0 }, ado: 'To Do' },
+      { plan: { min: 1, max: 99 }, ado: 'Doing', planValue: 50 },
+      { plan: 100, ado: 'Done' },
+    ],
+    [
+      { plan: { min: 0, max: 0 }, ado: 'To Do' },
+      { plan: { min: 1, max: 99 }, ado: 'Doing', planValue: 50 },
+      { plan: 100, ado: 'Done' },
+    ],
+  ],
+};
+
+/** Work rules per process: hours on tasks both ways, size on backlog items towards ADO only. */
+function workRules(process: ProcessName): MappingRule[] {
+  const p = PROCESSES[process];
+  const rule = (id: string, planField: string, adoField: string, appliesTo: readonly string[], direction: MappingRule['direction'] = 'both'): MappingRule =>
+    ({ id, planField, adoField, direction, active: true, transform: 'work', appliesTo });
+  const task = [p.leafType];
+  switch (process) {
+    case 'Agile':
+      return [
+        rule('work', 'Work', `${SCHED}.OriginalEstimate`, task),
+        rule('remaining-work', 'RemainingWork', `${SCHED}.RemainingWork`, task),
+        rule('actual-work', 'ActualWork', `${SCHED}.CompletedWork`, task),
+        rule('story-points', 'Work', `${SCHED}.StoryPoints`, [p.requirementType], 'planToAdo'),
+        rule('effort', 'Work', `${SCHED}.Effort`, p.portfolioTypes, 'planToAdo'),
+      ];
+    case 'Scrum':
+      return [
+        rule('remaining-work', 'RemainingWork', `${SCHED}.RemainingWork`, task),
+        rule('effort', 'Work', `${SCHED}.Effort`, [...p.portfolioTypes, p.requirementType, 'Bug'], 'planToAdo'),
+      ];
+    case 'CMMI':
+      return [
+        rule('work', 'Work', `${SCHED}.OriginalEstimate`, task),
+        rule('remaining-work', 'RemainingWork', `${SCHED}.RemainingWork`, task),
+        rule('actual-work', 'ActualWork', `${SCHED}.CompletedWork`, task),
+        rule('size', 'Work', `${SCHED}.Size`, [p.requirementType], 'planToAdo'),
+        rule('effort', 'Work', `${SCHED}.Effort`, p.portfolioTypes, 'planToAdo'),
+      ];
+    case 'Basic':
+      return [
+        rule('remaining-work', 'RemainingWork', `${SCHED}.RemainingWork`, task),
+        rule('effort', 'Work', `${SCHED}.Effort`, [...p.portfolioTypes, p.requirementType], 'planToAdo'),
+      ];
+  }
+}
+
+export function defaultRules(process: ProcessName): MappingRule[] {
+  const p = PROCESSES[process];
+  const nonPortfolio = [p.requirementType, p.leafType, ...p.extraTaskTypes];
+  const [backlogStates, taskStates] = STATE_MAPS[process];
+  return [
+    { id: 'name', planField: 'Name', adoField: 'System.Title', direction: 'both', active: true, transform: 'text' },
+    { id: 'start', planField: 'Start', adoField: `${SCHED}.StartDate`, direction: 'both', active: true, transform: 'date' },
+    { id: 'finish-target', planField: 'Finish', adoField: `${SCHED}.TargetDate`, direction: 'both', active: true, transform: 'date', appliesTo: p.portfolioTypes },
+    { id: 'finish', planField: 'Finish', adoField: `${SCHED}.FinishDate`, direction: 'both', active: true, transform: 'date', appliesTo: nonPortfolio },
+    ...workRules(process),
+    { id: 'state', planField: 'PercentComplete', adoField: 'System.State', direction: 'both', active: true, valueMap: backlogStates, appliesTo: [...p.levels, ...p.extraTaskTypes] },
+    { id: 'state-task', planField: 'PercentComplete', adoField: 'System.State', direction: 'both', active: true, valueMap: taskStates, appliesTo: [p.leafType] },
+    { id: 'notes', planField: 'Notes', adoField: 'System.Description', direction: 'both', active: true, transform: 'html' },
+    { id: 'assigned-to', planField: 'ResourceNames', adoField: 'System.AssignedTo', direction: 'both', active: true, transform: 'identity' },
+  ];
+}

@@ -1,0 +1,212 @@
+/**
+ * The SyncPlan: the document a person previews and approves. It is plain JSON (no classes, no
+ * dates), its operations carry their preconditions, and its hash is the sha256 of its canonical JSON,
+ * so re-planning unchanged input gives the same hash and approval can be bound to it.
+ */
+import { createHash } from 'node:crypto';
+import type { FieldValue, SideValues, System } from './model.js';
+
+/** A parent: an existing item's key, an item created earlier in the same run (by link id), or none. */
+export type ParentRef = { readonly key: string } | { readonly linkId: string } | null;
+
+/** What a link's baseline becomes when the operation carrying it succeeds. */
+export interface BaselinePatch {
+  readonly fields?: Readonly<Record<string, SideValues>>;
+  readonly planParent?: string | null;
+  /** A link id when the ADO parent is created in the same run; the executor resolves it to a key. */
+  readonly adoParent?: ParentRef;
+}
+
+export interface CreateOp {
+  readonly kind: 'create';
+  readonly id: string;
+  /** The side the new item is created on. */
+  readonly side: System;
+  readonly linkId: string;
+  /** The item it is created from, on the other side. */
+  readonly sourceKey: string;
+  readonly type: string;
+  /** Depth in the creation forest: level 0 has an existing parent or none. */
+  readonly level: number;
+  readonly parent: ParentRef;
+  /** ADO: the team project to create in; plan: the plan project id. */
+  readonly project: string;
+  readonly fields: Readonly<Record<string, FieldValue>>;
+  /** ADO: the tag that marks the item as ours. Plan: the task id to use (deterministic). */
+  readonly marker: string;
+  readonly baseline: BaselinePatch;
+}
+
+export interface UpdateOp {
+  readonly kind: 'update';
+  readonly id: string;
+  readonly side: System;
+  readonly linkId: string;
+  readonly key: string;
+  readonly project: string;
+  /** ADO rev or plan task version as read when planning; a different one means stale. */
+  readonly expectedVersion: string | number;
+  readonly fields: Readonly<Record<string, FieldValue>>;
+  /** Present when the parent changes. */
+  readonly parent?: ParentRef;
+  readonly baseline: BaselinePatch;
+}
+
+/** Joins two existing items found to belong together (by marker, by task id, or by project name). */
+export interface LinkOp {
+  readonly kind: 'link';
+  readonly id: string;
+  readonly linkId: string;
+  readonly planKey: string;
+  readonly adoKey: string;
+  readonly reason: 'marker' | 'task-id' | 'project-name';
+}
+
+export interface DeleteOp {
+  readonly kind: 'delete';
+  readonly id: string;
+  readonly side: System;
+  readonly linkId: string;
+  readonly key: string;
+  readonly project: string;
+  readonly expectedVersion: string | number;
+}
+
+export interface UnlinkOp {
+  readonly kind: 'unlink';
+  readonly id: string;
+  readonly linkId: string;
+}
+
+export type Operation = CreateOp | UpdateOp | LinkOp | DeleteOp | UnlinkOp;
+
+/** A single field write that settles a conflict or mismatch one way. */
+export interface FieldResolution {
+  readonly side: System;
+  readonly key: string;
+  readonly project: string;
+  readonly expectedVersion: string | number;
+  readonly field: string;
+  readonly value: FieldValue;
+  readonly baseline: SideValues;
+}
+
+export type Choice = 'plan' | 'ado' | 'skip';
+
+export interface Conflict {
+  readonly id: string;
+  readonly linkId: string;
+  readonly ruleId: string;
+  readonly planKey: string;
+  readonly adoKey: string;
+  readonly title: string;
+  readonly planField: string;
+  readonly adoField: string;
+  /** Null when the link has no baseline for this rule yet. */
+  readonly baseline: SideValues | null;
+  readonly plan: FieldValue;
+  readonly ado: FieldValue;
+  /** `plan`: keep the plan value (write ADO); `ado`: keep the ADO value (write the plan). Null when not allowed. */
+  readonly resolutions: { readonly plan: FieldResolution | null; readonly ado: FieldResolution | null };
+  readonly choice: Choice | null;
+}
+
+export interface ParentResolution {
+  readonly side: System;
+  readonly key: string;
+  readonly project: string;
+  readonly expectedVersion: string | number;
+  readonly parent: ParentRef;
+  readonly baseline: { readonly planParent: string | null; readonly adoParent: ParentRef };
+}
+
+export interface HierarchyMismatch {
+  readonly id: string;
+  readonly linkId: string;
+  readonly planKey: string;
+  readonly adoKey: string;
+  readonly title: string;
+  /** Parent keys on each side, and what each is linked to on the other side. */
+  readonly planParent: string | null;
+  readonly adoParent: string | null;
+  readonly resolutions: { readonly plan: ParentResolution | null; readonly ado: ParentResolution | null };
+  /** Preset to the side that moved when only one did; the user may change it. */
+  readonly choice: Choice | null;
+}
+
+export type DeletionChoice = 'keep' | 'unlink' | 'propagate';
+
+export interface Deletion {
+  readonly id: string;
+  readonly linkId: string;
+  readonly missingOn: System | 'both';
+  readonly survivor: { readonly side: System; readonly key: string; readonly project: string; readonly expectedVersion: string | number; readonly title: string } | null;
+  readonly allowed: readonly DeletionChoice[];
+  readonly choice: DeletionChoice | null;
+}
+
+/** Baseline facts true at planning time (values that already agree); recorded whatever else happens. */
+export interface BaselineRefresh {
+  readonly linkId: string;
+  readonly baseline: BaselinePatch;
+}
+
+export interface PlanCounts {
+  readonly createAdo: number;
+  readonly createPlan: number;
+  readonly updateAdo: number;
+  readonly updatePlan: number;
+  readonly link: number;
+  readonly conflicts: number;
+  readonly hierarchy: number;
+  readonly deletions: number;
+  readonly warnings: number;
+}
+
+export interface SyncPlan {
+  readonly format: 1;
+  readonly integrationId: string;
+  readonly counts: PlanCounts;
+  readonly operations: readonly Operation[];
+  readonly conflicts: readonly Conflict[];
+  readonly hierarchy: readonly HierarchyMismatch[];
+  readonly deletions: readonly Deletion[];
+  readonly refresh: readonly BaselineRefresh[];
+  readonly warnings: readonly string[];
+  /** sha256 of the canonical JSON of everything above. */
+  readonly hash: string;
+}
+
+/** JSON with object keys sorted and undefined members dropped, so equal content gives equal text. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return value === undefined ? 'null' : JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v)).join(',')}]`;
+  const entries = Object.keys(value)
+    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+  return `{${entries.join(',')}}`;
+}
+
+export function hashPlan(plan: Omit<SyncPlan, 'hash'> | SyncPlan): string {
+  const { hash: _ignored, ...content } = plan as SyncPlan;
+  return createHash('sha256').update(canonicalJson(content)).digest('hex');
+}
+
+export function countPlan(plan: Pick<SyncPlan, 'operations' | 'conflicts' | 'hierarchy' | 'deletions' | 'warnings'>): PlanCounts {
+  let createAdo = 0, createPlan = 0, updateAdo = 0, updatePlan = 0, link = 0;
+  for (const op of plan.operations) {
+    if (op.kind === 'create') op.side === 'ado' ? createAdo++ : createPlan++;
+    else if (op.kind === 'update') op.side === 'ado' ? updateAdo++ : updatePlan++;
+    else if (op.kind === 'link') link++;
+  }
+  return {
+    createAdo, createPlan, updateAdo, updatePlan, link,
+    conflicts: plan.conflicts.length, hierarchy: plan.hierarchy.length, deletions: plan.deletions.length, warnings: plan.warnings.length,
+  };
+}
+
+/** True when the plan would change nothing on either side and needs no decision. */
+export function isNoop(plan: SyncPlan): boolean {
+  return plan.operations.length === 0 && plan.conflicts.length === 0 && plan.hierarchy.length === 0 && plan.deletions.length === 0;
+}

@@ -1,0 +1,29 @@
+/** In-memory ApplyJournal (the store's job in production). */
+import type { ApplyJournal, JournalEntry } from '../../../src/sync/ports.js';
+import { Crashpoint } from './crash.js';
+
+export class MemoryJournal implements ApplyJournal {
+  runs = new Map<string, Map<string, JournalEntry>>();
+  crash = new Crashpoint();
+
+  private run(runId: string): Map<string, JournalEntry> {
+    let r = this.runs.get(runId);
+    if (!r) this.runs.set(runId, (r = new Map()));
+    return r;
+  }
+
+  async recordIntent(runId: string, entry: { opId: string; linkId: string; side: 'ado' | 'plan'; marker: string }): Promise<void> {
+    this.crash.run(() => this.run(runId).set(entry.opId, { ...entry, state: 'intended' }));
+  }
+
+  async markDone(runId: string, entry: { opId: string; linkId: string; side: 'ado' | 'plan'; key: string }): Promise<void> {
+    this.crash.run(() => {
+      const prev = this.run(runId).get(entry.opId);
+      this.run(runId).set(entry.opId, { ...prev, ...entry, state: 'done' });
+    });
+  }
+
+  async list(runId: string): Promise<JournalEntry[]> {
+    return this.crash.run(() => [...this.run(runId).values()]);
+  }
+}
