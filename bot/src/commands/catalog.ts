@@ -30,13 +30,13 @@ export const COMMANDS: readonly CommandInfo[] = [
   },
   {
     id: 'link', verbs: ['link'], group: 'Sync', available: false,
-    usage: 'link project <plan project> to ADO project <ADO project>',
+    usage: 'link project ‹plan project› to ADO project ‹ADO project›',
     description: 'Set up an integration: scope, direction, hierarchy, field mapping and approvers.',
     examples: ['link project Apollo to ADO project Phoenix'],
   },
   {
     id: 'sync', verbs: ['sync', 'synchronize', 'preview'], group: 'Sync', available: false,
-    usage: 'sync project <name> [to ADO | to plan | both ways]',
+    usage: 'sync project ‹name› [to ADO | to plan | both ways]',
     description: 'Preview every change and conflict, then apply exactly what you approve.',
     examples: ['sync project "Apollo Rollout" to ADO', 'sync Apollo', 'preview sync Apollo'],
   },
@@ -47,7 +47,7 @@ export const COMMANDS: readonly CommandInfo[] = [
   },
   {
     id: 'schedule', verbs: ['schedule'], group: 'Automate', available: false,
-    usage: 'schedule <project> hourly | daily at HH:MM <time zone> | weekly on <days> at HH:MM | off',
+    usage: 'schedule ‹project› hourly | daily at HH:MM ‹time zone› | weekly on ‹days› at HH:MM | off',
     description: 'Run syncs on a schedule; results and failures are posted here.',
     examples: ['schedule Apollo daily at 09:00 Europe/Berlin', 'schedule Apollo off'],
   },

@@ -117,7 +117,7 @@ function parseSchedule(rest: Token[]): Intent {
   const specStart = body.findIndex((t) => !t.quoted && SCHEDULE_KEYWORDS.has(t.word));
   const project = nameOf(specStart < 0 ? body : body.slice(0, specStart));
   if (!project) return { kind: 'incomplete', command: 'schedule', problem: 'Name the project first, for example: schedule Apollo daily at 09:00 Europe/Berlin' };
-  if (specStart < 0) return { kind: 'incomplete', command: 'schedule', problem: `Say how often to sync ${project}: hourly, daily at HH:MM, weekly on <days> at HH:MM, monthly, or off.` };
+  if (specStart < 0) return { kind: 'incomplete', command: 'schedule', problem: `Say how often to sync ${project}: hourly, daily at HH:MM, weekly on ‹days› at HH:MM, monthly, or off.` };
   const spec = parseScheduleSpec(body.slice(specStart));
   return spec.ok ? { kind: 'schedule', project, schedule: spec.schedule } : { kind: 'incomplete', command: 'schedule', problem: spec.problem };
 }
