@@ -4,6 +4,7 @@ import { connectionSchema, createConnectionRepository, type ConnectionRepository
 import { conversationSchema, createConversationRepository, type ConversationRepository } from './conversations.js';
 import { DocumentCollection } from './document-collection.js';
 import { createIntegrationRepository, integrationSchema, type IntegrationRepository } from './integrations.js';
+import { createJournalRepository, journalSchema, type JournalRepository } from './journal.js';
 import { createLeaseRepository, leaseSchema, type LeaseRepository } from './leases.js';
 import { createLinkRepository, linkSchema, workItemIndexSchema, type LinkRepository } from './links.js';
 import { createRunRepository, runSchema, type RunRepository } from './runs.js';
@@ -34,6 +35,8 @@ export interface Store {
   integrations: IntegrationRepository;
   links: LinkRepository;
   runs: RunRepository;
+  /** Apply journal of runs (write-ahead records for resume). */
+  journal: JournalRepository;
   leases: LeaseRepository;
   secrets: SecretBox;
   /** Is the database reachable (GET /healthz). Never throws. */
@@ -66,6 +69,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     integrations: createIntegrationRepository(new DocumentCollection(containers.integrations, integrationSchema), now),
     links: createLinkRepository(new DocumentCollection(containers.links, linkSchema), new DocumentCollection(containers.links, workItemIndexSchema), now),
     runs: createRunRepository(new DocumentCollection(containers.runs, runSchema), now),
+    journal: createJournalRepository(new DocumentCollection(containers.runs, journalSchema), now),
     leases: createLeaseRepository(new DocumentCollection(containers.leases, leaseSchema), now),
     secrets,
     async ping() {
@@ -95,6 +99,7 @@ export type { ConnectionAuth, ConnectionChanges, ConnectionDocument, ConnectionK
 export type { ConversationDocument, ConversationRepository } from './conversations.js';
 export type { BaseDocument, Page, PageRequest, Stored } from './document-collection.js';
 export type { IntegrationChanges, IntegrationDocument, IntegrationRepository, IntegrationSettings, MappingRule, NewIntegration, SyncDirection } from './integrations.js';
+export type { JournalEntryDocument, JournalRepository, JournalWrite } from './journal.js';
 export { LeaseLostError, SYSTEM_TENANT, type LeaseDocument, type LeaseRepository } from './leases.js';
 export type { LinkBaseline, LinkDocument, LinkRepository, NewLink } from './links.js';
 export { runIdFor, type Approval, type NewRun, type RunChanges, type RunDocument, type RunOutcome, type RunRepository, type RunStatus, type RunTrigger } from './runs.js';

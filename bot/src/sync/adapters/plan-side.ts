@@ -1,0 +1,121 @@
+/**
+ * The engine's PlanSide over any PlanConnector (PWA today). Plan tasks become `Item`s whose field
+ * names are the PWA task properties the default mapping uses (Name, Start, Finish, Work, ...), plus
+ * every task custom field by its display name; engine writes go back as one change set per batch.
+ */
+import { PlanConnectorError, type NewPlanTask, type PlanConnector, type PlanFieldValue, type PlanTask, type PlanTaskUpdate } from '../../connectors/ppm.js';
+import { formatHours, parseHours } from '../mapping/work.js';
+import type { FieldValue, Item, PlanScope } from '../model.js';
+import type { PlanSide, PlanWrite, PlanWriteResult } from '../ports.js';
+
+/** Properties the adapter maps itself; any other field name is a task custom field. */
+const BUILT_IN = new Set(['Name', 'Start', 'Finish', 'Work', 'RemainingWork', 'ActualWork', 'PercentComplete', 'Notes', 'ResourceNames', 'Duration']);
+
+export function taskToItem(task: PlanTask): Item {
+  const hours = task.workMinutes / 60;
+  const done = Math.min(Math.max(task.percentComplete, 0), 100) / 100;
+  const fields: Record<string, FieldValue> = {
+    Name: task.name,
+    Start: task.start,
+    Finish: task.finish,
+    Work: formatHours(hours),
+    // PWA splits work into actual and remaining by % complete when no actuals are entered.
+    ActualWork: formatHours(hours * done),
+    RemainingWork: formatHours(hours * (1 - done)),
+    PercentComplete: task.percentComplete,
+    Notes: task.notes,
+    ResourceNames: task.assignments.map((a) => a.resourceName).join(','),
+    Duration: `${task.durationMinutes / 60}h`,
+  };
+  for (const [name, value] of Object.entries(task.customFields)) fields[name] = flatten(value);
+  return { key: task.id, system: 'plan', type: task.isSummary ? 'Summary' : 'Task', parentKey: task.parentId, fields, version: task.version };
+}
+
+function flatten(value: PlanFieldValue): FieldValue {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+const text = (v: FieldValue | undefined): string | undefined => (v === undefined ? undefined : v === null ? '' : String(v));
+const date = (v: FieldValue | undefined): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+function customFields(fields: Readonly<Record<string, FieldValue>>): Record<string, PlanFieldValue> | undefined {
+  const out = Object.entries(fields).filter(([name]) => !BUILT_IN.has(name));
+  return out.length > 0 ? Object.fromEntries(out) : undefined;
+}
+
+function toCreate(write: Extract<PlanWrite, { kind: 'create' }>): NewPlanTask {
+  const f = write.fields;
+  const start = date(f.Start);
+  const finish = date(f.Finish);
+  const notes = text(f.Notes);
+  const custom = customFields(f);
+  return {
+    id: write.key, parentId: write.parentKey, name: text(f.Name) || 'Untitled',
+    ...(start ? { start } : {}), ...(finish ? { finish } : {}), ...(notes !== undefined ? { notes } : {}), ...(custom ? { customFields: custom } : {}),
+  };
+}
+
+function toUpdate(write: Extract<PlanWrite, { kind: 'update' }>): PlanTaskUpdate {
+  const f = write.fields;
+  const update: PlanTaskUpdate = { id: write.key };
+  if ('Name' in f) update.name = text(f.Name);
+  if ('Notes' in f) update.notes = text(f.Notes);
+  const start = date(f.Start);
+  if (start) update.start = start;
+  const finish = date(f.Finish);
+  if (finish) update.finish = finish;
+  if ('Work' in f) {
+    const hours = parseHours(f.Work);
+    if (hours !== null) update.workMinutes = Math.round(hours * 60);
+  }
+  if (typeof f.PercentComplete === 'number') update.percentComplete = Math.round(f.PercentComplete);
+  if (write.parentKey !== undefined) update.parentId = write.parentKey;
+  const custom = customFields(f);
+  if (custom) update.customFields = custom;
+  return update;
+}
+
+export function createPlanSide(connector: PlanConnector): PlanSide {
+  return {
+    async readScope(scope: PlanScope) {
+      return (await connector.readTasks(scope.projectId)).map(taskToItem);
+    },
+    async readByKeys(projectId, keys) {
+      const wanted = new Set(keys.map((k) => k.toLowerCase()));
+      return (await connector.readTasks(projectId)).filter((t) => wanted.has(t.id.toLowerCase())).map(taskToItem);
+    },
+    async applyBatch(projectId, writes) {
+      // Preconditions are checked against the published plan just before the edit cycle.
+      const current = new Map((await connector.readTasks(projectId)).map((t) => [t.id.toLowerCase(), t]));
+      const results: PlanWriteResult[] = [];
+      const creates: NewPlanTask[] = [];
+      const updates: PlanTaskUpdate[] = [];
+      const sent: string[] = [];
+      for (const w of writes) {
+        const existing = current.get(w.key.toLowerCase());
+        if (w.kind === 'create') {
+          // Already there: a rerun after a crash found the task it created before.
+          if (existing) results.push({ opId: w.opId, status: 'done' });
+          else { creates.push(toCreate(w)); sent.push(w.opId); }
+        } else if (!existing || String(existing.version) !== String(w.expectedVersion)) {
+          results.push({ opId: w.opId, status: 'stale' });
+        } else if (w.kind === 'delete') {
+          results.push({ opId: w.opId, status: 'failed', reason: `Deleting plan tasks is not supported yet; delete "${existing.name}" in Project Web App if it should go.` });
+        } else {
+          updates.push(toUpdate(w)); sent.push(w.opId);
+        }
+      }
+      if (creates.length > 0 || updates.length > 0) {
+        try {
+          await connector.applyChanges({ projectId, creates, updates });
+        } catch (err) {
+          if (err instanceof PlanConnectorError) throw err;
+          throw new PlanConnectorError('server-error', 'Writing to the plan failed; nothing was published. Try again, or check the plan in Project Web App.');
+        }
+        for (const opId of sent) results.push({ opId, status: 'done' });
+      }
+      const order = new Map(writes.map((w, i) => [w.opId, i]));
+      return results.sort((a, b) => order.get(a.opId)! - order.get(b.opId)!);
+    },
+  };
+}
