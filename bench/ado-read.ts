@@ -1,0 +1,69 @@
+import { AdoConnector } from '../bot/src/connectors/ado/connector.js';
+import { BATCH_MAX_IDS, DEFAULT_MAX_IN_FLIGHT, WIQL_MAX_RESULTS } from '../bot/src/connectors/ado/limits.js';
+import { ADO_DEMO_PATS } from '../sim/ado/server.js';
+import { startAdoSimulatorThread } from '../sim/ado/thread.js';
+
+/**
+ * Reads a 10,000-item, 4-level project through the ADO connector with 50 ms of simulated latency
+ * per request, and prints requests, wall time and peak RSS beside the minimum possible. Then reads
+ * a sample the naive way (one GET per item, one at a time) and extrapolates what a simple tool costs.
+ */
+const ITEMS = 10_000;
+const LEVELS = 4;
+const LATENCY_MS = 50;
+const NAIVE_SAMPLE = 200;
+
+export async function run(): Promise<void> {
+  // The simulator runs on its own thread, as a real server would run elsewhere.
+  const sim = await startAdoSimulatorThread({ seed: 'empty', latencyMs: LATENCY_MS, bigProject: { name: 'Bench', items: ITEMS, levels: LEVELS } });
+  try {
+    const connector = new AdoConnector({ url: sim.url, pat: ADO_DEMO_PATS.fullAccess, localMode: true });
+    (globalThis as { gc?: () => void }).gc?.();
+    let peakRss = process.memoryUsage().rss;
+    const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 5);
+    await sim.clearRequests();
+    const started = performance.now();
+    const items = await connector.readScope([{ project: 'Bench' }]);
+    const wallMs = performance.now() - started;
+    clearInterval(sampler);
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+
+    const requests = await sim.requests();
+    const discovery = requests.filter((r) => r.method === 'OPTIONS' || r.path.includes('ResourceAreas')).length;
+    const wiqlPages = requests.filter((r) => r.path.includes('/wiql')).length;
+    const batches = requests.filter((r) => r.path.includes('workItemsBatch')).length;
+    const minDiscovery = 3; // OPTIONS Location, GET ResourceAreas, OPTIONS wit
+    const minWiql = Math.floor(ITEMS / WIQL_MAX_RESULTS) + 1;
+    const minBatches = Math.ceil(ITEMS / BATCH_MAX_IDS);
+    const minimum = minDiscovery + minWiql + minBatches;
+    const floorMs = (minDiscovery + minWiql + Math.ceil(minBatches / DEFAULT_MAX_IN_FLIGHT)) * LATENCY_MS;
+    const byId = new Map(items.map((i) => [i.id, i]));
+    const depth = (id: number): number => { const p = byId.get(id)?.parentId; return p ? 1 + depth(p) : 1; };
+    const maxDepth = Math.max(...items.map((i) => depth(i.id)));
+
+    // The naive way: one GET per item, one after another.
+    const ids = items.slice(0, NAIVE_SAMPLE).map((i) => i.id);
+    const naive = new AdoConnector({ url: sim.url, pat: ADO_DEMO_PATS.fullAccess, localMode: true, maxInFlight: 1 });
+    await naive.readByIds([ids[0]!]); // discovery, not counted
+    const naiveStart = performance.now();
+    for (const id of ids) await naive.readByIds([id]);
+    const naivePerItemMs = (performance.now() - naiveStart) / NAIVE_SAMPLE;
+    const naiveMs = naivePerItemMs * ITEMS;
+    const naiveRequests = minDiscovery + minWiql + ITEMS;
+
+    await connector.dispose();
+    await naive.dispose();
+    const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+    const lines = [
+      `project: ${ITEMS} work items, ${LEVELS} levels (Epic > Feature > User Story > Task); ${LATENCY_MS} ms latency per request; ${DEFAULT_MAX_IN_FLIGHT} requests in flight`,
+      `items read: ${items.length}, with parent ids to depth ${maxDepth}`,
+      `requests: ${requests.length} = ${discovery} discovery + ${wiqlPages} WIQL + ${batches} batch reads; minimum ${minimum} = ${minDiscovery} + ${minWiql} + ceil(${ITEMS}/${BATCH_MAX_IDS})`,
+      `wall time: ${s(wallMs)}; latency floor ${s(floorMs)} (${minDiscovery + minWiql} sequential + ${Math.ceil(minBatches / DEFAULT_MAX_IN_FLIGHT)} rounds of ${DEFAULT_MAX_IN_FLIGHT}); ratio ${(wallMs / floorMs).toFixed(2)}x (target <= 1.5x)`,
+      `peak RSS: ${(peakRss / 1024 / 1024).toFixed(1)} MiB (one process: connector plus the simulator thread holding the 10,000 items; target < 250 MB)`,
+      `naive (one GET per item, sequential): ${naivePerItemMs.toFixed(1)} ms per item measured on ${NAIVE_SAMPLE} items -> ~${naiveRequests} requests and ~${s(naiveMs)} for ${ITEMS} items; ${(naiveRequests / requests.length).toFixed(0)}x the requests and ${(naiveMs / wallMs).toFixed(0)}x the time of the batched read`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    await sim.close();
+  }
+}

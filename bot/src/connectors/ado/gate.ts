@@ -1,0 +1,96 @@
+import { DEFAULT_MAX_IN_FLIGHT } from './limits.js';
+
+/**
+ * Caps requests in flight per organization and slows down before ADO throttles: a Retry-After
+ * pauses every request of the organization, and low X-RateLimit-Remaining spreads the remaining
+ * budget until X-RateLimit-Reset.
+ */
+export interface RateLimitInfo {
+  resource?: string;
+  delay?: number;
+  limit?: number;
+  remaining?: number;
+  /** Epoch seconds when the window resets. */
+  reset?: number;
+  retryAfter?: number;
+}
+
+export interface GateOptions {
+  maxInFlight?: number;
+  /** Below this fraction of the limit remaining, requests are spaced out (default 0.2). */
+  slowBelow?: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export class RequestGate {
+  readonly maxInFlight: number;
+  private active = 0;
+  private peak = 0;
+  private readonly waiting: Array<() => void> = [];
+  private pausedUntil = 0;
+  private spacingMs = 0;
+  private nextStart = 0;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly slowBelow: number;
+
+  constructor(options: GateOptions = {}) {
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
+    this.slowBelow = options.slowBelow ?? 0.2;
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
+
+  get inFlight(): number { return this.active; }
+  get peakInFlight(): number { return this.peak; }
+  get pausedForMs(): number { return Math.max(0, this.pausedUntil - this.now()); }
+  get currentSpacingMs(): number { return this.spacingMs; }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.active >= this.maxInFlight) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active += 1;
+    this.peak = Math.max(this.peak, this.active);
+    try {
+      await this.waitTurn();
+      return await work();
+    } finally {
+      this.active -= 1;
+      this.waiting.shift()?.();
+    }
+  }
+
+  /** Every request of the organization waits this long (from a Retry-After). */
+  pause(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
+  }
+
+  /** Reads the X-RateLimit-* values ADO attaches (the client library puts them on `rateLimit`). */
+  observe(info: RateLimitInfo | undefined): void {
+    if (!info) return;
+    if (info.retryAfter !== undefined && info.retryAfter > 0) this.pause(info.retryAfter * 1000);
+    if (info.limit && info.remaining !== undefined && info.remaining < info.limit * this.slowBelow) {
+      const windowLeftMs = info.reset ? Math.max(1000, info.reset * 1000 - this.now()) : 60_000;
+      this.spacingMs = Math.min(10_000, Math.ceil(windowLeftMs / Math.max(1, info.remaining)));
+    } else if (info.remaining !== undefined) {
+      this.spacingMs = 0;
+    }
+  }
+
+  /** Reserves a start time synchronously, so concurrent callers are spaced, not woken together. */
+  private async waitTurn(): Promise<void> {
+    for (;;) {
+      const now = this.now();
+      let start = Math.max(now, this.pausedUntil);
+      if (this.spacingMs > 0) {
+        start = Math.max(start, this.nextStart);
+        this.nextStart = start + this.spacingMs;
+      }
+      if (start <= now) return;
+      const pauseSeen = this.pausedUntil;
+      await this.sleep(start - now);
+      // Wait again only if a new Retry-After came in while sleeping.
+      if (this.pausedUntil <= pauseSeen) return;
+    }
+  }
+}
