@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ItemDefinition } from '@azure/cosmos';
 import { DocumentCollection, type BaseDocument, type Page, type PageRequest, type Stored } from './document-collection.js';
 import { tenantPartition } from './containers.js';
 import { NotFoundError } from './errors.js';
@@ -19,21 +20,63 @@ export interface MappingRule {
   adoField: string;
   direction: SyncDirection;
   enabled: boolean;
+  /** Engine conversion name (text, date, work, html, identity, ...); see sync/mapping/rule.ts. */
+  transform?: string;
+  /** Value rules (e.g. % complete <-> State), stored as the engine defines them. */
+  valueMap?: unknown[];
+  /** ADO work item types the rule applies to; omitted = all. */
+  appliesTo?: string[];
+}
+
+/** Someone who may approve an integration's sync previews. */
+export interface Approver {
+  /** Teams user id (29:...), as Universal Actions refresh lists users. */
+  id: string;
+  aadObjectId?: string;
+  name?: string;
+}
+
+/** One ADO project feeding the plan, optionally narrowed (aggregation = several entries). */
+export interface AdoScopeSetting {
+  project: string;
+  team?: string;
+  areaPath?: string;
+  iterationPath?: string;
+  queryId?: string;
 }
 
 export interface IntegrationSettings {
   direction: SyncDirection;
   mapping: MappingRule[];
   /** Plan outline levels mapped to ADO work item types, top first, e.g. ['Epic', 'Feature', 'User Story']; leaves become `leafType`. */
-  hierarchy: { levels: string[]; leafType: string };
+  hierarchy: { levels: string[]; leafType: string; importAsTasks?: string[]; teamProjectAsTopParent?: boolean; includeOutsideIterations?: boolean };
+  /** ADO process of the (first) project: Agile, Scrum, CMMI or Basic. */
+  process?: string;
+  /** Creation option for items with children (see sync/model.ts CreationOption). */
+  creation?: string;
+  /** Who may approve previews; default the person who set it up. */
+  approvers?: Approver[];
+  /** Narrowed ADO scopes; when absent every project in adoProjects is read whole. */
+  adoScopes?: AdoScopeSetting[];
   schedule?: { frequency: 'daily' | 'weekly'; time: string; weekday?: number; startDate: string; timeZone: string };
   notifications: { conversationId?: string; onFailure: boolean; onSuccess: boolean };
+  /** The scheduler's state (bot/src/jobs/schedule-book.ts owns its shape); `nextRunAt` is what its scan queries. */
+  scheduling?: ScheduleRecord;
+}
+
+/** Kept loosely typed here so the store does not depend on the scheduler; jobs/ validates it on read. */
+export interface ScheduleRecord {
+  /** ISO instant of the next due run; absent when on demand or paused. */
+  nextRunAt?: string;
+  [field: string]: unknown;
 }
 
 export interface IntegrationDocument extends BaseDocument, IntegrationSettings {
   name: string;
   planConnectionId: string;
   planProjectId: string;
+  /** Display name of the plan project, for chat ("sync Apollo"). */
+  planProjectName?: string;
   adoConnectionId: string;
   /** ADO projects feeding this plan (aggregation). */
   adoProjects: string[];
@@ -53,6 +96,11 @@ export interface IntegrationRepository {
   /** Read-modify-write with etag; `change` may run more than once. */
   update(tenantId: string, id: string, change: (current: Stored<IntegrationDocument>) => IntegrationChanges): Promise<Stored<IntegrationDocument>>;
   remove(tenantId: string, id: string): Promise<boolean>;
+  /**
+   * The scheduler's scan, across all tenants: enabled integrations whose `scheduling.nextRunAt` is
+   * at or before `now`, oldest first, at most `limit`. A cross-partition query (small container).
+   */
+  listDue(now: Date, limit: number): Promise<Stored<IntegrationDocument>[]>;
 }
 
 export const integrationSchema: DocumentSchema<IntegrationDocument> = {
@@ -81,5 +129,14 @@ export function createIntegrationRepository(docs: DocumentCollection<Integration
       return updated!;
     },
     remove: (tenantId, id) => docs.delete(encodeId(id), tenantPartition(tenantId)),
+    async listDue(at, limit) {
+      const top = Math.min(Math.max(Math.floor(limit), 1), 1000);
+      const { resources } = await docs.container.items.query<ItemDefinition>({
+        query: `SELECT TOP ${top} * FROM c WHERE c.enabled = true AND IS_DEFINED(c.scheduling.nextRunAt) AND c.scheduling.nextRunAt <= @now ORDER BY c.scheduling.nextRunAt`,
+        parameters: [{ name: '@now', value: at.toISOString() }],
+      }).fetchAll();
+      // Each document is checked against its own tenant, like every other read.
+      return resources.map((raw) => docs.fromCosmos(String(raw.tenantId), raw)).filter((d): d is Stored<IntegrationDocument> => d !== undefined);
+    },
   };
 }

@@ -18,6 +18,15 @@ export interface LeaseDocument extends BaseDocument {
   owner: string;
   acquiredAt: string;
   expiresAt: string;
+  /** What the holder is running (e.g. a schedule slot), so a successor can tell it is resuming it. */
+  job?: LeaseJob;
+  /** Set when this holder took over a lease that was never released (its holder died or stopped mid-job) instead of a free one. */
+  takenOver?: { owner: string; expiredAt: string; job?: LeaseJob };
+}
+
+export interface LeaseJob {
+  kind: string;
+  key: string;
 }
 
 export class LeaseLostError extends ConcurrencyError {
@@ -28,7 +37,7 @@ export class LeaseLostError extends ConcurrencyError {
 
 export interface LeaseRepository {
   /** The lease if `owner` now holds it (free, expired, or already its own); undefined if someone else does. */
-  acquire(tenantId: string, name: string, owner: string, ttlMs: number): Promise<Stored<LeaseDocument> | undefined>;
+  acquire(tenantId: string, name: string, owner: string, ttlMs: number, job?: LeaseJob): Promise<Stored<LeaseDocument> | undefined>;
   /** Extends a held lease; LeaseLostError if it was taken meanwhile. */
   renew(lease: Stored<LeaseDocument>, ttlMs: number): Promise<Stored<LeaseDocument>>;
   /** Gives the lease up; a lease already taken by someone else is left alone. */
@@ -44,21 +53,25 @@ export const leaseSchema: DocumentSchema<LeaseDocument> = {
 };
 
 export function createLeaseRepository(docs: DocumentCollection<LeaseDocument>, now: () => Date = () => new Date()): LeaseRepository {
-  const document = (tenantId: string, name: string, owner: string, ttlMs: number, acquiredAt?: string): LeaseDocument => {
+  const document = (tenantId: string, name: string, owner: string, ttlMs: number, acquiredAt?: string, extra: Pick<LeaseDocument, 'job' | 'takenOver'> = {}): LeaseDocument => {
     const at = now();
     return {
       id: encodeId(name), tenantId, pk: tenantPartition(tenantId), schemaVersion: leaseSchema.current, name, owner,
       acquiredAt: acquiredAt ?? at.toISOString(), expiresAt: new Date(at.getTime() + ttlMs).toISOString(),
+      ...(extra.job ? { job: extra.job } : {}), ...(extra.takenOver ? { takenOver: extra.takenOver } : {}),
     };
   };
   return {
-    async acquire(tenantId, name, owner, ttlMs) {
+    async acquire(tenantId, name, owner, ttlMs, job) {
       const current = await docs.read(tenantId, encodeId(name), tenantPartition(tenantId));
       try {
-        if (!current) return await docs.create(document(tenantId, name, owner, ttlMs));
-        const free = current.owner === owner || Date.parse(current.expiresAt) <= now().getTime();
+        if (!current) return await docs.create(document(tenantId, name, owner, ttlMs, undefined, { job }));
+        const own = current.owner === owner;
+        const free = own || Date.parse(current.expiresAt) <= now().getTime();
         if (!free) return undefined;
-        return await docs.replace(document(tenantId, name, owner, ttlMs, current.owner === owner ? current.acquiredAt : undefined), current.etag, current.pk);
+        // A lease left behind (never released) means its holder died or stopped mid-job: say whose job it was.
+        const takenOver = { owner: current.owner, expiredAt: current.expiresAt, ...(current.job ? { job: current.job } : {}) };
+        return await docs.replace(document(tenantId, name, owner, ttlMs, own ? current.acquiredAt : undefined, { job: job ?? (own ? current.job : undefined), takenOver }), current.etag, current.pk);
       } catch (err) {
         if (err instanceof DuplicateError || err instanceof ConcurrencyError) return undefined; // another instance won the race
         throw err;
@@ -66,7 +79,7 @@ export function createLeaseRepository(docs: DocumentCollection<LeaseDocument>, n
     },
     async renew(lease, ttlMs) {
       try {
-        return await docs.replace(document(lease.tenantId, lease.name, lease.owner, ttlMs, lease.acquiredAt), lease.etag, lease.pk);
+        return await docs.replace(document(lease.tenantId, lease.name, lease.owner, ttlMs, lease.acquiredAt, lease), lease.etag, lease.pk);
       } catch (err) {
         if (err instanceof ConcurrencyError) throw new LeaseLostError(lease.name);
         throw err;

@@ -1,0 +1,171 @@
+import type { Logger } from '../log.js';
+import { changesSince, type Schedule } from '../schedule/index.js';
+import { inPool } from '../sync/pool.js';
+import { classifyFailure, type ClassifiedFailure } from './failure-causes.js';
+import { afterRunOutcome } from './failure-streak.js';
+import type { RunReporter, ScheduledRunInfo } from './reporter.js';
+import type { JobContext, JobRunner, JobTrigger, IntegrationKey } from './runner.js';
+import type { ScheduleBook, ScheduleEntry } from './schedule-book.js';
+
+/**
+ * The scheduler loop: every `intervalMs` each bot instance scans for due schedules and asks the
+ * runner to run them. All instances scan; the integration lease decides who runs, and under the
+ * lease the entry is re-read so a slot another instance already finished is skipped. After the
+ * work, still under the lease, the next due time and the failure streak are stored, then the
+ * reporter is told. An instance that dies mid-run leaves its lease; once it expires another
+ * instance's scan finds the slot still due and resumes it (`resumed: true`).
+ */
+export interface ScheduledRun extends IntegrationKey {
+  readonly slot: string;
+  readonly schedule: Schedule;
+  /** Consider changes after this instant: the start date on the first run, then the last successful run's start. */
+  readonly changesSince: string;
+  readonly resumed: boolean;
+  /** `{ kind: 'schedule', key: 'schedule:<slot>' }`: use its key for the run id so a resume finds the journal. */
+  readonly trigger: JobTrigger;
+}
+
+/** The sync itself (preview, then apply or send for approval). Throw on failure; the error is classified for the failure card. */
+export type ScheduledWork<S> = (run: ScheduledRun, ctx: JobContext) => Promise<S>;
+
+export interface SchedulerOptions<S> {
+  readonly book: ScheduleBook;
+  readonly runner: JobRunner;
+  readonly work: ScheduledWork<S>;
+  readonly reporter: RunReporter<S>;
+  /** How often to scan; default 30 s. */
+  readonly intervalMs?: number;
+  /** Most entries taken per scan; default 100. */
+  readonly batchSize?: number;
+  /** Runs at once on this instance; default 4. */
+  readonly concurrency?: number;
+  readonly now?: () => Date;
+  readonly logger?: Logger;
+}
+
+export type EntryOutcome = 'succeeded' | 'failed' | 'already-done' | 'busy' | 'abandoned' | 'error';
+
+export interface TickReport {
+  readonly due: number;
+  readonly outcomes: Readonly<Record<EntryOutcome, number>>;
+}
+
+export interface Scheduler {
+  /** One scan and the runs it starts; resolves when they have ended. */
+  tick(): Promise<TickReport>;
+  /** Starts scanning every intervalMs (the first scan at once). */
+  start(): void;
+  /** Stops scanning and waits for the current scan's runs to end. */
+  stop(): Promise<void>;
+}
+
+export const scheduleTriggerKey = (slot: string): string => `schedule:${slot}`;
+
+export function createScheduler<S>(options: SchedulerOptions<S>): Scheduler {
+  const now = options.now ?? (() => new Date());
+  const intervalMs = options.intervalMs ?? 30_000;
+  const log = options.logger;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+  let stopped = false;
+
+  const runEntry = async (entry: ScheduleEntry): Promise<EntryOutcome> => {
+    const slot = entry.state.nextRunAt!;
+    const key = { tenantId: entry.tenantId, integrationId: entry.integrationId };
+    const trigger: JobTrigger = { kind: 'schedule', key: scheduleTriggerKey(slot) };
+    const result = await options.runner.run(key, trigger, async (ctx): Promise<EntryOutcome> => {
+      // Under the lease: is this slot still waiting? Another instance may have finished it.
+      const fresh = await options.book.get(key);
+      if (!fresh || fresh.state.nextRunAt !== slot || fresh.state.paused) return 'already-done';
+      const startedAt = now();
+      const run: ScheduledRun = { ...key, slot, schedule: fresh.state.schedule, changesSince: changesSince(fresh.state), resumed: ctx.resumed, trigger };
+      let summary: S | undefined;
+      let failure: ClassifiedFailure | undefined;
+      try {
+        summary = await options.work(run, ctx);
+      } catch (err) {
+        if (ctx.signal.aborted) throw err; // lease lost: the next holder records this slot
+        failure = classifyFailure(err);
+        log?.warn({ ...key, slot, cause: failure.cause, code: failure.code }, 'scheduled run failed');
+      }
+      ctx.signal.throwIfAborted();
+      const finishedAt = now();
+      const streak = afterRunOutcome(fresh.streak, failure ? { ok: false, cause: failure.cause } : { ok: true }, finishedAt);
+      await options.book.complete(key, slot, { startedAt, finishedAt, outcome: failure ? 'failed' : 'succeeded' }, streak.state);
+      const info: ScheduledRunInfo = { ...key, slot, schedule: fresh.state.schedule, resumed: ctx.resumed, startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString() };
+      await report(info, summary as S, failure, streak.notice);
+      return failure ? 'failed' : 'succeeded';
+    });
+    switch (result.status) {
+      case 'completed': return result.value;
+      case 'busy': return 'busy';
+      case 'abandoned': return 'abandoned';
+      case 'failed':
+        log?.error({ ...key, slot, err: result.error instanceof Error ? result.error.message : String(result.error) }, 'scheduled run could not be recorded');
+        return 'error';
+    }
+  };
+
+  const report = async (info: ScheduledRunInfo, summary: S, failure: ClassifiedFailure | undefined, notice: ReturnType<typeof afterRunOutcome>['notice']): Promise<void> => {
+    try {
+      if (failure) {
+        if (notice && notice.kind !== 'recovered') await options.reporter.reportFailure(info, failure, notice);
+      } else if (notice?.kind === 'recovered') {
+        await options.reporter.reportRecovered(info, notice, summary);
+      } else {
+        await options.reporter.reportSuccess(info, summary);
+      }
+    } catch (err) {
+      log?.error({ tenantId: info.tenantId, integrationId: info.integrationId, slot: info.slot, err: err instanceof Error ? err.message : String(err) }, 'could not report a scheduled run');
+    }
+  };
+
+  const tick = async (): Promise<TickReport> => {
+    const due = shuffle(await options.book.due(now(), options.batchSize ?? 100));
+    const results = await inPool(due, options.concurrency ?? 4, (entry) => runEntry(entry).catch((err: unknown): EntryOutcome => {
+      log?.error({ tenantId: entry.tenantId, integrationId: entry.integrationId, err: err instanceof Error ? err.message : String(err) }, 'scheduled run could not start');
+      return 'error';
+    }));
+    const outcomes: Record<EntryOutcome, number> = { succeeded: 0, failed: 0, 'already-done': 0, busy: 0, abandoned: 0, error: 0 };
+    for (const r of results) outcomes[r]++;
+    return { due: due.length, outcomes };
+  };
+
+  const loop = (): void => {
+    if (stopped) return;
+    const current = tick().catch((err: unknown) => {
+      log?.error({ err: err instanceof Error ? err.message : String(err) }, 'schedule scan failed; trying again next interval');
+    });
+    running = current;
+    void current.finally(() => {
+      if (!stopped) timer = setTimeout(loop, intervalMs);
+    });
+  };
+
+  return {
+    tick,
+    start() {
+      if (timer === undefined && running === undefined) loop();
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
+export function startScheduler<S>(options: SchedulerOptions<S>): Scheduler {
+  const scheduler = createScheduler(options);
+  scheduler.start();
+  return scheduler;
+}
+
+/** Instances take due entries in different orders, so they spread out instead of queueing on the same leases. */
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}

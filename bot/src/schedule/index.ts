@@ -1,0 +1,6 @@
+export { WEEKDAYS, isTimed, nominalPeriodMs, type Schedule, type TimedSchedule, type WallTime, type Weekday } from './model.js';
+export { firstRunAt, nextRunAfter } from './next-run.js';
+export { scheduleFromSpec, validateSchedule, type ScheduleResult } from './parse.js';
+export { describeSchedule, describeWithNextRun, formatRunTime } from './describe.js';
+export { afterRun, changesSince, pause, resume, scheduleState, type ScheduleState } from './state.js';
+export { canonicalTimeZone, instantOf, localDateTime, offsetAt, type LocalDateTime } from './zone-time.js';
