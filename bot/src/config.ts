@@ -23,7 +23,35 @@ export interface Config {
   logLevel: string;
   /** Largest message text we act on; longer text gets a polite refusal. */
   maxMessageChars: number;
+  /** Where browsers reach this bot (OAuth redirect URIs are built from it). */
+  publicBaseUrl: string;
+  /** Delegated Microsoft 365 sign-in for Project Online; undefined = not offered. */
+  pwaOAuth?: PwaOAuthConfig;
 }
+
+export interface PwaOAuthConfig {
+  clientId: string;
+  clientSecret: string;
+  authority: string;
+  /** `${publicBaseUrl}/auth/pwa/callback` */
+  redirectUri: string;
+  /** PEM file of an extra CA to trust for the authority only (the local Entra simulator). */
+  caFile?: string;
+  /** 'local-simulator' = local mode defaults pointing at `npm run sim`'s Entra simulator. */
+  source: 'env' | 'local-simulator';
+}
+
+/**
+ * The Entra simulator's demo app (sim/entra/directory.ts, `ENTRA_DEMO`), used in local mode when
+ * no PWA_OAUTH_CLIENT_ID is set, so `npm run dev` can sign in offline. A test keeps them in step.
+ */
+export const LOCAL_ENTRA_SIMULATOR = {
+  clientId: '5f0d8c2e-7b1a-4e3d-9a6f-2c4b8e1d0a97',
+  clientSecret: 'demo-entra-client-secret',
+  authority: 'https://127.0.0.1:8083/organizations',
+  /** Under PLANBRIDGE_DATA_DIR; the simulator writes its CA certificate there at start. */
+  caFile: 'entra-sim/ca.pem',
+} as const;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -53,10 +81,15 @@ export const SETTINGS: Record<string, Setting> = {
   KEY_VAULT_URI: { doc: 'Key Vault holding the secret-encryption key (used with the app managed identity)' },
   LOG_LEVEL: { doc: 'trace, debug, info, warn, error or fatal', default: 'info' },
   PLANBRIDGE_MAX_MESSAGE_CHARS: { doc: 'Longest chat message the bot will parse', default: '4000' },
+  PUBLIC_BASE_URL: { doc: 'Public https URL of the bot; OAuth redirect URIs are built from it', default: 'http://localhost:<PORT> (local mode)' },
+  PWA_OAUTH_CLIENT_ID: { doc: 'Entra app (client) id for delegated Project Online sign-in. Unset = OAuth not offered (local mode: the Entra simulator)' },
+  PWA_OAUTH_CLIENT_SECRET: { doc: 'Client secret of that app registration' },
+  PWA_OAUTH_AUTHORITY: { doc: 'Entra authority (https) for PWA sign-in', default: 'https://login.microsoftonline.com/organizations' },
+  PWA_OAUTH_CA_FILE: { doc: 'PEM of an extra CA trusted for the authority only (a lab authority; local mode: the Entra simulator)' },
 };
 
 /** Prefixes we own: an unknown variable with one of these is almost surely a typo. */
-const OWNED_PREFIXES = ['PLANBRIDGE_', 'COSMOS_'];
+const OWNED_PREFIXES = ['PLANBRIDGE_', 'COSMOS_', 'PWA_OAUTH_'];
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -109,17 +142,64 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = (get('LOG_LEVEL') ?? 'info').toLowerCase();
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
+  const dataDir = get('PLANBRIDGE_DATA_DIR') ?? '.data';
+  const { publicBaseUrl, pwaOAuth } = loadPwaOAuth(get, mode, port, dataDir, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
     host,
     auth: { mode, clientId, clientSecret, tenantId },
     cosmos: { endpoint: cosmosEndpoint, key: cosmosKey, database },
-    dataDir: get('PLANBRIDGE_DATA_DIR') ?? '.data',
+    dataDir,
     secretKey,
     keyVaultUri,
     logLevel,
     maxMessageChars,
+    publicBaseUrl,
+    ...(pwaOAuth ? { pwaOAuth } : {}),
+  };
+}
+
+function loadPwaOAuth(
+  get: (name: string) => string | undefined, mode: AuthMode, port: number, dataDir: string, problems: string[],
+): { publicBaseUrl: string; pwaOAuth?: PwaOAuthConfig } {
+  const rawBase = get('PUBLIC_BASE_URL');
+  if (rawBase !== undefined) checkUrl('PUBLIC_BASE_URL', rawBase, problems);
+  const publicBaseUrl = (rawBase ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const clientId = get('PWA_OAUTH_CLIENT_ID');
+  const clientSecret = get('PWA_OAUTH_CLIENT_SECRET');
+  const authority = get('PWA_OAUTH_AUTHORITY');
+  const caFile = get('PWA_OAUTH_CA_FILE');
+  const redirectUri = `${publicBaseUrl}/auth/pwa/callback`;
+
+  if (clientId === undefined) {
+    if (clientSecret !== undefined) problems.push('PWA_OAUTH_CLIENT_SECRET is set but PWA_OAUTH_CLIENT_ID is not: set both');
+    if (mode !== 'local') return { publicBaseUrl };
+    const sim = LOCAL_ENTRA_SIMULATOR;
+    return {
+      publicBaseUrl,
+      pwaOAuth: {
+        clientId: sim.clientId, clientSecret: sim.clientSecret, authority: authority ?? sim.authority, redirectUri,
+        caFile: caFile ?? `${dataDir.replace(/\/+$/, '')}/${sim.caFile}`, source: 'local-simulator',
+      },
+    };
+  }
+  if (!GUID.test(clientId)) problems.push('PWA_OAUTH_CLIENT_ID must be a GUID (the app registration\'s Application (client) ID)');
+  if (clientSecret === undefined) problems.push('PWA_OAUTH_CLIENT_ID is set but PWA_OAUTH_CLIENT_SECRET is not: add a client secret of that app registration');
+  const chosenAuthority = authority ?? 'https://login.microsoftonline.com/organizations';
+  try {
+    if (new URL(chosenAuthority).protocol !== 'https:') problems.push('PWA_OAUTH_AUTHORITY must be an https URL (MSAL refuses others)');
+  } catch {
+    problems.push('PWA_OAUTH_AUTHORITY is not a valid URL (e.g. https://login.microsoftonline.com/<tenant-id>)');
+  }
+  if (mode !== 'local') {
+    if (rawBase === undefined) problems.push('PUBLIC_BASE_URL is required with PWA_OAUTH_CLIENT_ID outside local mode: the https address browsers use to reach the bot');
+    else if (!/^https:/i.test(rawBase)) problems.push('PUBLIC_BASE_URL must be https outside local mode (Entra only allows http redirect URIs on localhost)');
+  }
+  return {
+    publicBaseUrl,
+    pwaOAuth: { clientId, clientSecret: clientSecret ?? '', authority: chosenAuthority.replace(/\/+$/, ''), redirectUri, ...(caFile ? { caFile } : {}), source: 'env' },
   };
 }
 

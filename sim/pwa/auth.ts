@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { verifyJwt, type TrustedIssuer } from '../entra/jwt.js';
 import type { SimUser } from './model.js';
 
 /**
  * Who is calling. Two schemes, as the connector uses them:
  * - `Authorization: Bearer <token>` (Project Online, delegated OAuth): no request digest needed;
+ *   the token is a static demo token, or a JWT from a trusted issuer (the Entra simulator) whose
+ *   signature, audience (the site's origin) and expiry are checked, as SharePoint Online does;
  * - `Authorization: Basic <user:password>` (Project Server on-premises with Basic auth over TLS):
  *   writes need an `X-RequestDigest` from `/_api/contextinfo`, as for any non-OAuth caller.
  */
@@ -18,15 +21,20 @@ export const PWA_DEMO_CREDENTIALS = {
   viewerPassword: 'viewer-password',
   /** A second editor, handy to hold a project checked out. */
   otherBearerToken: 'other-pwa-token',
+  /** Microsoft 365 accounts (the Entra simulator's demo users) and the PWA users they are. */
+  oauthAccounts: { 'pm@contoso.onmicrosoft.com': 'demo\\pm', 'viewer@contoso.onmicrosoft.com': 'demo\\viewer' },
 } as const;
 
 export interface Directory {
   users: SimUser[];
   tokens: Map<string, string>;
   passwords: Map<string, string>;
+  /** Issuers whose JWT access tokens are accepted, and the UPN -> PWA login map for them. */
+  issuers: TrustedIssuer[];
+  accounts: Map<string, string>;
 }
 
-export function demoDirectory(): Directory {
+export function demoDirectory(issuers: TrustedIssuer[] = []): Directory {
   const c = PWA_DEMO_CREDENTIALS;
   return {
     users: [
@@ -36,18 +44,21 @@ export function demoDirectory(): Directory {
     ],
     tokens: new Map([[c.bearerToken, c.username], [c.viewerBearerToken, c.viewerUsername], [c.otherBearerToken, 'demo\\other']]),
     passwords: new Map([[c.username.toLowerCase(), c.password], [c.viewerUsername.toLowerCase(), c.viewerPassword]]),
+    issuers,
+    accounts: new Map(Object.entries(c.oauthAccounts)),
   };
 }
 
 export type Caller = { user: SimUser; scheme: 'bearer' | 'basic' };
 
-export function identify(directory: Directory, authorization: string | undefined): Caller | null {
+/** `audience` is the site's origin: a JWT minted for another resource is refused. */
+export function identify(directory: Directory, authorization: string | undefined, audience = ''): Caller | null {
   if (!authorization) return null;
   const [scheme, value = ''] = authorization.split(/\s+/, 2);
   let login: string | undefined;
   let kind: Caller['scheme'];
   if (scheme?.toLowerCase() === 'bearer') {
-    login = directory.tokens.get(value);
+    login = directory.tokens.get(value) ?? jwtLogin(directory, value, audience);
     kind = 'bearer';
   } else if (scheme?.toLowerCase() === 'basic') {
     const decoded = Buffer.from(value, 'base64').toString('utf8');
@@ -60,6 +71,15 @@ export function identify(directory: Directory, authorization: string | undefined
   }
   const user = login ? directory.users.find((u) => u.login.toLowerCase() === login!.toLowerCase()) : undefined;
   return user ? { user, scheme: kind } : null;
+}
+
+/** The PWA login of a valid JWT's account; undefined for a bad, expired or foreign token (a 401). */
+function jwtLogin(directory: Directory, token: string, audience: string): string | undefined {
+  if (directory.issuers.length === 0 || token.split('.').length !== 3) return undefined;
+  const check = verifyJwt(token, directory.issuers, audience);
+  if (!check.ok) return undefined;
+  const upn = String(check.claims.upn ?? check.claims.preferred_username ?? '').toLowerCase();
+  return directory.accounts.get(upn);
 }
 
 /** Form digests: `0x<hex>,<date>` strings valid for a fixed time, bound to the user they were issued to. */

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { TrustedIssuer } from '../entra/jwt.js';
 import { DigestIssuer, demoDirectory, identify, type Caller, type Directory } from './auth.js';
 import { processQuery } from './csom.js';
 import { PsError, psErrors } from './errors.js';
@@ -33,6 +34,8 @@ export interface PwaSimulatorOptions {
   bigProject?: BigProjectOptions;
   /** IANA time zone of the site's regional settings (default UTC). */
   timeZone?: string;
+  /** Token issuers whose JWTs are accepted as bearer tokens (the Entra simulator's `trust`). */
+  trustedIssuers?: TrustedIssuer[];
 }
 
 /** Scripted throttling: the next `count` requests (matching `pathIncludes`, if given) get `status`. */
@@ -92,7 +95,7 @@ export async function startPwaSimulator(options: PwaSimulatorOptions = {}): Prom
   const sitePath = (options.sitePath ?? '/sites/pwa').replace(/\/$/, '');
   let latencyMs = options.latencyMs ?? 0;
   const timeZone = options.timeZone ?? 'UTC';
-  const directory: Directory = demoDirectory();
+  const directory: Directory = demoDirectory(options.trustedIssuers);
   const digests = new DigestIssuer(options.digestTtlSeconds ?? 1800);
   const fresh = (seed: 'demo' | 'empty' | undefined): SimState => (seed === 'empty' ? emptyState() : demoState());
   const service = new PwaService(fresh(options.seed), { queueJobMs: options.queueJobMs ?? 150 });
@@ -147,7 +150,7 @@ export async function startPwaSimulator(options: PwaSimulatorOptions = {}): Prom
       send(res, 404, renderError(format, '-1, System.IO.FileNotFoundException', `No site at ${url.pathname}.`), format);
       return;
     }
-    const caller = identify(directory, req.headers.authorization);
+    const caller = identify(directory, req.headers.authorization, origin);
     if (!caller) {
       res.writeHead(401, {
         'content-type': 'application/json',

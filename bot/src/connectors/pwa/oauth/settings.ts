@@ -1,0 +1,52 @@
+import { readFile } from 'node:fs/promises';
+import type { PwaOAuthConfig } from '../../../config.js';
+import { PlanConnectorError } from '../../ppm.js';
+
+/**
+ * How PlanBridge signs users in to Project Online: an Entra app registration (confidential
+ * client) with SharePoint delegated permissions, auth code + PKCE, refresh token kept sealed.
+ */
+export interface PwaOAuthSettings {
+  clientId: string;
+  clientSecret: string;
+  /** e.g. https://login.microsoftonline.com/organizations (or a tenant id instead of organizations). */
+  authority: string;
+  /** Absolute URL of GET /auth/pwa/callback, as registered on the app. */
+  redirectUri: string;
+  /** PEM of an extra CA the authority's certificate chains to (the local Entra simulator). Read when first needed. */
+  authorityCa?: () => Promise<string | undefined>;
+}
+
+/** SharePoint delegated permissions PWA work needs; the app registration must list them (admin consent). */
+export const PWA_DELEGATED_PERMISSIONS = ['Project.Write', 'ProjectWebApp.FullControl'] as const;
+
+/** A pending sign-in is good for this long (as long as an Entra authorization code lives). */
+export const SIGN_IN_WINDOW_MS = 10 * 60 * 1000;
+
+/** Scopes for a PWA site: permissions on its SharePoint origin, the token audience Project Online checks. */
+export function scopesForSite(siteUrl: string): string[] {
+  const origin = new URL(siteUrl).origin;
+  return PWA_DELEGATED_PERMISSIONS.map((p) => `${origin}/${p}`);
+}
+
+/** Settings from the validated config; the CA file is read on first use, so the simulator may start after the bot. */
+export function settingsFromConfig(config: PwaOAuthConfig): PwaOAuthSettings {
+  const { caFile } = config;
+  return {
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    authority: config.authority,
+    redirectUri: config.redirectUri,
+    ...(caFile ? {
+      authorityCa: async () => {
+        try {
+          return await readFile(caFile, 'utf8');
+        } catch {
+          throw new PlanConnectorError('unreachable', config.source === 'local-simulator'
+            ? `The Entra simulator's certificate is not at ${caFile}. Start the simulators with "npm run sim" (or "npm run dev"), or set PWA_OAUTH_CLIENT_ID for a real tenant.`
+            : `PWA_OAUTH_CA_FILE points to ${caFile}, which cannot be read.`);
+        }
+      },
+    } : {}),
+  };
+}

@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import { DocumentCollection, type BaseDocument, type Stored } from './document-collection.js';
+import { tenantPartition } from './containers.js';
+import { ConcurrencyError } from './errors.js';
+import { compositeId } from './ids.js';
+import type { DocumentSchema } from './schema.js';
+import { isEncryptedSecret, type EncryptedSecret, type SecretBox } from './secrets/secret-box.js';
+
+/**
+ * Pending PWA OAuth sign-ins: what the bot must remember between "Sign in" in Teams and the
+ * browser coming back to /auth/pwa/callback. They live in the leases container (short-lived,
+ * point reads only, per-item TTL; ids start with "pwa-sign-in:", which lease ids never contain;
+ * a query over that container, if one is ever added, must filter on `c.kind`).
+ * The id is a hash of the state's secret part, so the stored record alone cannot be replayed;
+ * the PKCE verifier is sealed with the SecretBox. `take` is single use: it deletes with the etag
+ * it read, so of two callbacks with one state only one proceeds.
+ */
+export interface PwaSignInDraft {
+  /** Set when signing in again for an existing connection. */
+  connectionId?: string;
+  name: string;
+  siteUrl: string;
+  timeZone?: string;
+}
+
+export interface PwaSignInDocument extends BaseDocument {
+  kind: 'pwa-sign-in';
+  /** The Teams user who asked to sign in (aadObjectId when Teams gives it, else the channel id). */
+  requestedBy: { id: string; aadObjectId?: string; name?: string };
+  /** Where to report the outcome (a Teams ConversationReference, stored as given). */
+  conversation: Record<string, unknown>;
+  draft: PwaSignInDraft;
+  verifier: EncryptedSecret;
+  nonce: string;
+  /** The Entra authorize URL, so /auth/pwa/start can send the browser there. Holds no secret. */
+  authorizeUrl: string;
+  createdAt: string;
+  expiresAt: string;
+  /** Seconds; Cosmos removes the record after this where TTL is on (Azure). */
+  ttl: number;
+}
+
+export interface NewPwaSignIn {
+  requestedBy: PwaSignInDocument['requestedBy'];
+  conversation: Record<string, unknown>;
+  draft: PwaSignInDraft;
+  verifier: string;
+  nonce: string;
+  authorizeUrl: string;
+  ttlMs: number;
+}
+
+/** A pending sign-in as callers and the chat see it: no sealed verifier. */
+export type PendingPwaSignIn = Omit<PwaSignInDocument, 'verifier' | 'etag'>;
+
+/** `verifier` (the unsealed PKCE verifier) is only for the code exchange; never log or pass it on. */
+export type TakeResult =
+  | { ok: true; pending: PendingPwaSignIn; verifier: string }
+  | { ok: false; reason: 'unknown' }
+  | { ok: false; reason: 'expired'; pending: PendingPwaSignIn };
+
+export interface PwaSignInRepository {
+  create(tenantId: string, key: string, input: NewPwaSignIn): Promise<Stored<PwaSignInDocument>>;
+  /** Looks without using it up (for the start redirect). */
+  peek(tenantId: string, key: string): Promise<Stored<PwaSignInDocument> | undefined>;
+  /** Uses the pending sign-in up: a second take of the same key finds nothing. */
+  take(tenantId: string, key: string): Promise<TakeResult>;
+}
+
+export const pwaSignInSchema: DocumentSchema<PwaSignInDocument> = {
+  kind: 'pwa sign-in',
+  current: 1,
+  upgrades: {},
+  check: (doc): doc is Record<string, unknown> & PwaSignInDocument =>
+    doc.kind === 'pwa-sign-in' && typeof doc.expiresAt === 'string' && isEncryptedSecret(doc.verifier) && typeof doc.draft === 'object' && doc.draft !== null,
+};
+
+const idFor = (key: string): string => compositeId('pwa-sign-in', createHash('sha256').update(key).digest('hex'));
+const verifierContext = (tenantId: string, id: string): string => `pwa-sign-in:${tenantId}:${id}`;
+
+export function createPwaSignInRepository(docs: DocumentCollection<PwaSignInDocument>, box: SecretBox, now: () => Date = () => new Date()): PwaSignInRepository {
+  return {
+    async create(tenantId, key, input) {
+      const id = idFor(key);
+      const at = now();
+      return docs.create({
+        id, tenantId, pk: tenantPartition(tenantId), schemaVersion: pwaSignInSchema.current, kind: 'pwa-sign-in',
+        requestedBy: input.requestedBy, conversation: input.conversation, draft: input.draft,
+        verifier: box.encrypt(input.verifier, verifierContext(tenantId, id)), nonce: input.nonce, authorizeUrl: input.authorizeUrl,
+        createdAt: at.toISOString(), expiresAt: new Date(at.getTime() + input.ttlMs).toISOString(),
+        // Keep the record a while past expiry so a late click gets "expired", not "unknown".
+        ttl: Math.ceil(input.ttlMs / 1000) + 3600,
+      });
+    },
+    peek: (tenantId, key) => docs.read(tenantId, idFor(key), tenantPartition(tenantId)),
+    async take(tenantId, key) {
+      const doc = await docs.read(tenantId, idFor(key), tenantPartition(tenantId));
+      if (!doc) return { ok: false, reason: 'unknown' };
+      try {
+        if (!(await docs.delete(doc.id, doc.pk, doc.etag))) return { ok: false, reason: 'unknown' };
+      } catch (err) {
+        if (err instanceof ConcurrencyError) return { ok: false, reason: 'unknown' };
+        throw err;
+      }
+      const { etag: _etag, verifier, ...pending } = doc;
+      if (Date.parse(doc.expiresAt) <= now().getTime()) return { ok: false, reason: 'expired', pending };
+      return { ok: true, pending, verifier: await box.decrypt(verifier, verifierContext(tenantId, doc.id)) };
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * The simulated tenant: one app registration (a confidential client, like PlanBridge's) and a
+ * few users. Values are demo constants, printed by `npm run sim` and listed in the README.
+ */
+export interface EntraUser {
+  /** UPN, what people type at the sign-in page. */
+  username: string;
+  password: string;
+  displayName: string;
+  /** Object id (oid) in the tenant. */
+  objectId: string;
+}
+
+export interface EntraApp {
+  clientId: string;
+  clientSecret: string;
+  /** Redirect URIs as registered. For http://localhost and http://127.0.0.1 the port is ignored, as Entra does. */
+  redirectUris: string[];
+  /** Delegated permissions configured on the app, granted by `{resource}/.default`. */
+  permissions: string[];
+}
+
+export const ENTRA_DEMO = {
+  tenantId: '7a3c9d52-1e4b-4f6a-9c2d-5b8e0f1a2c3d',
+  tenantDomain: 'contoso.onmicrosoft.com',
+  clientId: '5f0d8c2e-7b1a-4e3d-9a6f-2c4b8e1d0a97',
+  clientSecret: 'demo-entra-client-secret',
+  /** Signs in to PWA as `demo\pm` (editor, manages fields). */
+  user: { username: 'pm@contoso.onmicrosoft.com', password: 'demo-password', displayName: 'Demo PM', objectId: 'b0c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e' },
+  /** Signs in to PWA as `demo\viewer` (read only). */
+  viewer: { username: 'viewer@contoso.onmicrosoft.com', password: 'viewer-password', displayName: 'Demo Viewer', objectId: 'c1d2e3f4-a5b6-4c7d-9e8f-0a1b2c3d4e5f' },
+  redirectUris: ['http://localhost/auth/pwa/callback', 'http://127.0.0.1/auth/pwa/callback'],
+  /** SharePoint delegated permissions PlanBridge's registration asks for. */
+  permissions: ['Project.Write', 'ProjectWebApp.FullControl'],
+} as const;
+
+export interface EntraDirectory {
+  tenantId: string;
+  tenantDomain: string;
+  apps: EntraApp[];
+  users: EntraUser[];
+}
+
+export function demoEntraDirectory(): EntraDirectory {
+  const d = ENTRA_DEMO;
+  return {
+    tenantId: d.tenantId,
+    tenantDomain: d.tenantDomain,
+    apps: [{ clientId: d.clientId, clientSecret: d.clientSecret, redirectUris: [...d.redirectUris], permissions: [...d.permissions] }],
+    users: [{ ...d.user }, { ...d.viewer }],
+  };
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Entra matches redirect URIs exactly, except that a loopback http URI may use any port. */
+export function redirectUriAllowed(app: EntraApp, candidate: string): boolean {
+  let asked: URL;
+  try {
+    asked = new URL(candidate);
+  } catch {
+    return false;
+  }
+  return app.redirectUris.some((registered) => {
+    const r = new URL(registered);
+    if (r.protocol === 'http:' && LOOPBACK.has(r.hostname)) {
+      return asked.protocol === 'http:' && asked.hostname === r.hostname && asked.pathname === r.pathname && asked.search === r.search;
+    }
+    return asked.href === r.href;
+  });
+}
+
+/** Tenant segments the endpoints answer to: the GUID, the domain, and the multi-tenant aliases. */
+export function knowsTenant(directory: EntraDirectory, segment: string): boolean {
+  const s = segment.toLowerCase();
+  return s === directory.tenantId || s === directory.tenantDomain || s === 'organizations' || s === 'common';
+}
