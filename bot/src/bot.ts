@@ -4,6 +4,9 @@ import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { createRestifyServer } from './http/server.js';
 import { openStore, type Store } from './store/index.js';
+import { createLiveSystems } from './flows/adapters/live-systems.js';
+import { BackgroundWork, type FlowServices } from './flows/services.js';
+import type { PwaSignInStarter, SystemAccess } from './flows/systems.js';
 import { createTeamsApp } from './teams/app.js';
 import { VERSION } from './version.js';
 
@@ -12,12 +15,18 @@ export interface RunningBot {
   url: string;
   app: App;
   store: Store;
+  /** Work still running after a card action was answered (apply with progress). */
+  background: BackgroundWork;
   stop(): Promise<void>;
 }
 
 export interface BotSeams {
   cloud?: CloudEnvironment;
   token?: TokenProvider;
+  /** Replaces the real ADO/PWA connectors (tests of failure paths). */
+  systems?: (store: Store) => SystemAccess;
+  /** Starts Microsoft 365 sign-in for PWA; wire connectors/pwa/oauth's PwaSignInService here when configured. */
+  pwaSignIn?: PwaSignInStarter;
 }
 
 /** Composition root: config -> store -> teams app -> http server. main.ts adds the process concerns. */
@@ -36,15 +45,28 @@ export async function startBot(config: Config, logger: Logger, seams: BotSeams =
     authMode: config.auth.mode,
     store: async () => ({ reachable: await store.ping(), mode: store.mode }),
   });
+  const localMode = config.auth.mode === 'local';
+  const background = new BackgroundWork(logger);
+  const flows: FlowServices = {
+    store,
+    systems: seams.systems ? seams.systems(store) : createLiveSystems({ connections: store.connections, logger, localMode }),
+    logger,
+    localMode,
+    now: () => new Date(),
+    background,
+    ...(seams.pwaSignIn ? { pwaSignIn: seams.pwaSignIn } : {}),
+  };
+  const { systems: _systems, pwaSignIn: _pwaSignIn, ...sdkSeams } = seams;
   const app = createTeamsApp({
     config,
     logger,
     server,
+    flows,
     conversations: {
       remember: (tenantId, ref) => store.conversations.save(tenantId, ref),
       forget: (tenantId, conversationId) => store.conversations.remove(tenantId, conversationId),
     },
-    ...seams,
+    ...sdkSeams,
   });
   try {
     await app.start(config.port);
@@ -61,8 +83,10 @@ export async function startBot(config: Config, logger: Logger, seams: BotSeams =
     url: `http://${host}:${port}`,
     app,
     store,
+    background,
     stop: () => (stopping ??= (async () => {
       await app.stop();
+      await background.drain();
       await store.close();
     })()),
   };

@@ -57,12 +57,227 @@ export interface ErrorCardData {
   reference?: string;
 }
 
+/** An Action.Execute button. `data` always carries the tenant stamp `t` (see flows/action-guard.ts). */
+export interface CardButton {
+  title: string;
+  verb: string;
+  data: Record<string, unknown>;
+  style: 'default' | 'positive' | 'destructive';
+}
+
+export interface Choice {
+  title: string;
+  value: string;
+}
+
+/** Universal Actions refresh: the listed users get their own view via the verb. */
+export interface CardRefresh {
+  action: { type: 'Action.Execute'; verb: string; data: Record<string, unknown> };
+  userIds: string[];
+}
+
+export interface ConnectAdoCardData {
+  /** Values to keep when the card is shown again; the PAT is never among them. */
+  values: { url: string; name: string; expiresOn: string };
+  /** '' = no problem with that field. */
+  errors: { url: string; pat: string; expiresOn: string; form: string };
+  submit: CardButton;
+}
+
+export interface ConnectPwaCardData {
+  values: { url: string; method: string; username: string; name: string; timeZone: string };
+  errors: { url: string; method: string; secret: string; username: string; timeZone: string; form: string };
+  methods: Choice[];
+  /** Says plainly whether Microsoft 365 sign-in works in this deployment. */
+  oauthNote: string;
+  submit: CardButton;
+}
+
+export interface ChecklistItem {
+  label: string;
+  /** A symbol shown before the label: present, missing or unknown. */
+  mark: string;
+  detail: string;
+}
+
+export interface ChecklistCardData {
+  title: string;
+  subtitle: string;
+  /** Drives the title colour: good, warning or attention. */
+  tone: 'Good' | 'Warning' | 'Attention';
+  items: ChecklistItem[];
+  notes: string[];
+  buttons: CardButton[];
+}
+
+export interface ConnectionRow {
+  id: string;
+  name: string;
+  kindLabel: string;
+  url: string;
+  status: string;
+  attention: boolean;
+  detail: string;
+  secretLabel: string;
+  nameInputId: string;
+  secretInputId: string;
+  expiryInputId: string;
+  recheck: CardButton;
+  rename: CardButton;
+  replaceSecret: CardButton;
+  remove: CardButton;
+}
+
+export interface ConnectionsCardData {
+  summary: string;
+  connections: ConnectionRow[];
+  buttons: CardButton[];
+}
+
+export interface NoticeCardData {
+  title: string;
+  message: string;
+  details: string[];
+  tone: 'Default' | 'Good' | 'Warning' | 'Attention';
+  buttons: CardButton[];
+  /** An Action.OpenUrl shown first (e.g. "Sign in with Microsoft 365"); url '' = none. */
+  link: { title: string; url: string };
+}
+
+export interface LinkSetupCardData {
+  title: string;
+  intro: string;
+  problem: string;
+  planProjects: Choice[];
+  planProjectId: string;
+  adoProjects: Choice[];
+  adoProjectsValue: string;
+  teams: Choice[];
+  areas: Choice[];
+  iterations: Choice[];
+  directions: Choice[];
+  direction: string;
+  levels: string;
+  leafType: string;
+  creations: Choice[];
+  creation: string;
+  processNote: string;
+  approverNote: string;
+  notifyChoices: Choice[];
+  notify: string;
+  submit: CardButton;
+}
+
+export interface Fact {
+  label: string;
+  value: string;
+}
+
+export interface IntegrationCardData {
+  title: string;
+  subtitle: string;
+  facts: Fact[];
+  buttons: CardButton[];
+}
+
+export interface MappingRow {
+  position: string;
+  label: string;
+  detail: string;
+  active: boolean;
+  buttons: CardButton[];
+}
+
+export interface MappingCardData {
+  title: string;
+  problem: string;
+  rules: MappingRow[];
+  canEdit: boolean;
+  directions: Choice[];
+  transforms: Choice[];
+  add: CardButton;
+  buttons: CardButton[];
+}
+
+export interface ProgressCardData {
+  title: string;
+  subtitle: string;
+  steps: Array<{ mark: string; label: string }>;
+  detail: string;
+}
+
+export interface PreviewChange {
+  symbol: string;
+  text: string;
+}
+
+export interface PreviewDecision {
+  inputId: string;
+  title: string;
+  lines: string[];
+  choices: Choice[];
+  value: string;
+}
+
+export interface SyncPreviewCardData {
+  title: string;
+  subtitle: string;
+  requestedBy: string;
+  counts: Fact[];
+  changes: PreviewChange[];
+  pageNote: string;
+  conflicts: PreviewDecision[];
+  hierarchy: PreviewDecision[];
+  deletions: PreviewDecision[];
+  warnings: string[];
+  /** Approvers see inputs and Approve; everyone else a read-only view. */
+  canDecide: boolean;
+  viewNote: string;
+  buttons: CardButton[];
+  refresh: CardRefresh;
+}
+
+export interface ReportLine {
+  text: string;
+  url: string;
+}
+
+export interface SyncReportCardData {
+  title: string;
+  tone: 'Good' | 'Warning' | 'Attention';
+  subtitle: string;
+  facts: Fact[];
+  changed: ReportLine[];
+  skipped: string[];
+  planUrl: string;
+  buttons: CardButton[];
+}
+
+export interface RunsCardData {
+  title: string;
+  subtitle: string;
+  runs: Array<{ heading: string; outcome: string; detail: string }>;
+  buttons: CardButton[];
+}
+
 export interface CardDataByName {
   welcome: WelcomeCardData;
   help: HelpCardData;
   'unknown-command': UnknownCommandCardData;
   'coming-soon': ComingSoonCardData;
   error: ErrorCardData;
+  'connect-ado': ConnectAdoCardData;
+  'connect-pwa': ConnectPwaCardData;
+  checklist: ChecklistCardData;
+  connections: ConnectionsCardData;
+  notice: NoticeCardData;
+  'link-setup': LinkSetupCardData;
+  integration: IntegrationCardData;
+  mapping: MappingCardData;
+  progress: ProgressCardData;
+  'sync-preview': SyncPreviewCardData;
+  'sync-report': SyncReportCardData;
+  runs: RunsCardData;
 }
 
 export type CardName = keyof CardDataByName;

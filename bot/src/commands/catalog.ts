@@ -19,31 +19,36 @@ export const COMMANDS: readonly CommandInfo[] = [
     usage: 'help', description: 'Show what PlanBridge can do, with examples.', examples: ['help'],
   },
   {
-    id: 'connect', verbs: ['connect', 'add'], group: 'Get started', available: false,
+    id: 'connect', verbs: ['connect', 'add'], group: 'Get started', available: true,
     usage: 'connect ado | connect pwa',
     description: 'Connect Azure DevOps (URL + PAT) or Project Web App (OAuth or on-premises sign-in).',
     examples: ['connect ado', 'connect project online'],
   },
   {
-    id: 'connections', verbs: ['connections'], group: 'Get started', available: false,
+    id: 'connections', verbs: ['connections'], group: 'Get started', available: true,
     usage: 'connections', description: 'List, re-check, rename or remove your connections.', examples: ['connections'],
   },
   {
-    id: 'link', verbs: ['link'], group: 'Sync', available: false,
+    id: 'link', verbs: ['link'], group: 'Sync', available: true,
     usage: 'link project ‹plan project› to ADO project ‹ADO project›',
     description: 'Set up an integration: scope, direction, hierarchy, field mapping and approvers.',
     examples: ['link project Apollo to ADO project Phoenix'],
   },
   {
-    id: 'sync', verbs: ['sync', 'synchronize', 'preview'], group: 'Sync', available: false,
+    id: 'sync', verbs: ['sync', 'synchronize', 'preview'], group: 'Sync', available: true,
     usage: 'sync project ‹name› [to ADO | to plan | both ways]',
     description: 'Preview every change and conflict, then apply exactly what you approve.',
     examples: ['sync project "Apollo Rollout" to ADO', 'sync Apollo', 'preview sync Apollo'],
   },
   {
-    id: 'status', verbs: ['status'], group: 'Sync', available: false,
-    usage: 'status [project]', description: 'Show the last sync, what is pending and the next scheduled run.',
+    id: 'status', verbs: ['status'], group: 'Sync', available: true,
+    usage: 'status [project]', description: 'Show the last runs of an integration, or the last run of each.',
     examples: ['status Apollo'],
+  },
+  {
+    id: 'history', verbs: ['history', 'runs'], group: 'Sync', available: true,
+    usage: 'history ‹project›', description: 'The last ten runs: outcome, who approved, and counts.',
+    examples: ['history Apollo'],
   },
   {
     id: 'schedule', verbs: ['schedule'], group: 'Automate', available: false,

@@ -19,12 +19,13 @@ export type Intent =
   | { kind: 'link'; planProject: string; adoProject?: string }
   | { kind: 'sync'; project: string; direction?: SyncDirection; previewOnly: boolean }
   | { kind: 'status'; project?: string }
+  | { kind: 'history'; project?: string }
   | { kind: 'schedule'; project: string; schedule: ScheduleSpec }
   /** Recognised verb, but the rest did not parse: `problem` says what is missing. */
   | { kind: 'incomplete'; command: CommandId; problem: string }
   | { kind: 'unknown'; text: string; suggestion?: CommandSuggestion };
 
-export type CommandId = 'help' | 'connect' | 'connections' | 'link' | 'sync' | 'status' | 'schedule';
+export type CommandId = 'help' | 'connect' | 'connections' | 'link' | 'sync' | 'status' | 'history' | 'schedule';
 
 export interface CommandSuggestion {
   command: CommandId;

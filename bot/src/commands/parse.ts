@@ -42,6 +42,9 @@ export function parseCommand(raw: string): Intent {
       return parseSync(rest[0]?.word === 'sync' ? rest.slice(1) : rest, true);
     case 'status':
       return { kind: 'status', project: nameOf(dropLeading(rest, ['of', 'for', 'project'])) };
+    case 'history':
+    case 'runs':
+      return { kind: 'history', project: nameOf(dropLeading(rest, ['of', 'for', 'project'])) };
     case 'schedule':
       return parseSchedule(rest);
     default:

@@ -1,13 +1,20 @@
 import { parseCommand } from '../commands/parse.js';
 import type { ChatTurn } from './chat.js';
+import { startConnectAdo } from './connect-ado.js';
+import { startConnectPwa } from './connect-pwa.js';
+import { sendConnections } from './connections.js';
 import { refuseTooLong, sendComingSoon, sendHelp, sendIncomplete, sendUnknown } from './help.js';
+import { sendStatus } from './history.js';
+import { startLink } from './link.js';
+import type { FlowServices } from './services.js';
+import { startSync } from './sync.js';
 
 export interface DispatchOptions {
   maxMessageChars: number;
 }
 
-/** Routes one chat message to the flow for its intent. */
-export async function handleMessageText(turn: ChatTurn, text: string, options: DispatchOptions): Promise<void> {
+/** Routes one chat message to the flow for its intent. Without services only help works. */
+export async function handleMessageText(turn: ChatTurn, text: string, options: DispatchOptions, services?: FlowServices): Promise<void> {
   if (text.length > options.maxMessageChars) {
     await refuseTooLong(turn, text.length, options.maxMessageChars);
     return;
@@ -20,6 +27,26 @@ export async function handleMessageText(turn: ChatTurn, text: string, options: D
       return sendUnknown(turn, intent);
     case 'incomplete':
       return sendIncomplete(turn, intent);
+    default:
+      break;
+  }
+  if (!services) return sendComingSoon(turn, intent.kind);
+  switch (intent.kind) {
+    case 'connect':
+      if (intent.system === 'pwa') return startConnectPwa(services, turn);
+      if (intent.system === 'ado') return startConnectAdo(turn);
+      await startConnectAdo(turn);
+      return startConnectPwa(services, turn);
+    case 'connections':
+      return sendConnections(services, turn);
+    case 'link':
+      return startLink(services, turn, intent.planProject, intent.adoProject);
+    case 'sync':
+      return startSync(services, turn, intent.project, intent.direction);
+    case 'status':
+      return sendStatus(services, turn, intent.project, false);
+    case 'history':
+      return sendStatus(services, turn, intent.project, true);
     default:
       // Recognised commands whose journeys are not built yet (see COMMANDS[].available).
       return sendComingSoon(turn, intent.kind);

@@ -28,6 +28,10 @@ export interface ConnectionDocument extends BaseDocument {
   secret?: EncryptedSecret;
   /** Result of the last credential check (for example the PAT scopes found). */
   check?: { ok: boolean; checkedAt: string; scopes?: string[]; problem?: string };
+  /** When the credential stops working, if the user told us (a PAT's expiry date, YYYY-MM-DD). */
+  expiresOn?: string;
+  /** IANA zone the plan site's dates are in (PWA connections). */
+  timeZone?: string;
   createdBy?: string;
   createdAt: string;
   updatedAt: string;
@@ -41,11 +45,13 @@ export interface NewConnection {
   auth: ConnectionAuth;
   /** Plaintext credential; encrypted before it is stored. */
   secret?: string;
+  expiresOn?: string;
+  timeZone?: string;
   createdBy?: string;
 }
 
 /** Fields a caller may change; `secret` goes through setSecret. */
-export type ConnectionChanges = Partial<Pick<ConnectionDocument, 'name' | 'url' | 'auth' | 'check'>>;
+export type ConnectionChanges = Partial<Pick<ConnectionDocument, 'name' | 'url' | 'auth' | 'check' | 'expiresOn' | 'timeZone'>>;
 
 export interface RotationResult {
   scanned: number;
@@ -94,6 +100,8 @@ export function createConnectionRepository(docs: DocumentCollection<ConnectionDo
         url: input.url,
         auth: input.auth,
         ...(input.secret !== undefined ? { secret: box.encrypt(input.secret, secretContext(tenantId, encodeId(id))) } : {}),
+        ...(input.expiresOn !== undefined ? { expiresOn: input.expiresOn } : {}),
+        ...(input.timeZone !== undefined ? { timeZone: input.timeZone } : {}),
         ...(input.createdBy !== undefined ? { createdBy: input.createdBy } : {}),
         createdAt: at,
         updatedAt: at,

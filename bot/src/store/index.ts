@@ -7,6 +7,7 @@ import { createIntegrationRepository, integrationSchema, type IntegrationReposit
 import { createJournalRepository, journalSchema, type JournalRepository } from './journal.js';
 import { createLeaseRepository, leaseSchema, type LeaseRepository } from './leases.js';
 import { createLinkRepository, linkSchema, workItemIndexSchema, type LinkRepository } from './links.js';
+import { createPwaSignInRepository, pwaSignInSchema, type PwaSignInRepository } from './pwa-sign-ins.js';
 import { createRunRepository, runSchema, type RunRepository } from './runs.js';
 import { chooseKeySource, type KeyVaultSecrets } from './secrets/key-sources.js';
 import { SecretBox } from './secrets/secret-box.js';
@@ -38,6 +39,8 @@ export interface Store {
   /** Apply journal of runs (write-ahead records for resume). */
   journal: JournalRepository;
   leases: LeaseRepository;
+  /** Pending PWA OAuth sign-ins (state -> Teams user, conversation, sealed PKCE verifier). */
+  pwaSignIns: PwaSignInRepository;
   secrets: SecretBox;
   /** Is the database reachable (GET /healthz). Never throws. */
   ping(): Promise<boolean>;
@@ -71,6 +74,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     runs: createRunRepository(new DocumentCollection(containers.runs, runSchema), now),
     journal: createJournalRepository(new DocumentCollection(containers.runs, journalSchema), now),
     leases: createLeaseRepository(new DocumentCollection(containers.leases, leaseSchema), now),
+    pwaSignIns: createPwaSignInRepository(new DocumentCollection(containers.leases, pwaSignInSchema), secrets, now),
     secrets,
     async ping() {
       if (closed) return false;
@@ -98,10 +102,11 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 export type { ConnectionAuth, ConnectionChanges, ConnectionDocument, ConnectionKind, ConnectionRepository, NewConnection, RotationResult } from './connections.js';
 export type { ConversationDocument, ConversationRepository } from './conversations.js';
 export type { BaseDocument, Page, PageRequest, Stored } from './document-collection.js';
-export type { IntegrationChanges, IntegrationDocument, IntegrationRepository, IntegrationSettings, MappingRule, NewIntegration, SyncDirection } from './integrations.js';
+export type { AdoScopeSetting, Approver, IntegrationChanges, IntegrationDocument, IntegrationRepository, IntegrationSettings, MappingRule, NewIntegration, SyncDirection } from './integrations.js';
 export type { JournalEntryDocument, JournalRepository, JournalWrite } from './journal.js';
 export { LeaseLostError, SYSTEM_TENANT, type LeaseDocument, type LeaseRepository } from './leases.js';
 export type { LinkBaseline, LinkDocument, LinkRepository, NewLink } from './links.js';
+export type { NewPwaSignIn, PendingPwaSignIn, PwaSignInDocument, PwaSignInDraft, PwaSignInRepository, TakeResult } from './pwa-sign-ins.js';
 export { runIdFor, type Approval, type NewRun, type RunChanges, type RunDocument, type RunOutcome, type RunRepository, type RunStatus, type RunTrigger } from './runs.js';
 export { SecretBox, SecretError, type EncryptedSecret } from './secrets/secret-box.js';
 export * from './errors.js';

@@ -23,6 +23,9 @@ export interface LinkBaseline {
   workItemParentId?: number;
   syncedAt: string;
   runId?: string;
+  /** Parents as the engine last saw them; null = no parent, absent = not known yet. */
+  planParent?: string | null;
+  adoParent?: string | null;
 }
 
 export interface LinkDocument extends BaseDocument {

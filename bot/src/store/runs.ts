@@ -43,6 +43,14 @@ export interface RunDocument extends BaseDocument {
   plan?: unknown;
   approvals: Approval[];
   outcome?: RunOutcome;
+  /** Per-item decisions made on the preview card (conflict sides, parents, deletions). */
+  choices?: { conflicts?: Record<string, string>; hierarchy?: Record<string, string>; deletions?: Record<string, string> };
+  /** Who asked for the preview, shown in group chats and channels. */
+  requestedBy?: { id: string; name?: string };
+  /** Where the preview card lives, so progress and the report replace it in place. */
+  card?: { conversationId: string; activityId?: string };
+  /** Counts and links for the report card, kept for history. */
+  summary?: Record<string, unknown>;
   createdAt: string;
   updatedAt: string;
 }
@@ -52,9 +60,11 @@ export interface NewRun {
   trigger: RunTrigger;
   status?: RunStatus;
   plan?: unknown;
+  requestedBy?: RunDocument['requestedBy'];
+  card?: RunDocument['card'];
 }
 
-export type RunChanges = Partial<Pick<RunDocument, 'status' | 'plan' | 'approvals' | 'outcome'>>;
+export type RunChanges = Partial<Pick<RunDocument, 'status' | 'plan' | 'approvals' | 'outcome' | 'choices' | 'card' | 'summary'>>;
 
 export interface RunRepository {
   /** Starts the run for `trigger.key`, or returns the one that already exists (`created: false`). */
@@ -85,7 +95,8 @@ export function createRunRepository(docs: DocumentCollection<RunDocument>, now: 
       try {
         const run = await docs.create({
           id, tenantId, schemaVersion: runSchema.current, pk, integrationId: input.integrationId, trigger: input.trigger,
-          status: input.status ?? 'planned', ...(input.plan !== undefined ? { plan: input.plan } : {}), approvals: [], createdAt: at, updatedAt: at,
+          status: input.status ?? 'planned', ...(input.plan !== undefined ? { plan: input.plan } : {}), approvals: [],
+          ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}), ...(input.card ? { card: input.card } : {}), createdAt: at, updatedAt: at,
         });
         return { run, created: true };
       } catch (err) {

@@ -2,12 +2,15 @@ import { App, type IActivityContext } from '@microsoft/teams.apps';
 import type { Activity, CloudEnvironment, ConversationReference, TokenProvider } from '@microsoft/teams.api';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
+import type { CardAction } from '../flows/actions.js';
+import { handleCardAction } from '../flows/card-actions.js';
 import { handleMessageText } from '../flows/dispatch.js';
+import type { FlowServices } from '../flows/services.js';
 import { sendWelcome } from '../flows/help.js';
 import { RestifyAdapter } from '../http/restify-adapter.js';
 import type { Server } from 'restify';
 import { sdkLogger } from './sdk-logger.js';
-import { chatTurnFrom, tenantOf } from './turn.js';
+import { actionTurnFrom, chatTurnFrom, tenantOf } from './turn.js';
 
 /** Where conversation references go so later proactive messages can reach the chat. */
 export interface ConversationDirectory {
@@ -20,6 +23,8 @@ export interface TeamsAppOptions {
   logger: Logger;
   server: Server;
   conversations?: ConversationDirectory;
+  /** The journeys' dependencies; without them only welcome and help work. */
+  flows?: FlowServices;
   /** Test seams: a local OpenID/JWKS cloud and a fake outbound token. Never set in production. */
   cloud?: CloudEnvironment;
   token?: TokenProvider;
@@ -63,7 +68,24 @@ export function createTeamsApp(options: TeamsAppOptions): App {
   app.on('message', async (ctx) => {
     await remember(ctx);
     const text = typeof ctx.activity.text === 'string' ? ctx.activity.text : '';
-    await handleMessageText(chatTurnFrom(ctx), text, { maxMessageChars: config.maxMessageChars });
+    await handleMessageText(chatTurnFrom(ctx), text, { maxMessageChars: config.maxMessageChars }, options.flows);
+  });
+
+  // Action.Execute (Universal Actions): the returned card replaces the clicked one for the caller;
+  // a message answer leaves the card as it is.
+  app.on('card.action', async (ctx) => {
+    const value = ctx.activity.value;
+    const action: CardAction = {
+      verb: typeof value?.action?.verb === 'string' ? value.action.verb : '',
+      data: value?.action?.data && typeof value.action.data === 'object' && !Array.isArray(value.action.data) ? value.action.data : {},
+      trigger: value?.trigger === 'manual' || value?.trigger === undefined ? 'manual' : 'automatic',
+    };
+    if (!options.flows) {
+      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'This PlanBridge instance has no journeys configured.' } as const;
+    }
+    const reply = await handleCardAction(options.flows, actionTurnFrom(ctx), action);
+    if ('card' in reply) return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: reply.card as never } as const;
+    return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: reply.message } as const;
   });
 
   app.event('error', ({ error }) => {

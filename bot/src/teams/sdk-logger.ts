@@ -9,7 +9,7 @@ export function sdkLogger(logger: Logger, name = 'teams-sdk'): ILogger {
   const child = logger.child({ component: name });
   const write = (level: LogLevel, msg: unknown[]) => {
     const text = msg.filter((m) => typeof m === 'string').join(' ');
-    const objects = msg.filter((m) => typeof m !== 'string');
+    const objects = msg.filter((m) => typeof m !== 'string').map(withoutCardInputs);
     const error = objects.find((m): m is Error => m instanceof Error);
     const fields = error ? { err: { name: error.name, message: error.message } } : objects.length ? { detail: objects } : {};
     child[level](fields, text || name);
@@ -24,4 +24,15 @@ export function sdkLogger(logger: Logger, name = 'teams-sdk'): ILogger {
     child: (childName) => sdkLogger(logger, `${name}/${childName}`),
   };
   return self;
+}
+
+/**
+ * The SDK logs whole inbound activities. A card action's data holds what the user typed into the
+ * card (a PAT, a password), under keys no redaction list can predict, so only the key names stay.
+ */
+function withoutCardInputs(m: unknown): unknown {
+  const value = (m as { value?: { action?: { data?: unknown } } } | null)?.value;
+  const data = value?.action?.data;
+  if (!data || typeof data !== 'object') return m;
+  return { ...(m as object), value: { ...value, action: { ...value.action, data: { inputs: Object.keys(data) } } } };
 }

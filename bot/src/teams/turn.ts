@@ -1,5 +1,6 @@
 import type { IActivityContext } from '@microsoft/teams.apps';
 import type { Activity } from '@microsoft/teams.api';
+import type { ActionTurn } from '../flows/actions.js';
 import type { ChatTurn, ConversationKind, OutgoingMessage } from '../flows/chat.js';
 
 const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
@@ -20,6 +21,12 @@ export function chatTurnFrom(ctx: IActivityContext<Activity>): ChatTurn {
       await ctx.api.conversations.activities(activity.conversation.id).update(activityId, toActivity(message));
     },
   };
+}
+
+/** A card action's turn: the chat turn plus the id of the message that holds the card. */
+export function actionTurnFrom(ctx: IActivityContext<Activity>): ActionTurn {
+  const replyToId = ctx.activity.replyToId;
+  return { ...chatTurnFrom(ctx), ...(replyToId ? { cardActivityId: replyToId } : {}), conversationRef: { ...ctx.ref } };
 }
 
 function kindOf(type: string | undefined): ConversationKind {

@@ -44,14 +44,14 @@ describe('bot over HTTP in local mode', () => {
     expect(text.toLowerCase()).toContain('coming soon');
   });
 
-  it('routes mention-stripped channel text to the right intent and says honestly it is not built yet', async () => {
+  it('routes mention-stripped channel text to the right intent and says honestly when it is not built yet', async () => {
     const conversationId = conversation('channel');
-    await bot.post(messageActivity('<at>PlanBridge</at> sync project "Apollo Rollout" to ADO', {
+    await bot.post(messageActivity('<at>PlanBridge</at> schedule "Apollo Rollout" daily at 09:00', {
       serviceUrl: connector.url, conversationId, conversationType: 'channel',
     }));
     const [reply] = await connector.waitFor(conversationId, 1);
     const text = cardText(cardOf(reply!));
-    expect(text).toMatch(/"sync" is not available yet/);
+    expect(text).toMatch(/"schedule" is not available yet/);
     expect(text).toMatch(/nothing was changed/);
   });
 

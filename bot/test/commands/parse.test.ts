@@ -58,6 +58,8 @@ describe('command grammar', () => {
   it('parses status with and without a project', () => {
     expect(parseCommand('status Apollo')).toEqual({ kind: 'status', project: 'Apollo' });
     expect(parseCommand('status')).toEqual({ kind: 'status', project: undefined });
+    expect(parseCommand('history Apollo')).toEqual({ kind: 'history', project: 'Apollo' });
+    expect(parseCommand('history of "Apollo Rollout"')).toEqual({ kind: 'history', project: 'Apollo Rollout' });
   });
 
   it('parses schedules with time and IANA time zone', () => {

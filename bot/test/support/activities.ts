@@ -36,3 +36,23 @@ export function messageActivity(text: string, o: ActivityOptions): Record<string
 export function installActivity(o: ActivityOptions, action: 'add' | 'remove' = 'add'): Record<string, unknown> {
   return { ...base('installationUpdate', o), action };
 }
+
+export interface InvokeOptions extends ActivityOptions {
+  /** The message holding the card (Teams sends it as replyToId). */
+  replyToId?: string;
+  trigger?: 'manual' | 'automatic';
+  fromName?: string;
+  aadObjectId?: string;
+}
+
+/** An Action.Execute invoke (`adaptiveCard/action`), as Teams sends it for Universal Actions. */
+export function cardActionActivity(verb: string, data: Record<string, unknown>, o: InvokeOptions): Record<string, unknown> {
+  const b = base('invoke', o);
+  return {
+    ...b,
+    name: 'adaptiveCard/action',
+    ...(o.fromName || o.aadObjectId ? { from: { id: o.fromId ?? '29:user-ada', name: o.fromName ?? 'Ada Lovelace', aadObjectId: o.aadObjectId ?? '00000000-0000-4000-8000-0000000000a1' } } : {}),
+    ...(o.replyToId ? { replyToId: o.replyToId } : {}),
+    value: { action: { type: 'Action.Execute', verb, data }, trigger: o.trigger ?? 'manual' },
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * The sync engine's AdoSide over the ADO connector. Work items become engine `Item`s: the key is
+ * the id as text, the version is `rev`, identities flatten to their uniqueName, and connector
+ * errors pass through (their messages are written for users and never hold the PAT).
+ */
+import type { AdoConnector } from '../../connectors/ado/index.js';
+import type { AdoWorkItem } from '../../connectors/ado/types.js';
+import type { FieldValue, Item } from '../../sync/model.js';
+import type { AdoSide } from '../../sync/ports.js';
+
+function flatten(value: unknown): FieldValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (typeof value === 'object') {
+    const identity = value as { uniqueName?: unknown; displayName?: unknown };
+    if (typeof identity.uniqueName === 'string') return identity.uniqueName;
+    if (typeof identity.displayName === 'string') return identity.displayName;
+  }
+  return JSON.stringify(value);
+}
+
+export function workItemToItem(w: AdoWorkItem): Item {
+  const fields: Record<string, FieldValue> = {};
+  for (const [name, value] of Object.entries(w.fields)) fields[name] = flatten(value);
+  fields['System.TeamProject'] = w.project;
+  return { key: String(w.id), system: 'ado', type: w.type, parentKey: w.parentId === null ? null : String(w.parentId), fields, version: w.rev };
+}
+
+const toId = (key: string): number => {
+  const id = Number(key);
+  if (!Number.isInteger(id) || id <= 0) throw new Error(`"${key}" is not an Azure DevOps work item id.`);
+  return id;
+};
+
+export function createAdoSide(connector: AdoConnector): AdoSide {
+  return {
+    async readScope(scopes) {
+      const items = await connector.readScope(scopes.map((s) => ({
+        project: s.project,
+        ...(s.team ? { team: s.team } : {}), ...(s.areaPath ? { areaPath: s.areaPath } : {}),
+        ...(s.iterationPath ? { iterationPath: s.iterationPath } : {}), ...(s.queryId ? { queryId: s.queryId } : {}),
+      })));
+      return items.map(workItemToItem);
+    },
+    async readByKeys(keys) {
+      return (await connector.readByIds(keys.map(toId))).map(workItemToItem);
+    },
+    async findByMarkers(markers) {
+      const found = await connector.findByMarkers(markers);
+      return new Map([...found].map(([marker, item]) => [marker, String(item.id)]));
+    },
+    async create(request) {
+      const item = await connector.create({
+        project: request.project, type: request.type, fields: { ...request.fields },
+        parentId: request.parentKey === null ? null : toId(request.parentKey), marker: request.marker,
+      });
+      return { key: String(item.id), version: item.rev };
+    },
+    async update(request) {
+      const result = await connector.update({
+        id: toId(request.key), expectedRev: Number(request.expectedVersion), fields: { ...request.fields },
+        ...(request.parentKey !== undefined ? { parentId: request.parentKey === null ? null : toId(request.parentKey) } : {}),
+      });
+      return result.status === 'done' ? { status: 'done', version: result.item.rev } : { status: 'stale' };
+    },
+    async remove(key, expectedVersion) {
+      const status = await connector.remove(toId(key), Number(expectedVersion));
+      return status === 'done' ? { status: 'done', version: expectedVersion } : { status: 'stale' };
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * SystemAccess over the real connectors. Secrets are decrypted here, right before a connector is
+ * built, and live only inside it; one connector per connection is cached (keyed by the
+ * connection's updatedAt, so a replaced secret or URL builds a fresh one).
+ */
+import { AdoConnector } from '../../connectors/ado/index.js';
+import { PwaConnector, type PwaAuth } from '../../connectors/pwa/index.js';
+import type { PlanConnector } from '../../connectors/ppm.js';
+import type { Logger } from '../../log.js';
+import type { ConnectionDocument, ConnectionRepository } from '../../store/index.js';
+import { createPlanSide } from '../../sync/adapters/plan-side.js';
+import type { AdoDirectory, PwaCredentials, SystemAccess } from '../systems.js';
+import { FlowProblem } from '../card-kit.js';
+import { createAdoSide } from './ado-side.js';
+
+export interface LiveSystemsOptions {
+  connections: ConnectionRepository;
+  logger: Logger;
+  /** Local mode: http:// and loopback addresses are allowed (simulators). */
+  localMode: boolean;
+  /** Auth for connections made by Microsoft 365 sign-in (auth.clientId set): tokens from the sealed MSAL cache. */
+  pwaOAuth?: (connection: ConnectionDocument) => PwaAuth;
+}
+
+export function createLiveSystems(options: LiveSystemsOptions): SystemAccess {
+  const cache = new Map<string, { stamp: string; value: AdoDirectory | PlanConnector }>();
+  const adoDirectory = (url: string, pat: string): AdoDirectory => {
+    const connector = new AdoConnector({ url, pat, localMode: options.localMode, logger: options.logger });
+    return {
+      async check() {
+        const report = await connector.checkConnection();
+        return {
+          orgUrl: report.orgUrl, deployment: report.deployment, user: report.user.displayName || report.user.uniqueName,
+          scopes: report.scopes.map((s) => ({ label: s.label, present: s.present, ...(s.detail ? { detail: s.detail } : {}) })),
+          missing: report.missing, advice: report.advice,
+        };
+      },
+      listProjects: async () => (await connector.listProjects()).map((p) => ({ name: p.name, description: p.description })),
+      listTeams: async (project) => (await connector.listTeams(project)).map((t) => t.name),
+      areaPaths: async (project) => (await connector.classificationPaths(project)).areas.map((a) => a.path),
+      iterationPaths: async (project) => (await connector.classificationPaths(project)).iterations.map((a) => a.path),
+      processOf: (project) => connector.processOf(project),
+      workItemUrl: (id) => `${connector.org.url.replace(/\/+$/, '')}/_workitems/edit/${encodeURIComponent(id)}`,
+      side: () => createAdoSide(connector),
+    };
+  };
+  const pwaWith = (url: string, auth: PwaAuth, timeZone?: string): PlanConnector => new PwaConnector({ siteUrl: url, auth, ...(timeZone ? { timeZone } : {}), logger: options.logger });
+  const pwaConnector = (url: string, credentials: PwaCredentials, timeZone?: string): PlanConnector => pwaWith(url, credentials.method === 'token'
+    ? { kind: 'oauth', getAccessToken: async () => credentials.token }
+    : { kind: 'onprem', username: credentials.username, password: credentials.password }, timeZone);
+  async function cached<T extends AdoDirectory | PlanConnector>(connection: ConnectionDocument, build: (secret: string) => T): Promise<T> {
+    const hit = cache.get(connection.id);
+    if (hit && hit.stamp === connection.updatedAt) return hit.value as T;
+    const secret = await options.connections.revealSecret(connection);
+    if (!secret) throw new FlowProblem(`The connection "${connection.name}" has no stored credential; replace its secret from "connections".`);
+    const value = build(secret);
+    cache.set(connection.id, { stamp: connection.updatedAt, value });
+    return value;
+  }
+  return {
+    adoFromInput: adoDirectory,
+    ado: (connection) => cached(connection, (pat) => adoDirectory(connection.url, pat)),
+    pwaFromInput: pwaConnector,
+    pwa: async (connection) => {
+      // A Microsoft 365 sign-in keeps MSAL's token cache as the secret; the token provider reads it.
+      if (connection.auth.type === 'oauth' && connection.auth.clientId) {
+        if (!options.pwaOAuth) throw new FlowProblem(`"${connection.name}" was connected with Microsoft 365 sign-in, which is not configured in this PlanBridge.`);
+        return pwaWith(connection.url, options.pwaOAuth(connection), connection.timeZone);
+      }
+      return cached(connection, (secret) => pwaConnector(connection.url, connection.auth.type === 'oauth'
+      ? { method: 'token', token: secret }
+      : { method: 'onprem', username: connection.auth.type === 'pat' ? '' : connection.auth.username, password: secret }, connection.timeZone));
+    },
+    planSide: (connector) => createPlanSide(connector),
+    forget: (id) => { cache.delete(id); },
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * Every Action.Execute verb PlanBridge accepts, with the rule the guard enforces and the flow
+ * that handles it. A verb not listed here is refused: this table is the allow-list.
+ */
+import { ActionRefused, type ActionReply, type ActionTurn, type CardAction } from './actions.js';
+import { guardAction, type Guarded, type VerbRule } from './action-guard.js';
+import { errorMessage } from './card-kit.js';
+import { connectAdoForm, submitConnectAdo } from './connect-ado.js';
+import { connectPwaForm, runFieldAction, submitConnectPwa } from './connect-pwa.js';
+import { confirmRemove, connectionsCard, recheck, remove, rename, replaceSecret } from './connections.js';
+import { showHistory } from './history.js';
+import { createIntegration, grantApproval, integrationCard, requestApproval } from './link.js';
+import { editMapping, showMapping } from './mapping.js';
+import type { FlowServices } from './services.js';
+import { approve, previewFromCard, reject, viewPreview } from './sync.js';
+
+type Handler = (s: FlowServices, turn: ActionTurn, action: CardAction, g: Guarded) => Promise<ActionReply>;
+
+const VERBS: Record<string, VerbRule & { handle: Handler }> = {
+  'connect.ado.start': { scope: 'none', handle: async (_s, turn) => ({ card: connectAdoForm(turn.tenantId) }) },
+  'connect.pwa.start': { scope: 'none', handle: async (s, turn) => ({ card: connectPwaForm(turn.tenantId, s.pwaSignIn !== undefined) }) },
+  'ado.connect': { scope: 'none', handle: (s, turn, a) => submitConnectAdo(s, turn, a) },
+  'pwa.connect': { scope: 'none', handle: (s, turn, a) => submitConnectPwa(s, turn, a) },
+  'pwa.fields.create': { scope: 'connection', handle: (s, turn, _a, g) => runFieldAction(s, turn, g.connection!, true) },
+  'pwa.fields.verify': { scope: 'connection', handle: (s, turn, _a, g) => runFieldAction(s, turn, g.connection!, false) },
+  'conn.list': { scope: 'none', handle: async (s, turn) => ({ card: await connectionsCard(s, turn.tenantId) }) },
+  'conn.recheck': { scope: 'connection', handle: (s, turn, _a, g) => recheck(s, turn, g.connection!) },
+  'conn.rename': { scope: 'connection', handle: (s, turn, a, g) => rename(s, turn, g.connection!, a) },
+  'conn.secret': { scope: 'connection', handle: (s, turn, a, g) => replaceSecret(s, turn, g.connection!, a) },
+  'conn.remove': { scope: 'connection', handle: (s, turn, _a, g) => confirmRemove(s, turn, g.connection!) },
+  'conn.remove.confirm': { scope: 'connection', handle: (s, turn, _a, g) => remove(s, turn, g.connection!) },
+  'link.create': { scope: 'none', required: ['planConnectionId', 'adoConnectionId'], handle: (s, turn, a) => createIntegration(s, turn, a) },
+  'integration.show': { scope: 'integration', handle: async (_s, turn, _a, g) => ({ card: integrationCard(turn.tenantId, g.integration!) }) },
+  'mapping.show': { scope: 'integration', handle: (s, turn, _a, g) => showMapping(s, turn, g.integration!) },
+  'mapping.edit': { scope: 'integration', approversOnly: true, required: ['op', 'ruleId'], handle: (s, turn, a, g) => editMapping(s, turn, g.integration!, a) },
+  'approver.request': { scope: 'integration', handle: (s, turn, _a, g) => requestApproval(s, turn, g.integration!) },
+  'approver.grant': { scope: 'integration', approversOnly: true, required: ['userId'], handle: (s, turn, a, g) => grantApproval(s, turn, g.integration!, a) },
+  'sync.preview': { scope: 'integration', handle: (s, turn, a, g) => previewFromCard(s, turn, g.integration!, a) },
+  'sync.view': { scope: 'run', handle: (s, turn, a, g) => viewPreview(s, turn, g.integration!, g.run!, a) },
+  'sync.page': { scope: 'run', handle: (s, turn, a, g) => viewPreview(s, turn, g.integration!, g.run!, a) },
+  'sync.approve': { scope: 'run', approversOnly: true, planHash: true, handle: (s, turn, a, g) => approve(s, turn, g.integration!, g.run!, a) },
+  'sync.reject': { scope: 'run', approversOnly: true, handle: (s, turn, _a, g) => reject(s, turn, g.integration!, g.run!) },
+  'history.show': { scope: 'integration', handle: (s, turn, _a, g) => showHistory(s, turn, g.integration!) },
+};
+
+export const KNOWN_VERBS: readonly string[] = Object.keys(VERBS);
+
+/** Validates and runs one card action. Never throws: failures become a message for the user. */
+export async function handleCardAction(s: FlowServices, turn: ActionTurn, action: CardAction): Promise<ActionReply> {
+  const entry = Object.hasOwn(VERBS, action.verb) ? VERBS[action.verb] : undefined;
+  try {
+    if (!entry) throw new ActionRefused('unknown-verb', 'That button is not one PlanBridge knows, so nothing was done. Type "help" to see what I can do.');
+    const guarded = await guardAction(s, turn, action, entry);
+    return await entry.handle(s, turn, action, guarded);
+  } catch (err) {
+    if (err instanceof ActionRefused) {
+      s.logger.warn({
+        tenant: turn.tenantId, user: turn.user.aadObjectId ?? turn.user.id, verb: action.verb.slice(0, 60), reason: err.reason,
+        ids: pickIds(action.data),
+      }, 'card action refused');
+      return { message: err.message };
+    }
+    s.logger.error({ tenant: turn.tenantId, verb: action.verb.slice(0, 60), err: err instanceof Error ? `${err.name}: ${err.message}` : 'unknown' }, 'card action failed');
+    return { message: `That did not work: ${errorMessage(err)}` };
+  }
+}
+
+/** Only ids go to the log, never what a user typed (a PAT, a password). */
+function pickIds(data: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of ['connectionId', 'integrationId', 'runId', 't']) {
+    const v = data[key];
+    if (typeof v === 'string') out[key] = v.slice(0, 100);
+  }
+  return out;
+}

@@ -1,0 +1,134 @@
+/**
+ * Journey: manage connections. A list with per-connection actions: check again, rename, replace
+ * the secret (checked before it is stored), and remove (after a confirmation that names the
+ * integrations using it). A connection whose last check failed, or whose PAT is past its expiry
+ * date, is marked as needing attention with the fix beside it.
+ */
+import type { ConnectionRow } from '../cards/card-data.js';
+import { renderCard } from '../cards/render.js';
+import type { ConnectionDocument, Stored } from '../store/index.js';
+import { text, type ActionReply, type ActionTurn, type CardAction } from './actions.js';
+import { button, day, errorMessage, notice } from './card-kit.js';
+import type { AdaptiveCardJson, ChatTurn } from './chat.js';
+import { adoChecklist, expiryProblem } from './connect-ado.js';
+import { accessChecklist } from './connect-pwa.js';
+import type { FlowServices } from './services.js';
+
+/** Why a connection needs a person, or undefined when it is fine. */
+export function attentionReason(c: ConnectionDocument, today: Date): string | undefined {
+  if (c.expiresOn && c.expiresOn < day(today)) return `The ${c.kind === 'ado' ? 'PAT' : 'credential'} expired on ${c.expiresOn}. Replace it.`;
+  if (c.check && !c.check.ok) return c.check.problem ?? 'The last check failed. Check again or replace the secret.';
+  return undefined;
+}
+
+/** Input ids must be unique in a card and safe as JSON keys. */
+const inputKey = (prefix: string, id: string): string => `${prefix}_${id.replace(/[^A-Za-z0-9]/g, '')}`;
+
+function row(s: FlowServices, tenantId: string, c: ConnectionDocument): ConnectionRow {
+  const reason = attentionReason(c, s.now());
+  const secretLabel = c.kind === 'ado' ? 'New PAT' : c.auth.type === 'oauth' ? 'New access token' : 'New password';
+  const expiry = c.expiresOn ? ` Expires ${c.expiresOn}.` : '';
+  const checked = c.check ? ` Last checked ${c.check.checkedAt.slice(0, 16).replace('T', ' ')} UTC.` : '';
+  return {
+    id: c.id, name: c.name, kindLabel: c.kind === 'ado' ? 'Azure DevOps' : 'Project Web App', url: c.url,
+    status: reason ? 'Needs attention' : 'OK', attention: reason !== undefined,
+    detail: `${reason ?? ''}${expiry}${checked}`.trim(),
+    secretLabel, nameInputId: inputKey('name', c.id), secretInputId: inputKey('secret', c.id), expiryInputId: inputKey('expires', c.id),
+    recheck: button(tenantId, 'Check again', 'conn.recheck', { connectionId: c.id }),
+    rename: button(tenantId, 'Save name', 'conn.rename', { connectionId: c.id }, 'positive'),
+    replaceSecret: button(tenantId, 'Check and save', 'conn.secret', { connectionId: c.id }, 'positive'),
+    remove: button(tenantId, 'Remove', 'conn.remove', { connectionId: c.id }, 'destructive'),
+  };
+}
+
+export async function connectionsCard(s: FlowServices, tenantId: string, headline?: string): Promise<AdaptiveCardJson> {
+  const all = await s.store.connections.list(tenantId);
+  const attention = all.filter((c) => attentionReason(c, s.now())).length;
+  const summary = all.length === 0
+    ? 'No connections yet. Connect Azure DevOps and Project Web App to start.'
+    : `${all.length} connection${all.length === 1 ? '' : 's'}${attention ? `, ${attention} need${attention === 1 ? 's' : ''} attention` : ''}.`;
+  return renderCard('connections', {
+    summary: headline ? `${headline} ${summary}` : summary,
+    connections: all.map((c) => row(s, tenantId, c)),
+    buttons: [button(tenantId, 'Connect Azure DevOps', 'connect.ado.start'), button(tenantId, 'Connect Project Web App', 'connect.pwa.start')],
+  });
+}
+
+export async function sendConnections(s: FlowServices, turn: ChatTurn): Promise<void> {
+  await turn.send({ card: await connectionsCard(s, turn.tenantId) });
+}
+
+async function markChecked(s: FlowServices, c: Stored<ConnectionDocument>, ok: boolean, problem?: string, scopes?: string[]) {
+  return s.store.connections.update(c.tenantId, c.id, () => ({ check: { ok, checkedAt: s.now().toISOString(), ...(problem ? { problem } : {}), ...(scopes ? { scopes } : {}) } }));
+}
+
+/** Checks a stored connection and records the result; the reply is the same checklist as at connect. */
+export async function recheck(s: FlowServices, turn: ActionTurn, c: Stored<ConnectionDocument>): Promise<ActionReply> {
+  try {
+    if (c.kind === 'ado') {
+      const check = await (await s.systems.ado(c)).check();
+      const saved = await markChecked(s, c, check.missing.length === 0, check.advice ?? undefined, check.scopes.filter((x) => x.present).map((x) => x.label));
+      return { card: adoChecklist(s, turn.tenantId, saved, check) };
+    }
+    const report = await (await s.systems.pwa(c)).verifyAccess();
+    const saved = await markChecked(s, c, report.canRead && report.canEdit, report.missing.length ? `Missing permissions: ${report.missing.join(', ')}` : undefined);
+    return { card: accessChecklist(turn.tenantId, saved, report) };
+  } catch (err) {
+    await markChecked(s, c, false, errorMessage(err));
+    s.systems.forget(c.id);
+    return { card: await connectionsCard(s, turn.tenantId, `"${c.name}" needs attention: ${errorMessage(err)}`) };
+  }
+}
+
+export async function rename(s: FlowServices, turn: ActionTurn, c: Stored<ConnectionDocument>, action: CardAction): Promise<ActionReply> {
+  const name = text(action.data, inputKey('name', c.id), 100) ?? text(action.data, 'name', 100);
+  if (!name) return { message: 'Type the new name first, then press "Save name".' };
+  await s.store.connections.update(turn.tenantId, c.id, () => ({ name }));
+  return { card: await connectionsCard(s, turn.tenantId, 'Renamed.') };
+}
+
+/** The new secret is checked against the system before it replaces the stored one. */
+export async function replaceSecret(s: FlowServices, turn: ActionTurn, c: Stored<ConnectionDocument>, action: CardAction): Promise<ActionReply> {
+  const secret = text(action.data, inputKey('secret', c.id), 4000) ?? text(action.data, 'secret', 4000);
+  const expiresOn = text(action.data, inputKey('expires', c.id), 20) ?? text(action.data, 'expiresOn', 20);
+  if (!secret) return { message: 'Paste the new secret first, then press "Check and save".' };
+  if (expiresOn && expiryProblem(expiresOn, s.now())) return { message: expiryProblem(expiresOn, s.now()) };
+  try {
+    if (c.kind === 'ado') {
+      const check = await s.systems.adoFromInput(c.url, secret).check();
+      await s.store.connections.setSecret(turn.tenantId, c.id, secret);
+      const saved = await s.store.connections.update(turn.tenantId, c.id, () => ({
+        check: { ok: check.missing.length === 0, checkedAt: s.now().toISOString(), scopes: check.scopes.filter((x) => x.present).map((x) => x.label), ...(check.advice ? { problem: check.advice } : {}) },
+        ...(expiresOn ? { expiresOn } : {}),
+      }));
+      s.systems.forget(c.id);
+      return { card: adoChecklist(s, turn.tenantId, saved, check) };
+    }
+    const credentials = c.auth.type === 'basic' || c.auth.type === 'ntlm' ? { method: 'onprem' as const, username: c.auth.username, password: secret } : { method: 'token' as const, token: secret };
+    const report = await s.systems.pwaFromInput(c.url, credentials, c.timeZone).verifyAccess();
+    await s.store.connections.setSecret(turn.tenantId, c.id, secret);
+    const saved = await markChecked(s, c, report.canRead && report.canEdit);
+    s.systems.forget(c.id);
+    return { card: accessChecklist(turn.tenantId, saved, report) };
+  } catch (err) {
+    return { message: `The new secret did not work, so the old one was kept. ${errorMessage(err)}` };
+  }
+}
+
+export async function confirmRemove(s: FlowServices, turn: ActionTurn, c: Stored<ConnectionDocument>): Promise<ActionReply> {
+  const users = (await s.store.integrations.list(turn.tenantId, { pageSize: 200 })).items.filter((i) => i.planConnectionId === c.id || i.adoConnectionId === c.id);
+  return {
+    card: notice(`Remove "${c.name}"?`, `The stored ${c.kind === 'ado' ? 'PAT' : 'credential'} is deleted. Nothing changes in ${c.kind === 'ado' ? 'Azure DevOps' : 'Project Web App'}.`, {
+      tone: 'Warning',
+      details: users.length > 0 ? [`These integrations use it and will stop syncing until you connect again: ${users.map((i) => i.name).join(', ')}.`] : [],
+      buttons: [button(turn.tenantId, 'Remove', 'conn.remove.confirm', { connectionId: c.id }, 'destructive'), button(turn.tenantId, 'Keep it', 'conn.list')],
+    }),
+  };
+}
+
+export async function remove(s: FlowServices, turn: ActionTurn, c: Stored<ConnectionDocument>): Promise<ActionReply> {
+  await s.store.connections.remove(turn.tenantId, c.id);
+  s.systems.forget(c.id);
+  s.logger.info({ tenant: turn.tenantId, connection: c.id }, 'connection removed');
+  return { card: await connectionsCard(s, turn.tenantId, `Removed "${c.name}".`) };
+}

@@ -1,0 +1,176 @@
+/**
+ * Journey: set up an integration ("link project Apollo to ADO project Phoenix"). One card holds
+ * every setting, filled with defaults from the ADO process, so "link ..." then "Create
+ * integration" is the whole setup; everything stays editable later.
+ */
+import type { Choice, IntegrationCardData } from '../cards/card-data.js';
+import { renderCard } from '../cards/render.js';
+import type { ProjectMatch } from '../connectors/ppm.js';
+import type { AdoScopeSetting, ConnectionDocument, IntegrationDocument, Stored, SyncDirection } from '../store/index.js';
+import { PROCESSES, hierarchyProblem } from '../sync/processes.js';
+import { text, type ActionReply, type ActionTurn, type CardAction } from './actions.js';
+import { approverNames } from './action-guard.js';
+import { button, errorMessage, notice } from './card-kit.js';
+import type { AdaptiveCardJson, ChatTurn } from './chat.js';
+import { CREATION_LABELS, DIRECTION_LABELS, creationOption, defaultStoredRules, processName } from './integration-model.js';
+import type { FlowServices } from './services.js';
+
+const WHOLE = '';
+
+async function connectionsFor(s: FlowServices, tenantId: string): Promise<{ pwa?: Stored<ConnectionDocument>; ado?: Stored<ConnectionDocument> }> {
+  const all = await s.store.connections.list(tenantId);
+  return { pwa: all.find((c) => c.kind === 'pwa'), ado: all.find((c) => c.kind === 'ado') };
+}
+
+function missingConnection(tenantId: string, kind: 'ado' | 'pwa'): AdaptiveCardJson {
+  return notice(kind === 'ado' ? 'Connect Azure DevOps first' : 'Connect Project Web App first',
+    `An integration joins a Project Web App plan to Azure DevOps, and there is no ${kind === 'ado' ? 'Azure DevOps' : 'Project Web App'} connection yet.`,
+    { tone: 'Warning', buttons: [button(tenantId, kind === 'ado' ? 'Connect Azure DevOps' : 'Connect Project Web App', kind === 'ado' ? 'connect.ado.start' : 'connect.pwa.start', {}, 'positive')] });
+}
+
+const choices = (values: string[], whole?: string): Choice[] => [...(whole ? [{ title: whole, value: WHOLE }] : []), ...values.map((v) => ({ title: v, value: v }))];
+
+export async function startLink(s: FlowServices, turn: ChatTurn, planProject: string, adoProject?: string): Promise<void> {
+  await turn.send({ card: await linkSetupCard(s, turn, planProject, adoProject) });
+}
+
+export async function linkSetupCard(s: FlowServices, turn: { tenantId: string; conversationKind: ChatTurn['conversationKind']; user: ChatTurn['user'] }, planProject: string | undefined, adoProject: string | undefined, problem = ''): Promise<AdaptiveCardJson> {
+  const { pwa, ado } = await connectionsFor(s, turn.tenantId);
+  if (!ado) return missingConnection(turn.tenantId, 'ado');
+  if (!pwa) return missingConnection(turn.tenantId, 'pwa');
+  try {
+    const plan = await s.systems.pwa(pwa);
+    const directory = await s.systems.ado(ado);
+    const [allPlans, matches, adoProjects] = await Promise.all([plan.listProjects(), planProject ? plan.findProjects(planProject) : Promise.resolve([] as ProjectMatch[]), directory.listProjects()]);
+    const planChoice = matches[0]?.project ?? allPlans[0];
+    const adoChoice = adoProjects.find((p) => p.name.toLowerCase() === (adoProject ?? '').toLowerCase()) ?? adoProjects[0];
+    if (!planChoice) return notice('No plans to link', `${pwa.name} has no projects this account can read.`, { tone: 'Warning' });
+    if (!adoChoice) return notice('No ADO projects to link', `${ado.name} has no projects this PAT can read.`, { tone: 'Warning' });
+    const process = processName(await directory.processOf(adoChoice.name));
+    const p = PROCESSES[process];
+    const [teams, areas, iterations] = await Promise.all([directory.listTeams(adoChoice.name), directory.areaPaths(adoChoice.name), directory.iterationPaths(adoChoice.name)]);
+    const notes: string[] = [];
+    if (planProject && matches.length === 0) notes.push(`No plan is called "${planProject}"; pick one below.`);
+    else if (matches.length > 1 && matches[0]!.match !== 'exact') notes.push(`"${planProject}" matches ${matches.length} plans; check the one picked below.`);
+    if (adoProject && adoChoice.name.toLowerCase() !== adoProject.toLowerCase()) notes.push(`No ADO project is called "${adoProject}"; pick one below.`);
+    return renderCard('link-setup', {
+      title: `Link ${planChoice.name} to Azure DevOps`,
+      intro: 'These defaults suit most teams: check them and press "Create integration". Everything can be changed later.',
+      problem: [problem, ...notes].filter(Boolean).join(' '),
+      planProjects: (matches.length > 1 ? matches.map((m) => m.project) : allPlans).map((x) => ({ title: x.name, value: x.id })),
+      planProjectId: planChoice.id,
+      adoProjects: adoProjects.map((x) => ({ title: x.name, value: x.name })),
+      adoProjectsValue: adoChoice.name,
+      teams: choices(teams, '(whole project)'),
+      areas: choices(areas, '(every area)'),
+      iterations: choices(iterations, '(every iteration)'),
+      directions: Object.entries(DIRECTION_LABELS).map(([value, title]) => ({ title, value })),
+      direction: 'plan-to-ado',
+      levels: p.levels.join(' > '),
+      leafType: p.leafType,
+      creations: Object.entries(CREATION_LABELS).map(([value, title]) => ({ title, value })),
+      creation: 'withAllSubItems',
+      processNote: `${adoChoice.name} uses the ${process} process, so plan outline levels map to ${p.levels.join(' > ')} and leaf tasks become ${p.leafType}s.`,
+      approverNote: `Approvers: you (${turn.user.name ?? 'the person setting this up'}). Others can ask to be added from the integration card.`,
+      notifyChoices: [{ title: turn.conversationKind === 'personal' ? 'This chat' : 'This chat or channel', value: 'here' }, { title: 'Nowhere (only when I ask)', value: 'none' }],
+      notify: 'here',
+      submit: button(turn.tenantId, 'Create integration', 'link.create', { planConnectionId: pwa.id, adoConnectionId: ado.id }, 'positive'),
+    });
+  } catch (err) {
+    return notice('Could not read the projects to link', errorMessage(err), { tone: 'Attention', buttons: [button(turn.tenantId, 'Manage connections', 'conn.list')] });
+  }
+}
+
+export function integrationCard(tenantId: string, i: IntegrationDocument, headline?: string): AdaptiveCardJson {
+  const scopes: AdoScopeSetting[] = i.adoScopes?.length ? i.adoScopes : i.adoProjects.map((project) => ({ project }));
+  const data: IntegrationCardData = {
+    title: headline ?? i.name,
+    subtitle: headline ? i.name : 'Integration settings',
+    facts: [
+      { label: 'Plan', value: i.planProjectName ?? i.planProjectId },
+      { label: 'Azure DevOps', value: scopes.map((x) => [x.project, x.team, x.areaPath, x.iterationPath, x.queryId && `query ${x.queryId}`].filter(Boolean).join(' / ')).join('; ') },
+      { label: 'Direction', value: DIRECTION_LABELS[i.direction] },
+      { label: 'Hierarchy', value: `${i.hierarchy.levels.join(' > ')}; leaf tasks become ${i.hierarchy.leafType}` },
+      { label: 'New items', value: CREATION_LABELS[creationOption(i.creation)] },
+      { label: 'Field mapping', value: `${i.mapping.filter((r) => r.enabled).length} of ${i.mapping.length} rules on` },
+      { label: 'Approvers', value: approverNames(i) },
+      { label: 'Notifications', value: i.notifications.conversationId ? 'Posted in the chat where it was set up' : 'None' },
+    ],
+    buttons: [
+      button(tenantId, 'Preview sync now', 'sync.preview', { integrationId: i.id }, 'positive'),
+      button(tenantId, 'Edit field mapping', 'mapping.show', { integrationId: i.id }),
+      button(tenantId, 'I want to approve too', 'approver.request', { integrationId: i.id }),
+    ],
+  };
+  return renderCard('integration', data);
+}
+
+export async function createIntegration(s: FlowServices, turn: ActionTurn, action: CardAction): Promise<ActionReply> {
+  const d = action.data;
+  const reshow = async (problem: string): Promise<ActionReply> => ({ card: await linkSetupCard(s, turn, undefined, text(d, 'adoProjects')?.split(',')[0], problem) });
+  const pwa = await s.store.connections.get(turn.tenantId, text(d, 'planConnectionId', 300) ?? '');
+  const ado = await s.store.connections.get(turn.tenantId, text(d, 'adoConnectionId', 300) ?? '');
+  if (!pwa || pwa.kind !== 'pwa' || !ado || ado.kind !== 'ado') return { message: 'The connections this card was made for are gone. Type "connections" to check them, then "link ..." again.' };
+  const planProjectId = text(d, 'planProjectId', 100);
+  const adoProjects = (text(d, 'adoProjects', 2000) ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  const direction = text(d, 'direction', 20) as SyncDirection | undefined;
+  const creation = text(d, 'creation', 40);
+  const levels = (text(d, 'levels', 300) ?? '').split('>').map((x) => x.trim()).filter(Boolean);
+  const leafType = text(d, 'leafType', 60) ?? '';
+  if (!planProjectId) return reshow('Pick the plan project.');
+  if (adoProjects.length === 0) return reshow('Pick at least one Azure DevOps project.');
+  if (!direction || !(direction in DIRECTION_LABELS)) return reshow('Pick a direction.');
+  if (!creation || !(creation in CREATION_LABELS)) return reshow('Pick what to create along with a new item.');
+  try {
+    const plan = await s.systems.pwa(pwa);
+    const directory = await s.systems.ado(ado);
+    const project = await plan.getProject(planProjectId);
+    const known = new Set((await directory.listProjects()).map((p) => p.name));
+    const unknown = adoProjects.filter((p) => !known.has(p));
+    if (unknown.length > 0) return reshow(`Azure DevOps has no project ${unknown.map((u) => `"${u}"`).join(', ')}.`);
+    const process = processName(await directory.processOf(adoProjects[0]!));
+    const problem = hierarchyProblem(process, levels, leafType);
+    if (problem) return reshow(problem);
+    const existing = (await s.store.integrations.list(turn.tenantId, { pageSize: 500 })).items.find((i) => i.planProjectId === project.id);
+    if (existing) return { card: integrationCard(turn.tenantId, existing, `${project.name} is already linked`) };
+    const narrow = { team: text(d, 'team', 200), areaPath: text(d, 'areaPath', 400), iterationPath: text(d, 'iterationPath', 400), queryId: text(d, 'queryId', 100) };
+    const adoScopes = adoProjects.map((p, index) => ({ project: p, ...(index === 0 ? Object.fromEntries(Object.entries(narrow).filter(([, v]) => v)) : {}) }));
+    const integration = await s.store.integrations.create(turn.tenantId, {
+      name: `${project.name} ↔ ${adoProjects.join(' + ')}`,
+      planConnectionId: pwa.id, planProjectId: project.id, planProjectName: project.name,
+      adoConnectionId: ado.id, adoProjects, adoScopes,
+      direction, process, creation,
+      mapping: defaultStoredRules(process),
+      hierarchy: { levels, leafType, importAsTasks: [...PROCESSES[process].extraTaskTypes], teamProjectAsTopParent: false, includeOutsideIterations: true },
+      approvers: [{ id: turn.user.id, ...(turn.user.aadObjectId ? { aadObjectId: turn.user.aadObjectId } : {}), ...(turn.user.name ? { name: turn.user.name } : {}) }],
+      notifications: { ...(text(d, 'notify') !== 'none' ? { conversationId: turn.conversationId } : {}), onFailure: true, onSuccess: false },
+      createdBy: turn.user.aadObjectId ?? turn.user.id,
+    });
+    s.logger.info({ tenant: turn.tenantId, integration: integration.id }, 'integration created');
+    return { card: integrationCard(turn.tenantId, integration, `Linked: ${integration.name}`) };
+  } catch (err) {
+    return reshow(errorMessage(err));
+  }
+}
+
+/** Anyone may ask; the request card's Grant button only works for an existing approver. */
+export async function requestApproval(s: FlowServices, turn: ActionTurn, i: Stored<IntegrationDocument>): Promise<ActionReply> {
+  if ((i.approvers ?? []).some((a) => a.id === turn.user.id)) return { message: `You are already an approver of "${i.name}".` };
+  await turn.send({
+    card: notice(`${turn.user.name ?? 'Someone'} asks to approve syncs of ${i.name}`, `Current approvers: ${approverNames(i)}. Only they can grant this.`, {
+      buttons: [button(turn.tenantId, 'Grant', 'approver.grant', { integrationId: i.id, userId: turn.user.id, aadObjectId: turn.user.aadObjectId ?? '', name: turn.user.name ?? '' }, 'positive')],
+    }),
+  });
+  return { message: 'I asked the approvers; you will be able to approve once one of them grants it.' };
+}
+
+export async function grantApproval(s: FlowServices, turn: ActionTurn, i: Stored<IntegrationDocument>, action: CardAction): Promise<ActionReply> {
+  const id = text(action.data, 'userId', 200)!;
+  const aadObjectId = text(action.data, 'aadObjectId', 100);
+  const name = text(action.data, 'name', 200);
+  const updated = await s.store.integrations.update(turn.tenantId, i.id, (current) => ({
+    approvers: (current.approvers ?? []).some((a) => a.id === id) ? current.approvers : [...(current.approvers ?? []), { id, ...(aadObjectId ? { aadObjectId } : {}), ...(name ? { name } : {}) }],
+  }));
+  s.logger.info({ tenant: turn.tenantId, integration: i.id }, 'approver added');
+  return { card: integrationCard(turn.tenantId, updated, `${name ?? 'They'} can now approve`) };
+}

@@ -1,0 +1,39 @@
+import type { Logger } from '../log.js';
+import type { Store } from '../store/index.js';
+import type { PwaSignInStarter, SystemAccess } from './systems.js';
+
+/**
+ * Everything a flow may use besides the chat turn. Built once in bot.ts; tests build their own.
+ * `background` tracks work that continues after an invoke has been answered (apply with progress),
+ * so shutdown and tests can wait for it.
+ */
+export interface FlowServices {
+  store: Store;
+  systems: SystemAccess;
+  /** Present when Microsoft 365 sign-in for PWA is configured; otherwise the card says it is not. */
+  pwaSignIn?: PwaSignInStarter;
+  logger: Logger;
+  /** Local mode: http:// to loopback allowed, no OAuth sign-in configured. */
+  localMode: boolean;
+  now(): Date;
+  background: BackgroundWork;
+}
+
+export class BackgroundWork {
+  private readonly running = new Set<Promise<unknown>>();
+
+  constructor(private readonly logger: Logger) {}
+
+  run(label: string, work: () => Promise<void>): void {
+    const p = work().catch((err: unknown) => {
+      this.logger.error({ task: label, err: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }, 'background work failed');
+    });
+    this.running.add(p);
+    void p.finally(() => this.running.delete(p));
+  }
+
+  /** Resolves when nothing started so far is still running. */
+  async drain(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+}

@@ -1,0 +1,392 @@
+/**
+ * Journey: sync. "sync Apollo" finds the integration, reads both sides with a progress card that
+ * is updated in place, and turns that card into the preview. Approval (approvers only, bound to
+ * the plan hash, once) re-checks that the plan still holds, then applies exactly the approved
+ * plan in the background, updating the same card with progress and finally the report.
+ */
+import { randomUUID } from 'node:crypto';
+import { renderCard } from '../cards/render.js';
+import type { SyncDirection as AskedDirection } from '../commands/intent.js';
+import { DuplicateError, type IntegrationDocument, type RunDocument, type Stored, type SyncDirection } from '../store/index.js';
+import { createStoreJournal } from '../sync/adapters/store-journal.js';
+import { applyPlan, type ApplyOutcome } from '../sync/apply.js';
+import { approvePlan, type PlanChoices } from '../sync/approve.js';
+import { buildPlan } from '../sync/build-plan.js';
+import type { Link } from '../sync/model.js';
+import { isNoop, type Choice, type DeletionChoice, type SyncPlan } from '../sync/plan.js';
+import { text, type ActionReply, type ActionTurn, type CardAction } from './actions.js';
+import { isApprover } from './action-guard.js';
+import { button, errorMessage, FlowProblem, notice } from './card-kit.js';
+import type { AdaptiveCardJson, ChatTurn } from './chat.js';
+import { findIntegration } from './find-integration.js';
+import { DIRECTION_LABELS, toEngineIntegration, toEngineLinks } from './integration-model.js';
+import type { FlowServices } from './services.js';
+import { MAX_DECISIONS, previewCard, progressCard, summarize, type RunSummary } from './sync-cards.js';
+
+const ASKED: Record<AskedDirection, SyncDirection> = { 'to-ado': 'plan-to-ado', 'to-plan': 'ado-to-plan', both: 'two-way' };
+
+export async function startSync(s: FlowServices, turn: ChatTurn, project: string, direction?: AskedDirection): Promise<void> {
+  const match = await findIntegration(s, turn.tenantId, project);
+  if (match.kind === 'none') {
+    await turn.send({
+      card: notice(`No integration matches "${project}"`, match.all.length > 0 ? `Integrations here: ${match.all.map((i) => i.name).join(', ')}.` : 'Nothing is linked yet.', {
+        tone: 'Warning', details: [`To set one up, type: link project ${project} to ADO project <name>`],
+      }),
+    });
+    return;
+  }
+  if (match.kind === 'many') {
+    await turn.send({
+      card: notice(`Which one did you mean by "${project}"?`, 'Several integrations match.', {
+        buttons: match.candidates.slice(0, 5).map((i) => button(turn.tenantId, i.name, 'sync.preview', { integrationId: i.id, ...(direction ? { direction: ASKED[direction] } : {}) })),
+      }),
+    });
+    return;
+  }
+  await runPreview(s, turn, match.integration, direction ? ASKED[direction] : undefined);
+}
+
+async function openPorts(s: FlowServices, i: IntegrationDocument) {
+  const [pwa, ado] = await Promise.all([s.store.connections.get(i.tenantId, i.planConnectionId), s.store.connections.get(i.tenantId, i.adoConnectionId)]);
+  if (!pwa || !ado) throw new FlowProblem('A connection this integration uses was removed. Connect again, then link the project again.');
+  const planConnector = await s.systems.pwa(pwa);
+  const directory = await s.systems.ado(ado);
+  return { plan: s.systems.planSide(planConnector), ado: directory.side(), directory, pwaUrl: pwa.url };
+}
+
+async function loadLinks(s: FlowServices, i: IntegrationDocument): Promise<Link[]> {
+  const docs = [];
+  let continuation: string | undefined;
+  do {
+    const page = await s.store.links.list(i.tenantId, i.id, { pageSize: 1000, ...(continuation ? { continuation } : {}) });
+    docs.push(...page.items);
+    continuation = page.continuation;
+  } while (continuation);
+  return toEngineLinks(i.id, docs);
+}
+
+/** Reads both sides and plans, reporting each step through `step`. */
+async function plan(s: FlowServices, i: IntegrationDocument, direction: SyncDirection | undefined, step: (n: number) => Promise<void>) {
+  const ports = await openPorts(s, i);
+  const engine = toEngineIntegration(i, direction);
+  const planItems = await ports.plan.readScope(engine.scope.plan);
+  await step(1);
+  const adoItems = await ports.ado.readScope(engine.scope.ado);
+  await step(2);
+  const links = await loadLinks(s, i);
+  const syncPlan = buildPlan({ integration: engine, planItems, adoItems, links });
+  return { syncPlan, planItems, adoItems, links, engine, ports };
+}
+
+const STEPS = (i: IntegrationDocument) => [`Read ${i.planProjectName ?? 'the plan'} from Project Web App`, `Read ${i.adoProjects.join(', ')} from Azure DevOps`, 'Compare and build the preview'];
+
+/** Sends a progress card, reads, plans, and replaces the card with the preview. */
+export async function runPreview(s: FlowServices, turn: ChatTurn, i: Stored<IntegrationDocument>, direction?: SyncDirection): Promise<void> {
+  const dir = direction ?? i.direction;
+  const title = `Preparing a preview: ${i.name}`;
+  const subtitle = DIRECTION_LABELS[dir];
+  const progress = (done: number) => progressCard(title, subtitle, STEPS(i).map((label, n) => ({ label, state: n < done ? 'done' : n === done ? 'active' : 'todo' })));
+  const activityId = await turn.send({ card: progress(0) });
+  const show = async (card: AdaptiveCardJson) => (activityId ? turn.update(activityId, { card }) : void (await turn.send({ card })));
+  let result;
+  try {
+    result = await plan(s, i, direction, (n) => show(progress(n)));
+  } catch (err) {
+    s.logger.warn({ tenant: i.tenantId, integration: i.id, err: err instanceof Error ? err.name : 'unknown' }, 'preview failed');
+    await markNeedsAttention(s, i, err);
+    await show(notice(`Could not prepare the preview of ${i.name}`, errorMessage(err), { tone: 'Attention', buttons: [button(turn.tenantId, 'Try again', 'sync.preview', { integrationId: i.id }), button(turn.tenantId, 'Manage connections', 'conn.list')] }));
+    return;
+  }
+  const { syncPlan, planItems, adoItems } = result;
+  if (isNoop(syncPlan)) {
+    await show(notice(`${i.name} is in step`, 'Both sides already agree; there is nothing to preview or apply.', { tone: 'Good', details: syncPlan.warnings.slice(0, 5) }));
+    return;
+  }
+  const summary = summarize(syncPlan, planItems, adoItems, dir, s.now());
+  const { run } = await s.store.runs.start(turn.tenantId, {
+    integrationId: i.id,
+    trigger: { kind: 'chat', key: `preview:${randomUUID()}`, by: turn.user.aadObjectId ?? turn.user.id },
+    status: 'awaiting-approval', plan: syncPlan,
+    requestedBy: { id: turn.user.id, ...(turn.user.name ? { name: turn.user.name } : {}) },
+    card: { conversationId: turn.conversationId, ...(activityId ? { activityId } : {}) },
+  });
+  const saved = await s.store.runs.update(turn.tenantId, i.id, run.id, () => ({ summary: summary as unknown as Record<string, unknown> }));
+  // The message everyone sees: decisions only in a personal chat with an approver; elsewhere
+  // approvers get their view through the card's refresh.
+  const personalApprover = turn.conversationKind === 'personal' && isApprover(i, turn.user);
+  await show(previewCard({ tenantId: turn.tenantId, integration: i, run: saved, plan: syncPlan, canDecide: personalApprover, page: 0, showRequester: turn.conversationKind !== 'personal' }));
+}
+
+/** A 401 from a connection that used to work: flag it so "connections" offers the fix. */
+async function markNeedsAttention(s: FlowServices, i: IntegrationDocument, err: unknown): Promise<void> {
+  const e = err as { needsAttention?: boolean; details?: { needsAttention?: boolean }; name?: string } | null;
+  if (!e || !(e.needsAttention || e.details?.needsAttention)) return;
+  const connectionId = e.name === 'AdoConnectorError' ? i.adoConnectionId : i.planConnectionId;
+  await s.store.connections.update(i.tenantId, connectionId, () => ({ check: { ok: false, checkedAt: s.now().toISOString(), problem: errorMessage(err) } })).catch(() => undefined);
+  s.systems.forget(connectionId);
+}
+
+/** A preview page or per-user view (refresh); read-only for everyone but approvers. */
+export async function viewPreview(s: FlowServices, turn: ActionTurn, i: Stored<IntegrationDocument>, run: Stored<RunDocument>, action: CardAction): Promise<ActionReply> {
+  if (run.status !== 'awaiting-approval') return { card: await runStateCard(s, turn.tenantId, i, run) };
+  const page = Number(text(action.data, 'page', 6) ?? '0');
+  return {
+    card: previewCard({
+      tenantId: turn.tenantId, integration: i, run, plan: run.plan as SyncPlan, canDecide: isApprover(i, turn.user),
+      page: Number.isInteger(page) && page >= 0 ? page : 0, showRequester: turn.conversationKind !== 'personal',
+    }),
+  };
+}
+
+/** What a preview card turns into once its run moved on (approved, applied, rejected, stale). */
+async function runStateCard(s: FlowServices, tenantId: string, i: IntegrationDocument, run: RunDocument): Promise<AdaptiveCardJson> {
+  const summary = run.summary as unknown as RunSummary | undefined;
+  if (run.status === 'succeeded' || run.status === 'partially-succeeded' || run.status === 'failed') return reportCard(s, tenantId, i, run);
+  if (run.status === 'rejected') return notice('Preview rejected', `${run.approvals.at(-1)?.by ?? 'An approver'} rejected this preview. Nothing was changed.`, { buttons: [button(tenantId, 'Fresh preview', 'sync.preview', { integrationId: i.id })] });
+  if (run.status === 'expired') return staleCard(tenantId, i);
+  return progressCard(`Applying: ${i.name}`, `Approved by ${summary?.approvedBy ?? run.approvals.at(-1)?.by ?? 'an approver'}`, [{ label: 'Apply the approved changes', state: 'active' }, { label: 'Report', state: 'todo' }]);
+}
+
+function readChoices(plan: SyncPlan, data: Record<string, unknown>): PlanChoices {
+  const pick = <T extends string>(prefix: string, ids: string[], allowed: readonly T[]): Record<string, T> => {
+    const out: Record<string, T> = {};
+    ids.slice(0, MAX_DECISIONS).forEach((id, n) => {
+      const v = text(data, `${prefix}_${n}`, 20);
+      if (v && (allowed as readonly string[]).includes(v)) out[id] = v as T;
+    });
+    return out;
+  };
+  return {
+    conflicts: pick<Choice>('c', plan.conflicts.map((c) => c.id), ['plan', 'ado', 'skip']),
+    hierarchy: pick<Choice>('h', plan.hierarchy.map((h) => h.id), ['plan', 'ado', 'skip']),
+    deletions: pick<DeletionChoice>('d', plan.deletions.map((d) => d.id), ['keep', 'unlink', 'propagate']),
+  };
+}
+
+class AlreadyDecided extends Error {
+  constructor(readonly run: RunDocument) {
+    super('already decided');
+  }
+}
+
+const whoIs = (turn: ChatTurn): string => turn.user.name ?? turn.user.id;
+
+export async function approve(s: FlowServices, turn: ActionTurn, i: Stored<IntegrationDocument>, run: Stored<RunDocument>, action: CardAction): Promise<ActionReply> {
+  if (run.status !== 'awaiting-approval') return { message: alreadyMessage(run) };
+  const syncPlan = run.plan as SyncPlan;
+  const choices = readChoices(syncPlan, action.data);
+  const approval = approvePlan(syncPlan, text(action.data, 'hash', 128)!, choices);
+  if (!approval.ok) return { message: `Nothing was applied: ${approval.problem}` };
+
+  // Claim the run first: of two clicks (or two approvers) exactly one moves it on.
+  let claimed: Stored<RunDocument>;
+  try {
+    claimed = await s.store.runs.update(turn.tenantId, i.id, run.id, (current) => {
+      if (current.status !== 'awaiting-approval') throw new AlreadyDecided(current);
+      return {
+        status: 'approved',
+        approvals: [...current.approvals, { by: whoIs(turn), decision: 'approved', at: s.now().toISOString() }],
+        choices: choices as RunDocument['choices'],
+        summary: { ...(current.summary ?? {}), approvedBy: whoIs(turn) },
+      };
+    });
+  } catch (err) {
+    if (err instanceof AlreadyDecided) return { message: alreadyMessage(err.run) };
+    throw err;
+  }
+  s.logger.info({ tenant: turn.tenantId, integration: i.id, run: run.id, operations: approval.plan.operations.length }, 'preview approved');
+  const activityId = run.card?.activityId ?? turn.cardActivityId;
+  const total = approval.plan.operations.length;
+  const applying = (done: number) => progressCard(`Applying: ${i.name}`, `Approved by ${whoIs(turn)}`, [
+    { label: 'Check the preview is still current', state: 'done' },
+    { label: `Apply ${total} change${total === 1 ? '' : 's'} (${done} of ${total} done)`, state: 'active' }, { label: 'Report', state: 'todo' },
+  ]);
+  const checking = progressCard(`Applying: ${i.name}`, `Approved by ${whoIs(turn)}`, [
+    { label: 'Check the preview is still current', state: 'active' }, { label: `Apply ${total} change${total === 1 ? '' : 's'}`, state: 'todo' }, { label: 'Report', state: 'todo' },
+  ]);
+  // Reading both sides again can take longer than Teams waits for an invoke: answer now, go on in the background.
+  s.background.run(`apply ${run.id}`, () => checkThenApply(s, turn, i, claimed, approval.plan, activityId, applying));
+  return { card: checking };
+}
+
+/** Applies only if re-planning now gives the previewed hash; otherwise the card says the preview is stale. */
+async function checkThenApply(
+  s: FlowServices, turn: ChatTurn, i: Stored<IntegrationDocument>, run: Stored<RunDocument>,
+  approved: Parameters<typeof applyPlan>[0], activityId: string | undefined, applying: (done: number) => AdaptiveCardJson,
+): Promise<void> {
+  const show = async (card: AdaptiveCardJson) => (activityId ? turn.update(activityId, { card }) : void (await turn.send({ card })));
+  const summary = run.summary as unknown as RunSummary;
+  let fresh: Planned;
+  try {
+    fresh = await plan(s, i, summary.direction, async () => undefined);
+  } catch (err) {
+    await s.store.runs.update(i.tenantId, i.id, run.id, () => ({ status: 'failed', outcome: { finishedAt: s.now().toISOString(), applied: 0, failed: 0, errors: [{ itemKey: '-', message: errorMessage(err) }] } }));
+    await show(notice(`Nothing was applied to ${i.name}`, `I could not re-check the plan before applying. ${errorMessage(err)}`, { tone: 'Attention', buttons: [button(turn.tenantId, 'Fresh preview', 'sync.preview', { integrationId: i.id })] }));
+    return;
+  }
+  if (fresh.syncPlan.hash !== approved.planHash) {
+    await s.store.runs.update(i.tenantId, i.id, run.id, () => ({ status: 'expired' }));
+    s.logger.info({ tenant: i.tenantId, integration: i.id, run: run.id }, 'stale preview: not applied');
+    await show(staleCard(turn.tenantId, i));
+    return;
+  }
+  const applyingRun = await s.store.runs.update(i.tenantId, i.id, run.id, () => ({ status: 'applying' }));
+  await show(applying(0));
+  await applyInBackground(s, turn, i, applyingRun, approved, fresh, activityId, applying);
+}
+
+function staleCard(tenantId: string, i: IntegrationDocument): AdaptiveCardJson {
+  return notice('This preview is out of date', 'The plan or ADO changed after this preview was made, so nothing was applied and nothing was overwritten. Look at a fresh preview and approve that one.', {
+    tone: 'Warning', buttons: [button(tenantId, 'Fresh preview', 'sync.preview', { integrationId: i.id }, 'positive')],
+  });
+}
+
+function alreadyMessage(run: RunDocument): string {
+  const by = run.approvals.at(-1)?.by ?? 'an approver';
+  switch (run.status) {
+    case 'applying': case 'approved': return `${by} already approved this preview; it is being applied once.`;
+    case 'succeeded': case 'partially-succeeded': case 'failed': return `${by} already approved this preview and it was applied once; see the report.`;
+    case 'rejected': return `${by} rejected this preview; make a fresh one to sync.`;
+    case 'expired': return 'This preview is out of date; make a fresh one.';
+    default: return 'This preview cannot be approved now.';
+  }
+}
+
+type Planned = Awaited<ReturnType<typeof plan>>;
+
+async function applyInBackground(
+  s: FlowServices, turn: ChatTurn, i: Stored<IntegrationDocument>, run: Stored<RunDocument>,
+  approved: Parameters<typeof applyPlan>[0], fresh: Planned, activityId: string | undefined, applying: (done: number) => AdaptiveCardJson,
+): Promise<void> {
+  const started = Date.now();
+  const show = async (card: AdaptiveCardJson) => (activityId ? turn.update(activityId, { card }) : void (await turn.send({ card })));
+  let done = 0;
+  let shown = 0;
+  let updating: Promise<void> = Promise.resolve();
+  const step = Math.max(1, Math.ceil(approved.operations.length / 10));
+  let outcome: ApplyOutcome;
+  try {
+    outcome = await applyPlan(approved, { ado: fresh.ports.ado, plan: fresh.ports.plan, journal: createStoreJournal(s.store.journal, i.tenantId, i.id) }, {
+      runId: run.id, integration: fresh.engine,
+      onResult: () => {
+        done++;
+        if (done - shown >= step && done < approved.operations.length) {
+          shown = done;
+          const n = done;
+          updating = updating.then(() => show(applying(n))).catch(() => undefined);
+        }
+      },
+    });
+  } catch (err) {
+    await updating;
+    await s.store.runs.update(i.tenantId, i.id, run.id, () => ({ status: 'failed', outcome: { finishedAt: s.now().toISOString(), applied: 0, failed: approved.operations.length, errors: [{ itemKey: '-', message: errorMessage(err) }] } }));
+    await show(notice(`Applying ${i.name} stopped`, `${errorMessage(err)} What was written is recorded; approving a fresh preview continues without duplicates.`, { tone: 'Attention', buttons: [button(turn.tenantId, 'Fresh preview', 'sync.preview', { integrationId: i.id })] }));
+    return;
+  }
+  await updating;
+  await saveLinks(s, i, fresh.links, outcome, run.id);
+  const failed = outcome.counts.failed;
+  const stale = outcome.counts.stale;
+  const status = failed === 0 && stale === 0 ? 'succeeded' : outcome.counts.done > 0 ? 'partially-succeeded' : 'failed';
+  const final = await s.store.runs.update(i.tenantId, i.id, run.id, (current) => ({
+    status,
+    outcome: {
+      finishedAt: s.now().toISOString(), applied: outcome.counts.done, failed: failed + stale,
+      errors: outcome.results.filter((r) => r.status !== 'done').map((r) => ({ itemKey: r.key ?? r.opId, message: r.reason ?? r.status })),
+    },
+    summary: {
+      ...(current.summary ?? {}), durationMs: Date.now() - started, planUrl: planUrlOf(fresh.ports.pwaUrl, i.planProjectId),
+      results: outcome.results.map((r) => ({ opId: r.opId, status: r.status, side: r.side, ...(r.key ? { key: r.key } : {}), ...(r.reason ? { reason: r.reason } : {}) })),
+    },
+  }));
+  s.logger.info({ tenant: i.tenantId, integration: i.id, run: run.id, done: outcome.counts.done, stale, failed }, 'run applied');
+  await show(await reportCard(s, turn.tenantId, i, final));
+}
+
+function planUrlOf(pwaUrl: string, projectId: string): string {
+  return `${pwaUrl.replace(/\/+$/, '')}/project%20detail%20pages/schedule.aspx?projuid=${encodeURIComponent(projectId)}`;
+}
+
+/** Folds the outcome into the stored links: new links, patched baselines, unlinked pairs removed. */
+async function saveLinks(s: FlowServices, i: IntegrationDocument, before: readonly Link[], outcome: ApplyOutcome, runId: string): Promise<void> {
+  const byId = new Map(before.map((l) => [l.id, l]));
+  const syncedAt = s.now().toISOString();
+  for (const u of outcome.linkUpdates) {
+    const prev = byId.get(u.linkId);
+    const planKey = u.planKey ?? prev?.planKey;
+    const adoKey = u.adoKey ?? prev?.adoKey;
+    if (!planKey || !adoKey || !/^\d+$/.test(adoKey)) continue;
+    const baseline = {
+      fields: { ...(prev?.baseline.fields ?? {}), ...u.baseline.fields } as Record<string, unknown>, syncedAt, runId,
+      ...(u.baseline.planParent !== undefined ? { planParent: u.baseline.planParent } : prev?.baseline.planParent !== undefined ? { planParent: prev.baseline.planParent } : {}),
+      ...(u.baseline.adoParent !== undefined ? { adoParent: u.baseline.adoParent } : prev?.baseline.adoParent !== undefined ? { adoParent: prev.baseline.adoParent } : {}),
+    };
+    if (!prev) {
+      try {
+        await s.store.links.create(i.tenantId, { integrationId: i.id, planTaskId: planKey, workItemId: Number(adoKey), baseline });
+        continue;
+      } catch (err) {
+        if (!(err instanceof DuplicateError)) throw err;
+      }
+    }
+    await s.store.links.updateBaseline(i.tenantId, i.id, planKey, () => baseline);
+  }
+  for (const linkId of outcome.unlinked) {
+    const prev = byId.get(linkId);
+    if (prev) await s.store.links.remove(i.tenantId, i.id, prev.planKey);
+  }
+}
+
+export async function reportCard(s: FlowServices, tenantId: string, i: IntegrationDocument, run: RunDocument): Promise<AdaptiveCardJson> {
+  const summary = run.summary as unknown as RunSummary & { planUrl?: string };
+  const results = summary.results ?? [];
+  const lineOf = new Map(summary.lines.map((l) => [l.opId, l.text]));
+  let adoUrl: ((id: string) => string) | undefined;
+  const ado = await s.store.connections.get(i.tenantId, i.adoConnectionId);
+  if (ado) adoUrl = (await s.systems.ado(ado).catch(() => undefined))?.workItemUrl;
+  const done = results.filter((r) => r.status === 'done');
+  const notDone = results.filter((r) => r.status !== 'done');
+  const seconds = ((summary.durationMs ?? 0) / 1000).toFixed(1);
+  return renderCard('sync-report', {
+    title: run.status === 'succeeded' ? `Synced: ${i.name}` : run.status === 'partially-succeeded' ? `Synced with exceptions: ${i.name}` : `Sync failed: ${i.name}`,
+    tone: run.status === 'succeeded' ? 'Good' : run.status === 'partially-succeeded' ? 'Warning' : 'Attention',
+    subtitle: `Applied exactly the approved preview.`,
+    facts: [
+      { label: 'Approved by', value: summary.approvedBy ?? run.approvals.at(-1)?.by ?? 'unknown' },
+      { label: 'Changed', value: String(done.length) },
+      { label: 'Skipped', value: String(notDone.length) },
+      { label: 'Time taken', value: `${seconds} s` },
+    ],
+    changed: done.slice(0, 30).map((r) => ({
+      text: lineOf.get(r.opId) ?? r.opId,
+      url: r.side === 'ado' && r.key && adoUrl ? adoUrl(r.key) : summary.planUrl ?? '',
+    })),
+    skipped: notDone.slice(0, 30).map((r) => `${lineOf.get(r.opId) ?? r.opId}: ${r.reason ?? r.status}`),
+    planUrl: summary.planUrl ?? '',
+    buttons: [button(tenantId, 'History', 'history.show', { integrationId: i.id }), button(tenantId, 'Preview again', 'sync.preview', { integrationId: i.id })],
+  });
+}
+
+export async function reject(s: FlowServices, turn: ActionTurn, i: Stored<IntegrationDocument>, run: Stored<RunDocument>): Promise<ActionReply> {
+  try {
+    const updated = await s.store.runs.update(turn.tenantId, i.id, run.id, (current) => {
+      if (current.status !== 'awaiting-approval') throw new AlreadyDecided(current);
+      return { status: 'rejected', approvals: [...current.approvals, { by: whoIs(turn), decision: 'rejected', at: s.now().toISOString() }] };
+    });
+    const card = await runStateCard(s, turn.tenantId, i, updated);
+    const activityId = run.card?.activityId ?? turn.cardActivityId;
+    if (activityId) await turn.update(activityId, { card });
+    return { card };
+  } catch (err) {
+    if (err instanceof AlreadyDecided) return { message: alreadyMessage(err.run) };
+    throw err;
+  }
+}
+
+/** "Fresh preview" and the ambiguity buttons: the preview arrives as a new message. */
+export async function previewFromCard(s: FlowServices, turn: ActionTurn, i: Stored<IntegrationDocument>, action: CardAction): Promise<ActionReply> {
+  const direction = text(action.data, 'direction', 20) as SyncDirection | undefined;
+  s.background.run(`preview ${i.id}`, () => runPreview(s, turn, i, direction && direction in DIRECTION_LABELS ? direction : undefined));
+  return { message: `Preparing a fresh preview of ${i.name}...` };
+}
+

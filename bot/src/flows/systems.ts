@@ -1,0 +1,73 @@
+/**
+ * The flows' port to the two outside systems. Flows ask questions in domain terms (check this
+ * PAT, list these projects, give me the engine's sides); adapters in ./adapters answer them over
+ * the real connectors, and tests can swap in doubles. Nothing here holds or returns a secret.
+ */
+import type { AccessReport, PlanConnector } from '../connectors/ppm.js';
+import type { ConnectionDocument } from '../store/index.js';
+import type { AdoSide, PlanSide } from '../sync/ports.js';
+
+export interface AdoScopeStatus {
+  /** As the ADO token page names it, e.g. "Work Items: Read & write". */
+  label: string;
+  present: boolean | null;
+  detail?: string;
+}
+
+export interface AdoCheck {
+  orgUrl: string;
+  deployment: 'services' | 'server';
+  user: string;
+  scopes: AdoScopeStatus[];
+  /** Labels of missing scopes; empty when everything needed is there. */
+  missing: string[];
+  advice: string | null;
+}
+
+/** What the integration setup needs to know about an ADO organization. */
+export interface AdoDirectory {
+  check(): Promise<AdoCheck>;
+  listProjects(): Promise<Array<{ name: string; description: string }>>;
+  listTeams(project: string): Promise<string[]>;
+  areaPaths(project: string): Promise<string[]>;
+  iterationPaths(project: string): Promise<string[]>;
+  /** Agile, Scrum, CMMI or Basic (or a custom name). */
+  processOf(project: string): Promise<string>;
+  /** Web URL of a work item, for the report card (organization-level, so it works for any project). */
+  workItemUrl(id: string): string;
+  side(): AdoSide;
+}
+
+export type PwaCredentials =
+  | { method: 'token'; token: string }
+  | { method: 'onprem'; username: string; password: string };
+
+/**
+ * Delegated Microsoft 365 sign-in to Project Online (connectors/pwa/oauth), when this deployment
+ * has an Entra app for it. The flow only starts it; the browser finishes it at /auth/pwa/callback.
+ */
+export interface PwaSignInStarter {
+  begin(input: {
+    tenantId: string;
+    requestedBy: { id: string; aadObjectId?: string; name?: string };
+    /** Teams conversation reference, so the result can be posted back. */
+    conversation: Record<string, unknown>;
+    siteUrl: string;
+    name: string;
+    timeZone: string;
+  }): Promise<{ startUrl: string; expiresAt: string }>;
+}
+
+export interface SystemAccess {
+  /** Opens an ADO organization with a PAT the user just typed (before anything is stored). */
+  adoFromInput(url: string, pat: string): AdoDirectory;
+  /** Opens a stored ADO connection (decrypting its PAT here, nowhere else). */
+  ado(connection: ConnectionDocument): Promise<AdoDirectory>;
+  pwaFromInput(url: string, credentials: PwaCredentials, timeZone?: string): PlanConnector;
+  pwa(connection: ConnectionDocument): Promise<PlanConnector>;
+  planSide(connector: PlanConnector): PlanSide;
+  /** Forgets cached clients of a connection (renamed secret, removed). */
+  forget(connectionId: string): void;
+}
+
+export type { AccessReport, PlanConnector };
