@@ -1,11 +1,18 @@
+import { join } from 'node:path';
+import { ADO_DEMO_PATS, adoSimulatorOptionsFromEnv, startAdoSimulator } from './ado/server.js';
+import { ENTRA_DEMO, startEntraSimulator } from './entra/server.js';
 import { PWA_DEMO_CREDENTIALS, startPwaSimulator } from './pwa/server.js';
 
 /**
  * `npm run sim`: the simulators on fixed loopback ports, so the bot (and you, with curl or the
- * real client libraries) can talk to "Azure DevOps" and "Project Web App" without a network.
+ * real client libraries) can talk to "Azure DevOps", "Project Web App" and "Entra ID" without a network.
  */
 const HOST = '127.0.0.1';
+const ADO_PORT = Number(process.env.ADO_SIM_PORT ?? 8081);
 const PWA_PORT = Number(process.env.PWA_SIM_PORT ?? 8082);
+const ENTRA_PORT = Number(process.env.ENTRA_SIM_PORT ?? 8083);
+/** The bot in local mode reads the Entra simulator's CA from here (config.ts LOCAL_ENTRA_SIMULATOR). */
+const CA_FILE = join(process.env.PLANBRIDGE_DATA_DIR ?? '.data', 'entra-sim', 'ca.pem');
 
 interface Running {
   name: string;
@@ -21,17 +28,29 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop(0));
   process.once('SIGTERM', () => void stop(0));
 
-  const pwa = await startPwaSimulator({ port: PWA_PORT, host: HOST });
+  const ado = await startAdoSimulator({ ...adoSimulatorOptionsFromEnv(), port: ADO_PORT, host: HOST });
+  running.push({ name: 'ado', close: () => ado.close() });
+  // Entra first: PWA trusts the tokens it signs, as SharePoint Online trusts Entra ID.
+  const entra = await startEntraSimulator({ port: ENTRA_PORT, host: HOST, caFile: CA_FILE });
+  running.push({ name: 'entra', close: () => entra.close() });
+  const pwa = await startPwaSimulator({ port: PWA_PORT, host: HOST, trustedIssuers: [entra.trust] });
   running.push({ name: 'pwa', close: () => pwa.close() });
   const c = PWA_DEMO_CREDENTIALS;
 
   process.stdout.write([
     'Simulators are running (loopback only). Stop with Ctrl+C.',
     '',
+    `  Azure DevOps     ${ado.url}   (${ado.mode})`,
+    `    PATs               ${ADO_DEMO_PATS.fullAccess} (full access), ${ADO_DEMO_PATS.readOnly} (read only), ${ADO_DEMO_PATS.expired} (expired)`,
+    '    projects           Phoenix (Agile), Atlas (Scrum), Hermes (Basic), Orion (CMMI)',
+    '',
     `  Project Web App  ${pwa.url}`,
     `    bearer token       ${c.bearerToken}   (read-only: ${c.viewerBearerToken})`,
     `    on-premises login  ${c.username} / ${c.password}   (read-only: ${c.viewerUsername} / ${c.viewerPassword})`,
     '    projects           Apollo, Apollo Rollout, Hermes Website Refresh, Legacy CRM Retirement (archived)',
+    '',
+    `  Entra ID         ${entra.authority}   (HTTPS; CA written to ${CA_FILE})`,
+    `    sign-in            ${ENTRA_DEMO.user.username} / ${ENTRA_DEMO.user.password}   (read-only: ${ENTRA_DEMO.viewer.username} / ${ENTRA_DEMO.viewer.password})`,
     '',
   ].join('\n') + '\n');
 }

@@ -8,6 +8,10 @@ import { createLiveSystems } from './flows/adapters/live-systems.js';
 import { BackgroundWork, type FlowServices } from './flows/services.js';
 import type { PwaSignInStarter, SystemAccess } from './flows/systems.js';
 import { createTeamsApp } from './teams/app.js';
+import { createProactiveMessenger, type ProactiveMessenger } from './teams/proactive.js';
+import { PwaOAuthTokens, PwaSignInService, settingsFromConfig } from './connectors/pwa/oauth/index.js';
+import { registerPwaOAuthRoutes } from './http/pwa-oauth-routes.js';
+import { pwaSignInNotifier } from './flows/pwa-sign-in-result.js';
 import { VERSION } from './version.js';
 
 export interface RunningBot {
@@ -17,6 +21,8 @@ export interface RunningBot {
   store: Store;
   /** Work still running after a card action was answered (apply with progress). */
   background: BackgroundWork;
+  /** Messages to stored conversations (sign-in results, scheduled run reports). */
+  messenger: ProactiveMessenger;
   stop(): Promise<void>;
 }
 
@@ -25,8 +31,8 @@ export interface BotSeams {
   token?: TokenProvider;
   /** Replaces the real ADO/PWA connectors (tests of failure paths). */
   systems?: (store: Store) => SystemAccess;
-  /** Starts Microsoft 365 sign-in for PWA; wire connectors/pwa/oauth's PwaSignInService here when configured. */
-  pwaSignIn?: PwaSignInStarter;
+  /** Replaces Microsoft 365 sign-in for PWA (built from config.pwaOAuth otherwise); `false` = not configured. */
+  pwaSignIn?: PwaSignInStarter | false;
 }
 
 /** Composition root: config -> store -> teams app -> http server. main.ts adds the process concerns. */
@@ -47,14 +53,26 @@ export async function startBot(config: Config, logger: Logger, seams: BotSeams =
   });
   const localMode = config.auth.mode === 'local';
   const background = new BackgroundWork(logger);
+  // Microsoft 365 sign-in for PWA: configured by PWA_OAUTH_*, or in local mode the Entra simulator.
+  const oauthSettings = config.pwaOAuth ? settingsFromConfig(config.pwaOAuth) : undefined;
+  const signIn = oauthSettings ? new PwaSignInService({ settings: oauthSettings, signIns: store.pwaSignIns, connections: store.connections, logger }) : undefined;
+  const tokens = oauthSettings ? new PwaOAuthTokens({ settings: oauthSettings, connections: store.connections, logger }) : undefined;
+  const pwaSignIn: PwaSignInStarter | undefined = seams.pwaSignIn === false ? undefined : seams.pwaSignIn ?? (signIn && {
+    begin: async (input) => signIn.beginSignIn({
+      tenantId: input.tenantId, requestedBy: input.requestedBy, conversation: input.conversation,
+      draft: { siteUrl: input.siteUrl, name: input.name, timeZone: input.timeZone },
+    }),
+  });
   const flows: FlowServices = {
     store,
-    systems: seams.systems ? seams.systems(store) : createLiveSystems({ connections: store.connections, logger, localMode }),
+    systems: seams.systems ? seams.systems(store) : createLiveSystems({
+      connections: store.connections, logger, localMode, ...(tokens ? { pwaOAuth: (c) => tokens.authFor(c) } : {}),
+    }),
     logger,
     localMode,
     now: () => new Date(),
     background,
-    ...(seams.pwaSignIn ? { pwaSignIn: seams.pwaSignIn } : {}),
+    ...(pwaSignIn ? { pwaSignIn } : {}),
   };
   const { systems: _systems, pwaSignIn: _pwaSignIn, ...sdkSeams } = seams;
   const app = createTeamsApp({
@@ -68,8 +86,11 @@ export async function startBot(config: Config, logger: Logger, seams: BotSeams =
     },
     ...sdkSeams,
   });
+  const messenger = createProactiveMessenger(app, store.conversations);
+  registerPwaOAuthRoutes(server, { signIn, notifier: pwaSignInNotifier(flows, messenger.sendTo), logger });
   try {
-    await app.start(config.port);
+    // The SDK reads a falsy port as "use PORT or 3978"; the string keeps 0 meaning "any free port".
+    await app.start(String(config.port));
   } catch (err) {
     await store.close();
     throw err;
@@ -84,6 +105,7 @@ export async function startBot(config: Config, logger: Logger, seams: BotSeams =
     app,
     store,
     background,
+    messenger,
     stop: () => (stopping ??= (async () => {
       await app.stop();
       await background.drain();

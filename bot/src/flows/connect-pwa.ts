@@ -42,12 +42,19 @@ export async function startConnectPwa(s: FlowServices, turn: ChatTurn): Promise<
 
 /** Microsoft 365 sign-in: a button to the authority; the callback stores the connection and reports here. */
 async function startSignIn(s: FlowServices, turn: ActionTurn, values: Values): Promise<ActionReply> {
-  const started = await s.pwaSignIn!.begin({
-    tenantId: turn.tenantId,
-    requestedBy: { id: turn.user.id, ...(turn.user.aadObjectId ? { aadObjectId: turn.user.aadObjectId } : {}), ...(turn.user.name ? { name: turn.user.name } : {}) },
-    conversation: turn.conversationRef ?? { conversation: { id: turn.conversationId } },
-    siteUrl: values.url, name: values.name || `PWA ${new URL(values.url).host}`, timeZone: values.timeZone,
-  });
+  let started: { startUrl: string; expiresAt: string };
+  try {
+    started = await s.pwaSignIn!.begin({
+      tenantId: turn.tenantId,
+      requestedBy: { id: turn.user.id, ...(turn.user.aadObjectId ? { aadObjectId: turn.user.aadObjectId } : {}), ...(turn.user.name ? { name: turn.user.name } : {}) },
+      conversation: turn.conversationRef ?? { conversation: { id: turn.conversationId } },
+      siteUrl: values.url, name: values.name || `PWA ${new URL(values.url).host}`, timeZone: values.timeZone,
+    });
+  } catch (err) {
+    // e.g. the sign-in authority is unreachable (the local Entra simulator not started).
+    s.logger.info({ tenant: turn.tenantId, err: err instanceof Error ? err.name : 'unknown' }, 'PWA sign-in could not start');
+    return { card: connectPwaForm(turn.tenantId, true, values, { method: errorMessage(err) }) };
+  }
   return {
     card: notice('Sign in to Project Online', `Open the sign-in page and sign in with the account PlanBridge should use for ${values.url}. I will post the result here.`, {
       details: [`The link works until ${started.expiresAt.slice(11, 16)} UTC and only once.`],
@@ -80,11 +87,11 @@ function zoneProblem(zone: string): string {
 
 const mark = (yes: boolean): string => (yes ? '✓' : '✗');
 
-export function accessChecklist(tenantId: string, connection: ConnectionDocument, report: AccessReport): AdaptiveCardJson {
+export function accessChecklist(tenantId: string, connection: ConnectionDocument, report: AccessReport, signedInAs?: string): AdaptiveCardJson {
   const ok = report.canRead && report.canEdit;
   return renderCard('checklist', {
     title: ok ? `Connected to Project Web App: ${connection.name}` : 'Connected, but the account cannot do everything PlanBridge needs',
-    subtitle: `${connection.url} with ${connection.auth.type === 'oauth' ? 'an access token' : `on-premises credentials for ${connection.auth.type === 'pat' ? '' : connection.auth.username}`}.`,
+    subtitle: `${connection.url} with ${connection.auth.type === 'oauth' ? (connection.auth.clientId ? `Microsoft 365 sign-in${signedInAs ? ` as ${signedInAs}` : ''}` : 'an access token') : `on-premises credentials for ${connection.auth.type === 'pat' ? '' : connection.auth.username}`}.`,
     tone: ok ? 'Good' : 'Warning',
     items: [
       { label: 'Read projects and tasks', mark: mark(report.canRead), detail: report.canRead ? 'allowed' : 'not allowed' },

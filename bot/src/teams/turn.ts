@@ -33,7 +33,7 @@ function kindOf(type: string | undefined): ConversationKind {
   return type === 'groupChat' ? 'groupChat' : type === 'channel' ? 'channel' : 'personal';
 }
 
-function toActivity(message: OutgoingMessage) {
+export function toActivity(message: OutgoingMessage) {
   return {
     type: 'message' as const,
     ...(message.text !== undefined ? { text: message.text } : {}),

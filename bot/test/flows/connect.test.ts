@@ -83,11 +83,23 @@ describe('connect Project Web App', () => {
   afterAll(() => j.stop());
 
   it('says honestly that Microsoft 365 sign-in is not set up here, keeping what was typed', async () => {
-    const { card } = await j.say('connect project online');
-    expect(cardText(card)).toMatch(/needs an Entra app registration for PlanBridge/);
-    const reply = await j.click(card, 'Connect', { url: j.pwa.url, method: 'oauth' });
-    expect(cardText(reply.card)).toMatch(/this PlanBridge has none configured/);
-    expect(inputsOf(reply.card).find((i) => i.id === 'url')?.value).toBe(j.pwa.url);
+    const unconfigured = await new Journey().start({ seams: { pwaSignIn: false } });
+    try {
+      const { card } = await unconfigured.say('connect project online');
+      expect(cardText(card)).toMatch(/needs an Entra app registration for PlanBridge/);
+      const reply = await unconfigured.click(card, 'Connect', { url: unconfigured.pwa.url, method: 'oauth' });
+      expect(cardText(reply.card)).toMatch(/this PlanBridge has none configured/);
+      expect(inputsOf(reply.card).find((i) => i.id === 'url')?.value).toBe(unconfigured.pwa.url);
+    } finally {
+      await unconfigured.stop();
+    }
+  });
+
+  it('local mode without the Entra simulator running: says to start it, keeping what was typed', async () => {
+    const { card } = await j.say('connect pwa');
+    const reply = await j.click(card, 'Connect', { url: j.pwa.url, method: 'oauth', name: 'Kept name' });
+    expect(cardText(reply.card)).toMatch(/Entra simulator's certificate is not at .*npm run sim/);
+    expect(inputsOf(reply.card).find((i) => i.id === 'name')?.value).toBe('Kept name');
   });
 
   it('wrong on-premises password: the error sits by the secret and nothing is stored', async () => {

@@ -76,11 +76,11 @@ export class Journey {
   conversationId = `a:journey-${randomUUID()}`;
   conversationType: 'personal' | 'groupChat' | 'channel' = 'personal';
 
-  async start(options: { bot?: boolean; seams?: BotSeams } = {}): Promise<this> {
+  async start(options: { bot?: boolean; seams?: BotSeams; env?: Record<string, string> } = {}): Promise<this> {
     [this.connector, this.ado, this.pwa] = await Promise.all([
       new FakeConnector().start(), startAdoSimulator({ port: 0 }), startPwaSimulator({ port: 0, queueJobMs: 0 }),
     ]);
-    if (options.bot !== false) this.bot = await startTestBot({}, options.seams);
+    if (options.bot !== false) this.bot = await startTestBot(options.env ?? {}, options.seams);
     return this;
   }
 
