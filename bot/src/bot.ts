@@ -66,7 +66,7 @@ export async function startBot(config: Config, logger: Logger, seams: BotSeams =
   const flows: FlowServices = {
     store,
     systems: seams.systems ? seams.systems(store) : createLiveSystems({
-      connections: store.connections, logger, localMode, ...(tokens ? { pwaOAuth: (c) => tokens.authFor(c) } : {}),
+      connections: store.connections, logger, localMode, allowPrivateNetwork: config.allowPrivateNetwork, ...(tokens ? { pwaOAuth: (c) => tokens.authFor(c) } : {}),
     }),
     logger,
     localMode,

@@ -27,6 +27,8 @@ export interface Config {
   publicBaseUrl: string;
   /** Delegated Microsoft 365 sign-in for Project Online; undefined = not offered. */
   pwaOAuth?: PwaOAuthConfig;
+  /** Let connections reach private-network hosts (Azure DevOps Server on a corporate network); off = SSRF guard. */
+  allowPrivateNetwork: boolean;
 }
 
 export interface PwaOAuthConfig {
@@ -86,6 +88,7 @@ export const SETTINGS: Record<string, Setting> = {
   PWA_OAUTH_CLIENT_SECRET: { doc: 'Client secret of that app registration' },
   PWA_OAUTH_AUTHORITY: { doc: 'Entra authority (https) for PWA sign-in', default: 'https://login.microsoftonline.com/organizations' },
   PWA_OAUTH_CA_FILE: { doc: 'PEM of an extra CA trusted for the authority only (a lab authority; local mode: the Entra simulator)' },
+  PLANBRIDGE_ALLOW_PRIVATE_NETWORK: { doc: 'true lets ADO connections reach private or loopback addresses (Azure DevOps Server on a corporate network); off by default outside local mode, as an SSRF guard', default: 'false' },
 };
 
 /** Prefixes we own: an unknown variable with one of these is almost surely a typo. */
@@ -142,6 +145,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = (get('LOG_LEVEL') ?? 'info').toLowerCase();
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
+  const rawPrivate = (get('PLANBRIDGE_ALLOW_PRIVATE_NETWORK') ?? 'false').toLowerCase();
+  if (rawPrivate !== 'true' && rawPrivate !== 'false') problems.push('PLANBRIDGE_ALLOW_PRIVATE_NETWORK must be true or false');
+  const allowPrivateNetwork = rawPrivate === 'true';
+
   const dataDir = get('PLANBRIDGE_DATA_DIR') ?? '.data';
   const { publicBaseUrl, pwaOAuth } = loadPwaOAuth(get, mode, port, dataDir, problems);
 
@@ -158,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxMessageChars,
     publicBaseUrl,
     ...(pwaOAuth ? { pwaOAuth } : {}),
+    allowPrivateNetwork,
   };
 }
 

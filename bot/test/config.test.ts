@@ -58,6 +58,12 @@ describe('configuration', () => {
     ]);
   });
 
+  it('keeps ADO connections off private networks unless PLANBRIDGE_ALLOW_PRIVATE_NETWORK=true', () => {
+    expect(loadConfig({}).allowPrivateNetwork).toBe(false);
+    expect(loadConfig({ PLANBRIDGE_ALLOW_PRIVATE_NETWORK: 'TRUE' }).allowPrivateNetwork).toBe(true);
+    expect(problemsOf({ PLANBRIDGE_ALLOW_PRIVATE_NETWORK: 'yes' })).toEqual(['PLANBRIDGE_ALLOW_PRIVATE_NETWORK must be true or false']);
+  });
+
   it('reports every problem at once', () => {
     expect(problemsOf({ PORT: 'x', LOG_LEVEL: 'loud', COSMOS_DATABSE: 'y' })).toHaveLength(3);
   });

@@ -18,6 +18,8 @@ export interface LiveSystemsOptions {
   logger: Logger;
   /** Local mode: http:// and loopback addresses are allowed (simulators). */
   localMode: boolean;
+  /** PLANBRIDGE_ALLOW_PRIVATE_NETWORK: ADO Server on a private network is allowed outside local mode. */
+  allowPrivateNetwork?: boolean;
   /** Auth for connections made by Microsoft 365 sign-in (auth.clientId set): tokens from the sealed MSAL cache. */
   pwaOAuth?: (connection: ConnectionDocument) => PwaAuth;
 }
@@ -25,7 +27,7 @@ export interface LiveSystemsOptions {
 export function createLiveSystems(options: LiveSystemsOptions): SystemAccess {
   const cache = new Map<string, { stamp: string; value: AdoDirectory | PlanConnector }>();
   const adoDirectory = (url: string, pat: string): AdoDirectory => {
-    const connector = new AdoConnector({ url, pat, localMode: options.localMode, logger: options.logger });
+    const connector = new AdoConnector({ url, pat, localMode: options.localMode, allowPrivateNetwork: options.allowPrivateNetwork ?? false, logger: options.logger });
     return {
       async check() {
         const report = await connector.checkConnection();
