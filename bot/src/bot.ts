@@ -13,6 +13,9 @@ import { PwaOAuthTokens, PwaSignInService, settingsFromConfig } from './connecto
 import { registerPwaOAuthRoutes } from './http/pwa-oauth-routes.js';
 import { pwaSignInNotifier } from './flows/pwa-sign-in-result.js';
 import { VERSION } from './version.js';
+import { JobRunner, createCosmosScheduleBook, createScheduler, type Scheduler } from './jobs/index.js';
+import { scheduledSync } from './flows/scheduled-sync.js';
+import { scheduledRunReporter } from './flows/scheduled-reports.js';
 
 export interface RunningBot {
   /** Base URL the HTTP server listens on, e.g. http://127.0.0.1:3978 */
@@ -23,6 +26,8 @@ export interface RunningBot {
   background: BackgroundWork;
   /** Messages to stored conversations (sign-in results, scheduled run reports). */
   messenger: ProactiveMessenger;
+  /** Scheduled syncs: scans for due runs every interval; tests call `tick()` themselves. */
+  scheduler: Scheduler;
   stop(): Promise<void>;
 }
 
@@ -33,6 +38,10 @@ export interface BotSeams {
   systems?: (store: Store) => SystemAccess;
   /** Replaces Microsoft 365 sign-in for PWA (built from config.pwaOAuth otherwise); `false` = not configured. */
   pwaSignIn?: PwaSignInStarter | false;
+  /** The clock of flows and the scheduler (tests of schedules). */
+  now?: () => Date;
+  /** 'manual': the scheduler does not scan on its own; tests call `scheduler.tick()`. */
+  scheduler?: 'manual';
 }
 
 /** Composition root: config -> store -> teams app -> http server. main.ts adds the process concerns. */
@@ -70,11 +79,11 @@ export async function startBot(config: Config, logger: Logger, seams: BotSeams =
     }),
     logger,
     localMode,
-    now: () => new Date(),
+    now: seams.now ?? (() => new Date()),
     background,
     ...(pwaSignIn ? { pwaSignIn } : {}),
   };
-  const { systems: _systems, pwaSignIn: _pwaSignIn, ...sdkSeams } = seams;
+  const { systems: _systems, pwaSignIn: _pwaSignIn, now: _now, scheduler: _scheduler, ...sdkSeams } = seams;
   const app = createTeamsApp({
     config,
     logger,
@@ -88,6 +97,21 @@ export async function startBot(config: Config, logger: Logger, seams: BotSeams =
   });
   const messenger = createProactiveMessenger(app, store.conversations);
   registerPwaOAuthRoutes(server, { signIn, notifier: pwaSignInNotifier(flows, messenger.sendTo), logger });
+
+  // Scheduling: one JobRunner for chat approvals, Retry buttons and scheduled runs, so one
+  // integration never has two runs at once on any instance (its lease in Cosmos decides).
+  const runner = new JobRunner({ leases: store.leases, now: flows.now, logger });
+  const book = createCosmosScheduleBook(store.integrations, logger);
+  const scheduler = createScheduler({ book, runner, work: scheduledSync(flows), reporter: scheduledRunReporter(flows), now: flows.now, logger });
+  flows.automation = {
+    book,
+    runner,
+    runNow: (key, trigger) => scheduler.runNow(key, trigger),
+    async post(tenantId, conversationId, message) {
+      const stored = await store.conversations.get(tenantId, conversationId);
+      return stored ? messenger.sendTo(stored.reference, message) : undefined;
+    },
+  };
   try {
     // The SDK reads a falsy port as "use PORT or 3978"; the string keeps 0 meaning "any free port".
     await app.start(String(config.port));
@@ -95,6 +119,7 @@ export async function startBot(config: Config, logger: Logger, seams: BotSeams =
     await store.close();
     throw err;
   }
+  if (seams.scheduler !== 'manual') scheduler.start();
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
@@ -106,7 +131,11 @@ export async function startBot(config: Config, logger: Logger, seams: BotSeams =
     store,
     background,
     messenger,
+    scheduler,
     stop: () => (stopping ??= (async () => {
+      // Runs in flight are aborted and keep their leases: another instance resumes them through the journal.
+      runner.abortAll();
+      await scheduler.stop();
       await app.stop();
       await background.drain();
       await store.close();

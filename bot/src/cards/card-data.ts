@@ -260,6 +260,24 @@ export interface RunsCardData {
   buttons: CardButton[];
 }
 
+export interface ScheduleCardData {
+  title: string;
+  subtitle: string;
+  problem: string;
+  facts: Fact[];
+  /** "Next runs (Europe/Berlin)": the times below are in the schedule's zone. */
+  nextRunsLabel: string;
+  nextRuns: string[];
+  /** Approvers get the form (how often, approval policy, start date). */
+  canEdit: boolean;
+  spec: string;
+  approval: string;
+  approvals: Choice[];
+  /** YYYY-MM-DD */
+  startDate: string;
+  buttons: CardButton[];
+}
+
 export interface CardDataByName {
   welcome: WelcomeCardData;
   help: HelpCardData;
@@ -278,6 +296,7 @@ export interface CardDataByName {
   'sync-preview': SyncPreviewCardData;
   'sync-report': SyncReportCardData;
   runs: RunsCardData;
+  schedule: ScheduleCardData;
 }
 
 export type CardName = keyof CardDataByName;

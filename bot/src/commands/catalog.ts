@@ -51,10 +51,10 @@ export const COMMANDS: readonly CommandInfo[] = [
     examples: ['history Apollo'],
   },
   {
-    id: 'schedule', verbs: ['schedule'], group: 'Automate', available: false,
-    usage: 'schedule ‹project› hourly | daily at HH:MM ‹time zone› | weekly on ‹days› at HH:MM | off',
-    description: 'Run syncs on a schedule; results and failures are posted here.',
-    examples: ['schedule Apollo daily at 09:00 Europe/Berlin', 'schedule Apollo off'],
+    id: 'schedule', verbs: ['schedule'], group: 'Automate', available: true,
+    usage: 'schedule ‹project› hourly | daily at HH:MM ‹time zone› | weekly on ‹days› at HH:MM ‹time zone› | monthly on day N at HH:MM ‹time zone› | off [starting YYYY-MM-DD]',
+    description: 'Run syncs on a schedule; previews, reports and failures are posted here.',
+    examples: ['schedule Apollo daily at 09:00 Europe/Berlin', 'schedule Apollo weekly on Mon,Thu at 07:30 America/New_York', 'schedule Apollo off'],
   },
 ];
 

@@ -20,7 +20,8 @@ export type Intent =
   | { kind: 'sync'; project: string; direction?: SyncDirection; previewOnly: boolean }
   | { kind: 'status'; project?: string }
   | { kind: 'history'; project?: string }
-  | { kind: 'schedule'; project: string; schedule: ScheduleSpec }
+  /** `startDate` (YYYY-MM-DD, from "... starting 2025-12-01"): the synchronization start date. */
+  | { kind: 'schedule'; project: string; schedule: ScheduleSpec; startDate?: string }
   /** Recognised verb, but the rest did not parse: `problem` says what is missing. */
   | { kind: 'incomplete'; command: CommandId; problem: string }
   | { kind: 'unknown'; text: string; suggestion?: CommandSuggestion };

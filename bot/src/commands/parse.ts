@@ -2,7 +2,7 @@ import { editDistance } from '../text/edit-distance.js';
 import { COMMANDS, commandInfo } from './catalog.js';
 import type { CommandId, CommandSuggestion, Intent, PlanSystem, SyncDirection } from './intent.js';
 import { cleanMessageText, tokenize, type Token } from './normalize.js';
-import { parseScheduleSpec, SCHEDULE_KEYWORDS } from './schedule-spec.js';
+import { parseScheduleSpec, SCHEDULE_KEYWORDS, splitStartDate } from './schedule-spec.js';
 
 /**
  * The command grammar: chat text in, intent out. Pure, so every phrasing users try can be
@@ -121,8 +121,11 @@ function parseSchedule(rest: Token[]): Intent {
   const project = nameOf(specStart < 0 ? body : body.slice(0, specStart));
   if (!project) return { kind: 'incomplete', command: 'schedule', problem: 'Name the project first, for example: schedule Apollo daily at 09:00 Europe/Berlin' };
   if (specStart < 0) return { kind: 'incomplete', command: 'schedule', problem: `Say how often to sync ${project}: hourly, daily at HH:MM, weekly on ‹days› at HH:MM, monthly, or off.` };
-  const spec = parseScheduleSpec(body.slice(specStart));
-  return spec.ok ? { kind: 'schedule', project, schedule: spec.schedule } : { kind: 'incomplete', command: 'schedule', problem: spec.problem };
+  const start = splitStartDate(body.slice(specStart));
+  if (!start.ok) return { kind: 'incomplete', command: 'schedule', problem: start.problem };
+  const spec = parseScheduleSpec(start.rest);
+  if (!spec.ok) return { kind: 'incomplete', command: 'schedule', problem: spec.problem };
+  return { kind: 'schedule', project, schedule: spec.schedule, ...(start.startDate ? { startDate: start.startDate } : {}) };
 }
 
 function dropLeading(tokens: Token[], words: string[]): Token[] {

@@ -1,5 +1,5 @@
 import type { ScheduleSpec, Weekday } from './intent.js';
-import type { Token } from './normalize.js';
+import { tokenize, type Token } from './normalize.js';
 
 /** Words that begin a schedule, so "schedule Apollo Rollout daily ..." knows where the name ends. */
 export const SCHEDULE_KEYWORDS = new Set(['off', 'pause', 'stop', 'never', 'hourly', 'daily', 'weekly', 'monthly', 'every']);
@@ -80,4 +80,23 @@ function findTimeZone(tokens: Token[]): { name: string; valid: boolean } | undef
   } catch {
     return { name, valid: false };
   }
+}
+
+const START_WORDS = new Set(['starting', 'from', 'start', 'beginning']);
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Takes "starting 2025-12-01" (or "from ...") off a schedule: the synchronization start date. */
+export function splitStartDate(tokens: Token[]): { ok: true; rest: Token[]; startDate?: string } | { ok: false; problem: string } {
+  const at = tokens.findIndex((t) => START_WORDS.has(t.word));
+  if (at < 0) return { ok: true, rest: tokens };
+  const date = tokens[at + 1]?.word;
+  if (!date || !DATE.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`)) || new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date) {
+    return { ok: false, problem: 'Give the start date as YYYY-MM-DD, for example "starting 2025-12-01".' };
+  }
+  return { ok: true, rest: [...tokens.slice(0, at), ...tokens.slice(at + 2)], startDate: date };
+}
+
+/** The schedule part alone, as typed into the schedule card: "weekly on mon, thu at 07:30 America/New_York". */
+export function parseScheduleText(text: string): ScheduleParse {
+  return parseScheduleSpec(tokenize(text.trim()));
 }

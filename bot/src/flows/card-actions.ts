@@ -11,6 +11,7 @@ import { confirmRemove, connectionsCard, recheck, remove, rename, replaceSecret 
 import { showHistory } from './history.js';
 import { createIntegration, grantApproval, integrationCard, requestApproval } from './link.js';
 import { editMapping, showMapping } from './mapping.js';
+import { fixConnection, pauseSchedule, retryNow, saveScheduleFromCard, setApprovalPolicy, showSchedule } from './schedule.js';
 import type { FlowServices } from './services.js';
 import { approve, previewFromCard, reject, viewPreview } from './sync.js';
 
@@ -41,6 +42,14 @@ const VERBS: Record<string, VerbRule & { handle: Handler }> = {
   'sync.approve': { scope: 'run', approversOnly: true, planHash: true, handle: (s, turn, a, g) => approve(s, turn, g.integration!, g.run!, a) },
   'sync.reject': { scope: 'run', approversOnly: true, handle: (s, turn, _a, g) => reject(s, turn, g.integration!, g.run!) },
   'history.show': { scope: 'integration', handle: (s, turn, _a, g) => showHistory(s, turn, g.integration!) },
+  // Schedules can apply changes without an Approve click, so changing them is for approvers only.
+  'schedule.show': { scope: 'integration', handle: (s, turn, _a, g) => showSchedule(s, turn, g.integration!) },
+  'schedule.save': { scope: 'integration', approversOnly: true, required: ['spec'], handle: (s, turn, a, g) => saveScheduleFromCard(s, turn, g.integration!, a) },
+  'schedule.policy': { scope: 'integration', approversOnly: true, required: ['approval'], handle: (s, turn, a, g) => setApprovalPolicy(s, turn, g.integration!, a) },
+  'schedule.pause': { scope: 'integration', approversOnly: true, handle: (s, turn, _a, g) => pauseSchedule(s, turn, g.integration!, true) },
+  'schedule.resume': { scope: 'integration', approversOnly: true, handle: (s, turn, _a, g) => pauseSchedule(s, turn, g.integration!, false) },
+  'schedule.retry': { scope: 'integration', approversOnly: true, handle: (s, turn, _a, g) => retryNow(s, turn, g.integration!) },
+  'schedule.fix': { scope: 'integration', handle: (s, turn) => fixConnection(s, turn) },
 };
 
 export const KNOWN_VERBS: readonly string[] = Object.keys(VERBS);

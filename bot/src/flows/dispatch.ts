@@ -6,6 +6,7 @@ import { sendConnections } from './connections.js';
 import { refuseTooLong, sendComingSoon, sendHelp, sendIncomplete, sendUnknown } from './help.js';
 import { sendStatus } from './history.js';
 import { startLink } from './link.js';
+import { scheduleFromChat } from './schedule.js';
 import type { FlowServices } from './services.js';
 import { startSync } from './sync.js';
 
@@ -47,8 +48,13 @@ export async function handleMessageText(turn: ChatTurn, text: string, options: D
       return sendStatus(services, turn, intent.project, false);
     case 'history':
       return sendStatus(services, turn, intent.project, true);
-    default:
+    case 'schedule':
+      if (!services.automation) return sendComingSoon(turn, 'schedule');
+      return scheduleFromChat(services, turn, intent.project, intent.schedule, intent.startDate);
+    default: {
       // Recognised commands whose journeys are not built yet (see COMMANDS[].available).
-      return sendComingSoon(turn, intent.kind);
+      const unbuilt: { kind: Parameters<typeof sendComingSoon>[1] } = intent;
+      return sendComingSoon(turn, unbuilt.kind);
+    }
   }
 }

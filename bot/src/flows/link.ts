@@ -13,6 +13,7 @@ import { approverNames } from './action-guard.js';
 import { button, errorMessage, notice } from './card-kit.js';
 import type { AdaptiveCardJson, ChatTurn } from './chat.js';
 import { CREATION_LABELS, DIRECTION_LABELS, creationOption, defaultStoredRules, processName } from './integration-model.js';
+import { scheduleSummary } from './schedule.js';
 import type { FlowServices } from './services.js';
 
 const WHOLE = '';
@@ -95,10 +96,12 @@ export function integrationCard(tenantId: string, i: IntegrationDocument, headli
       { label: 'Field mapping', value: `${i.mapping.filter((r) => r.enabled).length} of ${i.mapping.length} rules on` },
       { label: 'Approvers', value: approverNames(i) },
       { label: 'Notifications', value: i.notifications.conversationId ? 'Posted in the chat where it was set up' : 'None' },
+      { label: 'Schedule', value: scheduleSummary(i) },
     ],
     buttons: [
       button(tenantId, 'Preview sync now', 'sync.preview', { integrationId: i.id }, 'positive'),
       button(tenantId, 'Edit field mapping', 'mapping.show', { integrationId: i.id }),
+      button(tenantId, 'Schedule and approval', 'schedule.show', { integrationId: i.id }),
       button(tenantId, 'I want to approve too', 'approver.request', { integrationId: i.id }),
     ],
   };

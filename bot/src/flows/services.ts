@@ -1,5 +1,7 @@
+import type { EntryOutcome, IntegrationKey, JobRunner, JobTrigger, ScheduleBook } from '../jobs/index.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
+import type { OutgoingMessage } from './chat.js';
 import type { PwaSignInStarter, SystemAccess } from './systems.js';
 
 /**
@@ -17,6 +19,19 @@ export interface FlowServices {
   localMode: boolean;
   now(): Date;
   background: BackgroundWork;
+  /** Schedules, the job runner and proactive posts; built in bot.ts once the Teams app exists. */
+  automation?: Automation;
+}
+
+/** What flows need from the scheduling side of the bot. */
+export interface Automation {
+  book: ScheduleBook;
+  /** The one runner every sync goes through (chat, card, schedule): one run per integration at a time. */
+  runner: JobRunner;
+  /** A scheduled integration's run now (Retry), reported like a scheduled one. */
+  runNow(key: IntegrationKey, trigger: JobTrigger): Promise<EntryOutcome>;
+  /** Posts to a stored conversation; undefined when the bot has no reference for it (removed, never installed). */
+  post(tenantId: string, conversationId: string, message: OutgoingMessage): Promise<string | undefined>;
 }
 
 export class BackgroundWork {

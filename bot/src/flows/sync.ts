@@ -66,7 +66,7 @@ async function loadLinks(s: FlowServices, i: IntegrationDocument): Promise<Link[
 }
 
 /** Reads both sides and plans, reporting each step through `step`. */
-async function plan(s: FlowServices, i: IntegrationDocument, direction: SyncDirection | undefined, step: (n: number) => Promise<void>) {
+export async function planIntegration(s: FlowServices, i: IntegrationDocument, direction: SyncDirection | undefined, step: (n: number) => Promise<void>) {
   const ports = await openPorts(s, i);
   const engine = toEngineIntegration(i, direction);
   const planItems = await ports.plan.readScope(engine.scope.plan);
@@ -90,7 +90,7 @@ export async function runPreview(s: FlowServices, turn: ChatTurn, i: Stored<Inte
   const show = async (card: AdaptiveCardJson) => (activityId ? turn.update(activityId, { card }) : void (await turn.send({ card })));
   let result;
   try {
-    result = await plan(s, i, direction, (n) => show(progress(n)));
+    result = await planIntegration(s, i, direction, (n) => show(progress(n)));
   } catch (err) {
     s.logger.warn({ tenant: i.tenantId, integration: i.id, err: err instanceof Error ? err.name : 'unknown' }, 'preview failed');
     await markNeedsAttention(s, i, err);
@@ -205,8 +205,27 @@ export async function approve(s: FlowServices, turn: ActionTurn, i: Stored<Integ
     { label: 'Check the preview is still current', state: 'active' }, { label: `Apply ${total} change${total === 1 ? '' : 's'}`, state: 'todo' }, { label: 'Report', state: 'todo' },
   ]);
   // Reading both sides again can take longer than Teams waits for an invoke: answer now, go on in the background.
-  s.background.run(`apply ${run.id}`, () => checkThenApply(s, turn, i, claimed, approval.plan, activityId, applying));
+  s.background.run(`apply ${run.id}`, () => underIntegrationLease(s, turn, i, claimed, activityId, () => checkThenApply(s, turn, i, claimed, approval.plan, activityId, applying)));
   return { card: checking };
+}
+
+/**
+ * Applying holds the integration's lease (jobs/runner.ts), like scheduled runs, so a chat approval
+ * and a scheduled run never write to the same integration at once, on any instance.
+ */
+async function underIntegrationLease(s: FlowServices, turn: ChatTurn, i: Stored<IntegrationDocument>, run: Stored<RunDocument>, activityId: string | undefined, work: () => Promise<void>): Promise<void> {
+  const runner = s.automation?.runner;
+  if (!runner) return work();
+  const result = await runner.run({ tenantId: i.tenantId, integrationId: i.id }, { kind: 'card', key: `approval:${run.id}`, by: turn.user.aadObjectId ?? turn.user.id }, () => work());
+  if (result.status === 'busy') {
+    await s.store.runs.update(i.tenantId, i.id, run.id, () => ({ status: 'expired' }));
+    const card = notice(`Nothing was applied to ${i.name}`, 'Another sync of this integration (a scheduled run or another approval) is running now. Make a fresh preview once it has finished.', {
+      tone: 'Warning', buttons: [button(turn.tenantId, 'Fresh preview', 'sync.preview', { integrationId: i.id })],
+    });
+    await (activityId ? turn.update(activityId, { card }) : turn.send({ card }));
+  } else if (result.status === 'failed') {
+    throw result.error;
+  }
 }
 
 /** Applies only if re-planning now gives the previewed hash; otherwise the card says the preview is stale. */
@@ -218,7 +237,7 @@ async function checkThenApply(
   const summary = run.summary as unknown as RunSummary;
   let fresh: Planned;
   try {
-    fresh = await plan(s, i, summary.direction, async () => undefined);
+    fresh = await planIntegration(s, i, summary.direction, async () => undefined);
   } catch (err) {
     await s.store.runs.update(i.tenantId, i.id, run.id, () => ({ status: 'failed', outcome: { finishedAt: s.now().toISOString(), applied: 0, failed: 0, errors: [{ itemKey: '-', message: errorMessage(err) }] } }));
     await show(notice(`Nothing was applied to ${i.name}`, `I could not re-check the plan before applying. ${errorMessage(err)}`, { tone: 'Attention', buttons: [button(turn.tenantId, 'Fresh preview', 'sync.preview', { integrationId: i.id })] }));
@@ -252,7 +271,7 @@ function alreadyMessage(run: RunDocument): string {
   }
 }
 
-type Planned = Awaited<ReturnType<typeof plan>>;
+export type Planned = Awaited<ReturnType<typeof planIntegration>>;
 
 async function applyInBackground(
   s: FlowServices, turn: ChatTurn, i: Stored<IntegrationDocument>, run: Stored<RunDocument>,
@@ -284,23 +303,29 @@ async function applyInBackground(
     return;
   }
   await updating;
-  await saveLinks(s, i, fresh.links, outcome, run.id);
+  const final = await finishRun(s, i, run.id, fresh, outcome, Date.now() - started);
+  await show(await reportCard(s, turn.tenantId, i, final));
+}
+
+/** Stores what an apply did: links and baselines, the run's status, outcome and report data. */
+export async function finishRun(s: FlowServices, i: IntegrationDocument, runId: string, fresh: Planned, outcome: ApplyOutcome, durationMs: number): Promise<Stored<RunDocument>> {
+  await saveLinks(s, i, fresh.links, outcome, runId);
   const failed = outcome.counts.failed;
   const stale = outcome.counts.stale;
   const status = failed === 0 && stale === 0 ? 'succeeded' : outcome.counts.done > 0 ? 'partially-succeeded' : 'failed';
-  const final = await s.store.runs.update(i.tenantId, i.id, run.id, (current) => ({
+  const final = await s.store.runs.update(i.tenantId, i.id, runId, (current) => ({
     status,
     outcome: {
       finishedAt: s.now().toISOString(), applied: outcome.counts.done, failed: failed + stale,
       errors: outcome.results.filter((r) => r.status !== 'done').map((r) => ({ itemKey: r.key ?? r.opId, message: r.reason ?? r.status })),
     },
     summary: {
-      ...(current.summary ?? {}), durationMs: Date.now() - started, planUrl: planUrlOf(fresh.ports.pwaUrl, i.planProjectId),
+      ...(current.summary ?? {}), durationMs, planUrl: planUrlOf(fresh.ports.pwaUrl, i.planProjectId),
       results: outcome.results.map((r) => ({ opId: r.opId, status: r.status, side: r.side, ...(r.key ? { key: r.key } : {}), ...(r.reason ? { reason: r.reason } : {}) })),
     },
   }));
-  s.logger.info({ tenant: i.tenantId, integration: i.id, run: run.id, done: outcome.counts.done, stale, failed }, 'run applied');
-  await show(await reportCard(s, turn.tenantId, i, final));
+  s.logger.info({ tenant: i.tenantId, integration: i.id, run: runId, done: outcome.counts.done, stale, failed }, 'run applied');
+  return final;
 }
 
 function planUrlOf(pwaUrl: string, projectId: string): string {

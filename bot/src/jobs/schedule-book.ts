@@ -1,6 +1,6 @@
 import type { Logger } from '../log.js';
 import type { IntegrationRepository, ScheduleRecord } from '../store/integrations.js';
-import { afterRun, pause, resume, scheduleState, validateSchedule, type Schedule, type ScheduleState } from '../schedule/index.js';
+import { afterRun, pause, resume, scheduleState, validateSchedule, type ApprovalPolicy, type Schedule, type ScheduleState } from '../schedule/index.js';
 import { NO_STREAK, type StreakState } from './failure-streak.js';
 import type { IntegrationKey } from './runner.js';
 
@@ -27,6 +27,8 @@ export interface ScheduleBook {
   /** Sets (or replaces) the schedule; the first run is the first slot at or after both `startAt` and `now`. */
   set(key: IntegrationKey, schedule: Schedule, startAt: Date, now: Date): Promise<ScheduleEntry>;
   setPaused(key: IntegrationKey, paused: boolean, now: Date): Promise<ScheduleEntry | undefined>;
+  /** What scheduled runs do with their preview; undefined when the integration has no schedule yet. */
+  setApproval(key: IntegrationKey, approval: ApprovalPolicy): Promise<ScheduleEntry | undefined>;
   /**
    * Records the run of `slot` and the streak after it. If the entry still waits for `slot` it moves
    * on to the next slot; if someone changed the schedule meanwhile, their due time is kept.
@@ -81,6 +83,7 @@ export function createCosmosScheduleBook(integrations: IntegrationRepository, lo
       return (await write(key, (current) => ({ ...key, state: scheduleState(schedule, startAt, now, current?.state), streak: current?.streak ?? NO_STREAK })))!;
     },
     setPaused: (key, paused, now) => write(key, (current) => current && { ...current, state: paused ? pause(current.state) : resume(current.state, now) }),
+    setApproval: (key, approval) => write(key, (current) => current && { ...current, state: { ...current.state, approval } }),
     complete: (key, slot, run, streak) => write(key, (current) => current && recordRun(current, slot, run, streak)),
   };
 }
@@ -106,6 +109,10 @@ export function createMemoryScheduleBook(): ScheduleBook & { entries: Map<string
     setPaused: async (key, paused, now) => {
       const current = entries.get(id(key));
       return write(key, current && { ...current, state: paused ? pause(current.state) : resume(current.state, now) });
+    },
+    setApproval: async (key, approval) => {
+      const current = entries.get(id(key));
+      return write(key, current && { ...current, state: { ...current.state, approval } });
     },
     complete: async (key, slot, run, streak) => {
       const current = entries.get(id(key));

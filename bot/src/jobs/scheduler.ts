@@ -57,6 +57,11 @@ export interface Scheduler {
   start(): void;
   /** Stops scanning and waits for the current scan's runs to end. */
   stop(): Promise<void>;
+  /**
+   * Runs a scheduled integration now (a Retry button), under the same lease, streak and reporter
+   * as its scheduled runs; its due time is kept. 'already-done' when it has no schedule.
+   */
+  runNow(key: IntegrationKey, trigger: JobTrigger): Promise<EntryOutcome>;
 }
 
 export const scheduleTriggerKey = (slot: string): string => `schedule:${slot}`;
@@ -69,14 +74,15 @@ export function createScheduler<S>(options: SchedulerOptions<S>): Scheduler {
   let running: Promise<unknown> | undefined;
   let stopped = false;
 
-  const runEntry = async (entry: ScheduleEntry): Promise<EntryOutcome> => {
-    const slot = entry.state.nextRunAt!;
-    const key = { tenantId: entry.tenantId, integrationId: entry.integrationId };
-    const trigger: JobTrigger = { kind: 'schedule', key: scheduleTriggerKey(slot) };
+  /**
+   * Runs one slot under the integration's lease. `stillDue` re-checks the freshly read entry under
+   * the lease; `slot` is what the run is recorded as (a due time, or the moment of a manual retry).
+   */
+  const runSlot = async (key: IntegrationKey, trigger: JobTrigger, slot: string, stillDue: (fresh: ScheduleEntry) => boolean): Promise<EntryOutcome> => {
     const result = await options.runner.run(key, trigger, async (ctx): Promise<EntryOutcome> => {
       // Under the lease: is this slot still waiting? Another instance may have finished it.
       const fresh = await options.book.get(key);
-      if (!fresh || fresh.state.nextRunAt !== slot || fresh.state.paused) return 'already-done';
+      if (!fresh || !stillDue(fresh)) return 'already-done';
       const startedAt = now();
       const run: ScheduledRun = { ...key, slot, schedule: fresh.state.schedule, changesSince: changesSince(fresh.state), resumed: ctx.resumed, trigger };
       let summary: S | undefined;
@@ -104,6 +110,12 @@ export function createScheduler<S>(options: SchedulerOptions<S>): Scheduler {
         log?.error({ ...key, slot, err: result.error instanceof Error ? result.error.message : String(result.error) }, 'scheduled run could not be recorded');
         return 'error';
     }
+  };
+
+  const runEntry = (entry: ScheduleEntry): Promise<EntryOutcome> => {
+    const slot = entry.state.nextRunAt!;
+    const key = { tenantId: entry.tenantId, integrationId: entry.integrationId };
+    return runSlot(key, { kind: 'schedule', key: scheduleTriggerKey(slot) }, slot, (fresh) => fresh.state.nextRunAt === slot && !fresh.state.paused);
   };
 
   const report = async (info: ScheduledRunInfo, summary: S, failure: ClassifiedFailure | undefined, notice: ReturnType<typeof afterRunOutcome>['notice']): Promise<void> => {
@@ -144,6 +156,7 @@ export function createScheduler<S>(options: SchedulerOptions<S>): Scheduler {
 
   return {
     tick,
+    runNow: (key, trigger) => runSlot(key, trigger, now().toISOString(), () => true),
     start() {
       if (timer === undefined && running === undefined) loop();
     },

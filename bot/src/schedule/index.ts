@@ -1,4 +1,4 @@
-export { WEEKDAYS, isTimed, nominalPeriodMs, type Schedule, type TimedSchedule, type WallTime, type Weekday } from './model.js';
+export { APPROVAL_POLICIES, WEEKDAYS, approvalPolicyOf, isTimed, nominalPeriodMs, type ApprovalPolicy, type Schedule, type TimedSchedule, type WallTime, type Weekday } from './model.js';
 export { firstRunAt, nextRunAfter } from './next-run.js';
 export { scheduleFromSpec, validateSchedule, type ScheduleResult } from './parse.js';
 export { describeSchedule, describeWithNextRun, formatRunTime } from './describe.js';

@@ -45,3 +45,13 @@ function shortestWeekdayGap(days: readonly Weekday[]): number {
   }
   return best;
 }
+
+/**
+ * What a scheduled run does with its preview: send it for approval (the default), or apply it
+ * when nothing in it needs a decision (no conflicts, deletions or hierarchy mismatches).
+ */
+export type ApprovalPolicy = 'preview' | 'auto-when-clean';
+
+export const APPROVAL_POLICIES: readonly ApprovalPolicy[] = ['preview', 'auto-when-clean'];
+
+export const approvalPolicyOf = (value: unknown): ApprovalPolicy => (value === 'auto-when-clean' ? 'auto-when-clean' : 'preview');

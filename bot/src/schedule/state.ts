@@ -1,4 +1,4 @@
-import type { Schedule } from './model.js';
+import type { ApprovalPolicy, Schedule } from './model.js';
 import { firstRunAt, nextRunAfter } from './next-run.js';
 
 /**
@@ -15,6 +15,8 @@ export interface ScheduleState {
   readonly lastRun?: { readonly slot: string; readonly startedAt: string; readonly finishedAt: string; readonly outcome: 'succeeded' | 'failed' };
   /** When the last successful run started: the next run considers changes since then. */
   readonly lastSuccessStartedAt?: string;
+  /** Absent = 'preview' (send the preview for approval). */
+  readonly approval?: ApprovalPolicy;
 }
 
 /** A new or changed schedule: its first run is the first slot at or after both the start date and now. */
@@ -26,6 +28,7 @@ export function scheduleState(schedule: Schedule, startAt: Date, now: Date, prev
     ...(next ? { nextRunAt: next.toISOString() } : {}),
     ...(previous?.lastRun ? { lastRun: previous.lastRun } : {}),
     ...(previous?.lastSuccessStartedAt ? { lastSuccessStartedAt: previous.lastSuccessStartedAt } : {}),
+    ...(previous?.approval ? { approval: previous.approval } : {}),
   };
 }
 

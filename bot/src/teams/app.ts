@@ -7,6 +7,7 @@ import { handleCardAction } from '../flows/card-actions.js';
 import { handleMessageText } from '../flows/dispatch.js';
 import type { FlowServices } from '../flows/services.js';
 import { sendWelcome } from '../flows/help.js';
+import { pauseSchedulesReportingTo } from '../flows/uninstall.js';
 import { RestifyAdapter } from '../http/restify-adapter.js';
 import type { Server } from 'restify';
 import { sdkLogger } from './sdk-logger.js';
@@ -62,7 +63,13 @@ export function createTeamsApp(options: TeamsAppOptions): App {
 
   app.on('install.remove', async (ctx) => {
     const tenantId = tenantOf(ctx.activity);
-    if (options.conversations && tenantId) await options.conversations.forget(tenantId, ctx.activity.conversation.id);
+    if (!tenantId) return;
+    if (options.conversations) await options.conversations.forget(tenantId, ctx.activity.conversation.id);
+    if (options.flows) {
+      await pauseSchedulesReportingTo(options.flows, tenantId, ctx.activity.conversation.id).catch((err: unknown) => {
+        logger.error({ err: errorName(err), conversation: ctx.activity.conversation.id }, 'could not pause the schedules of a removed chat');
+      });
+    }
   });
 
   app.on('message', async (ctx) => {

@@ -77,6 +77,20 @@ describe('command grammar', () => {
     });
   });
 
+  it('parses the schedule forms the chat offers, with an optional synchronization start date', () => {
+    expect(parseCommand('schedule Apollo weekly on Mon,Thu at 07:30 America/New_York')).toEqual({
+      kind: 'schedule', project: 'Apollo', schedule: { kind: 'weekly', days: ['mon', 'thu'], time: '07:30', timeZone: 'America/New_York' },
+    });
+    expect(parseCommand('schedule Apollo monthly on day 1 at 06:00 UTC')).toEqual({
+      kind: 'schedule', project: 'Apollo', schedule: { kind: 'monthly', dayOfMonth: 1, time: '06:00', timeZone: 'UTC' },
+    });
+    expect(parseCommand('schedule Apollo daily at 09:00 Europe/Berlin starting 2026-01-05')).toEqual({
+      kind: 'schedule', project: 'Apollo', startDate: '2026-01-05', schedule: { kind: 'daily', time: '09:00', timeZone: 'Europe/Berlin' },
+    });
+    expect(parseCommand('schedule Apollo daily at 09:00 Europe/Berlin starting 2026-02-30')).toMatchObject({ kind: 'incomplete', problem: expect.stringContaining('YYYY-MM-DD') });
+    expect(parseCommand('schedule Apollo daily at 09:00 from tomorrow')).toMatchObject({ kind: 'incomplete', problem: expect.stringContaining('YYYY-MM-DD') });
+  });
+
   it('explains what is wrong with a schedule instead of guessing', () => {
     expect(parseCommand('schedule Apollo daily at 25:00')).toMatchObject({ kind: 'incomplete', command: 'schedule', problem: expect.stringContaining('25:00') });
     expect(parseCommand('schedule Apollo daily at 09:00 Mars/Olympus')).toMatchObject({ kind: 'incomplete', problem: expect.stringContaining('Mars/Olympus') });

@@ -63,10 +63,13 @@ async function until(check: () => boolean, what: string, instances: Instance[], 
 interface RunFile { tenantId: string; integrationId: string; pid: number; phase: string; resumed: boolean; takenOverFrom: string | null; slot: string }
 
 function runFiles(dir: string): RunFile[] {
-  return readdirSync(dir).map((name) => {
+  return readdirSync(dir).flatMap((name) => {
     const [tenantId, integrationId, pid] = name.split('.')[0]!.split('__') as [string, string, string];
-    const body = JSON.parse(readFileSync(join(dir, name), 'utf8')) as { resumed: boolean; takenOverFrom: string | null; slot: string };
-    return { tenantId, integrationId, pid: Number(pid), phase: name.split('.').pop()!, ...body };
+    const raw = readFileSync(join(dir, name), 'utf8');
+    // A child creates its file ('wx') and then writes it: a poll may see it still empty; the next poll reads it.
+    if (raw === '') return [];
+    const body = JSON.parse(raw) as { resumed: boolean; takenOverFrom: string | null; slot: string };
+    return [{ tenantId, integrationId, pid: Number(pid), phase: name.split('.').pop()!, ...body }];
   });
 }
 

@@ -1,0 +1,112 @@
+/**
+ * The work of a scheduled run: the same preview/apply engine as "sync Apollo" in chat. It plans,
+ * then either applies (policy 'auto-when-clean' and nothing needs a decision) or stores the plan
+ * as a preview awaiting approval; the reporter (scheduled-reports.ts) then posts the report or the
+ * preview card. Nothing that needs a decision (a conflict, a deletion, a hierarchy mismatch) is
+ * ever applied here.
+ *
+ * Resume: the run id comes from the trigger key (`schedule:<slot>`), so a run taken over from a dead
+ * instance finds the run document and the apply journal it left, and the journal makes the rerun
+ * find the work items already created instead of creating twins.
+ */
+import type { JobContext, ScheduledWork } from '../jobs/index.js';
+import { approvalPolicyOf } from '../schedule/index.js';
+import { runIdFor, type IntegrationDocument, type RunDocument, type Stored } from '../store/index.js';
+import { createStoreJournal } from '../sync/adapters/store-journal.js';
+import { applyPlan } from '../sync/apply.js';
+import { approvePlan } from '../sync/approve.js';
+import { isNoop, type SyncPlan } from '../sync/plan.js';
+import type { ApplyJournal } from '../sync/ports.js';
+import type { FlowServices } from './services.js';
+import { summarize } from './sync-cards.js';
+import { finishRun, planIntegration, type Planned } from './sync.js';
+import { warnPatExpiry } from './pat-warnings.js';
+
+/** What a scheduled run did, for the reporter. */
+export type ScheduledOutcome =
+  | { readonly kind: 'in-step' }
+  | { readonly kind: 'applied'; readonly runId: string }
+  /** The preview waits for an approver: `decisions` > 0 when it holds conflicts, deletions or mismatches. */
+  | { readonly kind: 'awaiting-approval'; readonly runId: string; readonly decisions: number }
+  /** The integration was removed (or switched off) after the run was due. */
+  | { readonly kind: 'gone' };
+
+export const SCHEDULE_REQUESTER = { id: 'planbridge:schedule', name: 'the schedule' } as const;
+export const AUTO_APPROVER = 'the schedule (applied automatically: nothing needed a decision)';
+
+/** Decisions a person must make: a plan with any of these is never applied automatically. */
+export const decisionsIn = (plan: SyncPlan): number => plan.conflicts.length + plan.deletions.length + plan.hierarchy.length;
+
+export function scheduledSync(s: FlowServices): ScheduledWork<ScheduledOutcome> {
+  return async (run, ctx) => {
+    const i = await s.store.integrations.get(run.tenantId, run.integrationId);
+    if (!i || !i.enabled) return { kind: 'gone' };
+    await warnPatExpiry(s, i).catch((err: unknown) => s.logger.warn({ tenant: i.tenantId, integration: i.id, err: err instanceof Error ? err.name : 'unknown' }, 'PAT expiry check failed'));
+    const runId = runIdFor(run.trigger.key);
+    const earlier = await s.store.runs.get(i.tenantId, i.id, runId);
+    if (earlier && earlier.status !== 'applying') return outcomeOf(earlier);
+    ctx.signal.throwIfAborted();
+    const planned = await planIntegration(s, i, undefined, async () => ctx.signal.throwIfAborted());
+    ctx.signal.throwIfAborted();
+    if (earlier) return apply(s, i, earlier, planned, ctx); // resumed mid-apply: the journal skips what was done
+    if (isNoop(planned.syncPlan)) return { kind: 'in-step' };
+    const decisions = decisionsIn(planned.syncPlan);
+    const auto = approvalPolicyOf(i.scheduling?.approval) === 'auto-when-clean' && decisions === 0;
+    const summary = summarize(planned.syncPlan, planned.planItems, planned.adoItems, i.direction, s.now());
+    const { run: stored } = await s.store.runs.start(i.tenantId, {
+      integrationId: i.id,
+      trigger: { kind: 'schedule', key: run.trigger.key },
+      status: auto ? 'applying' : 'awaiting-approval',
+      plan: planned.syncPlan,
+      requestedBy: { ...SCHEDULE_REQUESTER },
+    });
+    const withSummary = await s.store.runs.update(i.tenantId, i.id, stored.id, () => ({
+      summary: { ...(summary as unknown as Record<string, unknown>), ...(auto ? { approvedBy: AUTO_APPROVER } : {}) },
+    }));
+    if (!auto) return { kind: 'awaiting-approval', runId: stored.id, decisions };
+    return apply(s, i, withSummary, planned, ctx);
+  };
+}
+
+function outcomeOf(run: RunDocument & { id: string }): ScheduledOutcome {
+  if (run.status === 'awaiting-approval' || run.status === 'rejected' || run.status === 'expired') {
+    return { kind: 'awaiting-approval', runId: run.id, decisions: decisionsIn(run.plan as SyncPlan) };
+  }
+  return { kind: 'applied', runId: run.id };
+}
+
+/** Applies the fresh plan (nothing in it needs a decision) under the run's id, so the journal dedupes a resume. */
+async function apply(s: FlowServices, i: Stored<IntegrationDocument>, run: Stored<RunDocument>, planned: Planned, ctx: JobContext): Promise<ScheduledOutcome> {
+  if (decisionsIn(planned.syncPlan) > 0) {
+    // Resumed, and the plan changed meanwhile so that it needs a person now: send it for approval.
+    await s.store.runs.update(i.tenantId, i.id, run.id, () => ({ status: 'awaiting-approval', plan: planned.syncPlan }));
+    return { kind: 'awaiting-approval', runId: run.id, decisions: decisionsIn(planned.syncPlan) };
+  }
+  const approval = approvePlan(planned.syncPlan, planned.syncPlan.hash, {});
+  if (!approval.ok) throw new Error(approval.problem);
+  const started = Date.now();
+  const journal = stopWhenAborted(createStoreJournal(s.store.journal, i.tenantId, i.id), ctx.signal);
+  const outcome = await applyPlan(approval.plan, { ado: planned.ports.ado, plan: planned.ports.plan, journal }, {
+    runId: run.id, integration: planned.engine,
+    onResult: () => void ctx.heartbeat().catch(() => undefined),
+  });
+  ctx.signal.throwIfAborted();
+  await finishRun(s, i, run.id, planned, outcome, Date.now() - started);
+  return { kind: 'applied', runId: run.id };
+}
+
+/**
+ * The engine stops a run when its journal cannot be written; refusing to record the next intent
+ * once the lease is lost stops the writes before another instance resumes the run.
+ */
+function stopWhenAborted(journal: ApplyJournal, signal: AbortSignal): ApplyJournal {
+  return {
+    recordIntent: async (runId, entry) => {
+      signal.throwIfAborted();
+      return journal.recordIntent(runId, entry);
+    },
+    markDone: (runId, entry) => journal.markDone(runId, entry),
+    list: (runId) => journal.list(runId),
+  };
+}
+
