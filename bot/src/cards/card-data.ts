@@ -249,6 +249,8 @@ export interface SyncReportCardData {
   facts: Fact[];
   changed: ReportLine[];
   skipped: string[];
+  /** "…and N more" when the lists were cut; empty otherwise. */
+  more: string;
   planUrl: string;
   buttons: CardButton[];
 }

@@ -369,8 +369,12 @@ export async function reportCard(s: FlowServices, tenantId: string, i: Integrati
   let adoUrl: ((id: string) => string) | undefined;
   const ado = await s.store.connections.get(i.tenantId, i.adoConnectionId);
   if (ado) adoUrl = (await s.systems.ado(ado).catch(() => undefined))?.workItemUrl;
-  const done = results.filter((r) => r.status === 'done');
-  const notDone = results.filter((r) => r.status !== 'done');
+  // Writes finish in any order; list them as the preview did (parents first, outline order).
+  const position = new Map(summary.lines.map((l, n) => [l.opId, n]));
+  const ordered = [...results].sort((a, b) => (position.get(a.opId) ?? Infinity) - (position.get(b.opId) ?? Infinity));
+  const done = ordered.filter((r) => r.status === 'done');
+  const notDone = ordered.filter((r) => r.status !== 'done');
+  const SHOWN = 30;
   const seconds = ((summary.durationMs ?? 0) / 1000).toFixed(1);
   return renderCard('sync-report', {
     title: run.status === 'succeeded' ? `Synced: ${i.name}` : run.status === 'partially-succeeded' ? `Synced with exceptions: ${i.name}` : `Sync failed: ${i.name}`,
@@ -382,11 +386,15 @@ export async function reportCard(s: FlowServices, tenantId: string, i: Integrati
       { label: 'Skipped', value: String(notDone.length) },
       { label: 'Time taken', value: `${seconds} s` },
     ],
-    changed: done.slice(0, 30).map((r) => ({
+    changed: done.slice(0, SHOWN).map((r) => ({
       text: lineOf.get(r.opId) ?? r.opId,
       url: r.side === 'ado' && r.key && adoUrl ? adoUrl(r.key) : summary.planUrl ?? '',
     })),
-    skipped: notDone.slice(0, 30).map((r) => `${lineOf.get(r.opId) ?? r.opId}: ${r.reason ?? r.status}`),
+    skipped: notDone.slice(0, SHOWN).map((r) => `${lineOf.get(r.opId) ?? r.opId}: ${r.reason ?? r.status}`),
+    more: [
+      ...(done.length > SHOWN ? [`…and ${done.length - SHOWN} more changes (history keeps the full list).`] : []),
+      ...(notDone.length > SHOWN ? [`…and ${notDone.length - SHOWN} more skipped.`] : []),
+    ].join(' '),
     planUrl: summary.planUrl ?? '',
     buttons: [button(tenantId, 'History', 'history.show', { integrationId: i.id }), button(tenantId, 'Preview again', 'sync.preview', { integrationId: i.id })],
   });
