@@ -21,7 +21,7 @@ const NO_ERRORS: Errors = { url: '', method: '', secret: '', username: '', timeZ
 const EMPTY: Values = { url: '', method: '', username: '', name: '', timeZone: 'UTC' };
 
 const OAUTH_UNAVAILABLE = 'Microsoft 365 sign-in (OAuth) needs an Entra app registration for PlanBridge (PWA_OAUTH_CLIENT_ID), and this PlanBridge has none configured, so it cannot start a sign-in here. Use an access token or on-premises credentials instead.';
-const OAUTH_AVAILABLE = 'Microsoft 365 sign-in opens a Microsoft page in your browser; PlanBridge keeps only an encrypted refresh token.';
+const OAUTH_AVAILABLE = 'If you pick Microsoft 365 sign-in, a Microsoft page opens in your browser to sign in; PlanBridge keeps only an encrypted refresh token.';
 
 export function connectPwaForm(tenantId: string, oauthAvailable: boolean, values: Values = EMPTY, errors: Partial<Errors> = {}): AdaptiveCardJson {
   return renderCard('connect-pwa', {

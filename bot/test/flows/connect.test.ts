@@ -156,7 +156,7 @@ describe('connect Project Web App with Microsoft 365 sign-in configured', () => 
   it('offers the sign-in first and answers with a button to the sign-in page, storing nothing yet', async () => {
     const { card } = await j.say('connect pwa');
     expect(inputsOf(card).find((i) => i.id === 'method')?.value).toBe('oauth');
-    expect(cardText(card)).toMatch(/opens a Microsoft page in your browser/);
+    expect(cardText(card)).toMatch(/If you pick Microsoft 365 sign-in, a Microsoft page opens in your browser/);
     const reply = await j.click(card, 'Connect', { url: j.pwa.url, method: 'oauth', name: 'Online', timeZone: 'Europe/Berlin' });
     expect(cardText(reply.card)).toMatch(/Sign in to Project Online/);
     expect(JSON.stringify(reply.card)).toContain('"url":"https://planbridge.example/auth/pwa/start?s=abc"');
