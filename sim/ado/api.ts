@@ -116,6 +116,11 @@ function core(ctx: ApiContext, req: ApiRequest, rest: string[]): ApiResult {
       if (!t) throw adoErrors.teamNotFound(req.rest[3]!);
       return ok(teamView(ctx.base, p, t));
     }
+    if (rest[2] === 'teams' && rest.length === 5 && rest[4] === 'members') {
+      const t = findTeam(p, req.rest[3]!);
+      if (!t) throw adoErrors.teamNotFound(req.rest[3]!);
+      return list(teamMemberViews(ctx, t, num(req.query.get('$top'), 100), num(req.query.get('$skip'), 0)));
+    }
   }
   if (rest[0] === 'teams' && rest.length === 1) return list(ctx.state.projects.flatMap((p) => p.teams.map((t) => teamView(ctx.base, p, t))));
   if (rest[0] === 'process' && rest[1] === 'processes') {
@@ -126,6 +131,15 @@ function core(ctx: ApiContext, req: ApiRequest, rest: string[]): ApiResult {
     return ok(processView(ctx.base, n));
   }
   throw adoErrors.notFound(`_apis/${req.rest.join('/')}`);
+}
+
+/** TeamMember objects (core 7.1 spec): an IdentityRef per member, paged by $top/$skip. */
+function teamMemberViews(ctx: ApiContext, team: SimTeam, top: number, skip: number): unknown[] {
+  const members = (team.members ?? []).flatMap((m) => {
+    const user = ctx.state.users.find((u) => u.id === m.userId);
+    return user ? [{ isTeamAdmin: m.isTeamAdmin, identity: identityRef(user, ctx.base) }] : [];
+  });
+  return members.slice(skip, skip + top);
 }
 
 function idsParam(raw: unknown): number[] {

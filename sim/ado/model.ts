@@ -54,6 +54,8 @@ export interface SimTeam {
   defaultArea: string;
   /** Iteration paths (`Phoenix\Sprint 1`) the team has selected. */
   iterations: string[];
+  /** Users on the team (by SimIdentity id), as "Project settings > Teams > Members" lists them. */
+  members?: Array<{ userId: string; isTeamAdmin: boolean }>;
 }
 
 export interface SimProject {

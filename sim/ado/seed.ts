@@ -30,7 +30,23 @@ export const DEMO_USERS = {
   dana: makeUser('6f2ad2a5-1c5e-4a8b-9f43-0b5b1b2e1d01', 'Dana Demo', 'dana@contoso.com'),
   sam: makeUser('0c1e2f3a-4b5c-4d6e-8f70-8192a3b4c502', 'Sam Lee', 'sam@contoso.com'),
   priya: makeUser('9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c03', 'Priya Patel', 'priya@contoso.com'),
+  // Also resources of the PWA demo plan (sim/pwa/seed.ts), so a sync of Apollo shows real matches.
+  chen: makeUser('3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e04', 'Chen Wu', 'chen.wu@contoso.com'),
+  bob: makeUser('7e8f9a0b-1c2d-4e3f-9a4b-5c6d7e8f9a05', 'Bob Lee', 'bob.lee@contoso.com'),
 };
+
+/** Phoenix's team members: the default team has everyone; the others a few each. */
+function seedTeamMembers(project: SimProject): void {
+  const u = DEMO_USERS;
+  const members: Record<string, Array<[SimIdentity, boolean]>> = {
+    'Phoenix Team': [[u.dana, true], [u.sam, false], [u.priya, false], [u.chen, false], [u.bob, false]],
+    'Web Team': [[u.sam, true], [u.chen, false]],
+    'Mobile Team': [[u.priya, true], [u.bob, false]],
+  };
+  for (const team of project.teams) {
+    team.members = (members[team.name] ?? []).map(([user, isTeamAdmin]) => ({ userId: user.id, isTeamAdmin }));
+  }
+}
 
 function node(state: SimState, name: string, structureType: SimNode['structureType'], children: SimNode[] = [], dates?: [string, string]): SimNode {
   const id = state.nextNodeId++;
@@ -128,6 +144,7 @@ export function demoState(seed: SeedContext): SimState {
     areas: ['Web', 'Mobile'],
     teams: [{ name: 'Web Team', area: 'Web' }, { name: 'Mobile Team', area: 'Mobile' }],
   });
+  seedTeamMembers(phoenix);
   const P = (type: string, title: string, extra: Record<string, unknown>, parent: SimWorkItem | null = null) => insertItem(state, seed, phoenix, type, title, extra, parent);
   const sprint1 = { 'System.IterationPath': 'Phoenix\\Sprint 1' };
   const sprint2 = { 'System.IterationPath': 'Phoenix\\Sprint 2' };

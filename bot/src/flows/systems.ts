@@ -33,6 +33,11 @@ export interface AdoDirectory {
   iterationPaths(project: string): Promise<string[]>;
   /** Agile, Scrum, CMMI or Basic (or a custom name). */
   processOf(project: string): Promise<string>;
+  /**
+   * People who can be assigned work in the projects (members of their teams), each once. Optional
+   * so doubles without people still work: the sync then matches by stored overrides only.
+   */
+  assignableUsers?(projects: readonly string[]): Promise<Array<{ displayName: string; uniqueName: string }>>;
   /** Web URL of a work item, for the report card (organization-level, so it works for any project). */
   workItemUrl(id: string): string;
   side(): AdoSide;

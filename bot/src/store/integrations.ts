@@ -60,6 +60,11 @@ export interface IntegrationSettings {
   adoScopes?: AdoScopeSetting[];
   schedule?: { frequency: 'daily' | 'weekly'; time: string; weekday?: number; startDate: string; timeZone: string };
   notifications: { conversationId?: string; onFailure: boolean; onSuccess: boolean };
+  /**
+   * People matched by hand on the People card: plan resource name -> ADO uniqueName ('' = leave
+   * unassigned). Automatic matches are not stored; they are made afresh on every preview.
+   */
+  identityMap?: Record<string, string>;
   /** The scheduler's state (bot/src/jobs/schedule-book.ts owns its shape); `nextRunAt` is what its scan queries. */
   scheduling?: ScheduleRecord;
 }

@@ -7,6 +7,7 @@
 import { linkIdFor, markerFor, planKeyFor } from './ids.js';
 import type { CompiledMapping } from './mapping/compile.js';
 import { TEXT_LIMITS, truncate } from './mapping/text.js';
+import { fieldNote } from './mapping/labels.js';
 import { flowsTo, type FieldValue, type Integration, type Item, type SideValues } from './model.js';
 import type { CreateOp, ParentRef } from './plan.js';
 import { includedByOption, planDepth, typeForOutline, type LinkIndex } from './hierarchy.js';
@@ -95,7 +96,7 @@ function createOnAdo(input: CreationInput, ops: CreateOp[], warnings: string[]):
           if (out.ok) {
             fields[c.rule.adoField] = out.value;
             ado = c.conv.normAdo(out.value);
-          } else warnings.push(`"${String(item.fields['Name'] ?? k)}": ${out.problem}; ${c.rule.adoField} left empty.`);
+          } else warnings.push(fieldNote(String(item.fields['Name'] ?? k), out, c.rule.adoField, 'stays empty'));
         }
         baseline[c.rule.id] = { plan: c.conv.normPlan(p), ado };
       }
@@ -150,7 +151,7 @@ function createOnPlan(input: CreationInput, ops: CreateOp[], warnings: string[])
             if (out.ok) {
               fields[c.rule.planField] = out.value;
               plan = c.conv.normPlan(out.value);
-            } else warnings.push(`"${String(item.fields['System.Title'] ?? k)}": ${out.problem}; ${c.rule.planField} left empty.`);
+            } else warnings.push(fieldNote(String(item.fields['System.Title'] ?? k), out, c.rule.planField, 'stays empty'));
           }
           baseline[c.rule.id] = { plan, ado: c.conv.normAdo(a) };
         }

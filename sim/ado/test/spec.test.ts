@@ -22,6 +22,15 @@ describe('the spec checker', () => {
   });
 });
 
+describe('the spec checker on team members', () => {
+  it('accepts the official members example and rejects a broken member', () => {
+    const members = examples('core', 'members').flatMap(({ body }) => (body as { value?: unknown[] } | undefined)?.value ?? []);
+    expect(members.length).toBeGreaterThan(0);
+    for (const m of members) expect(core.check('TeamMember', m)).toEqual([]);
+    expect(core.check('TeamMember', { isTeamAdmin: 'yes', identity: { id: 7 } })).not.toEqual([]);
+  });
+});
+
 describe.each(['cloud', 'server2019'] as const)('simulator responses match the ADO 7.1 specs (%s)', (mode) => {
   let sim: AdoSimulator;
   const bodies: Record<string, any> = {};
@@ -34,6 +43,7 @@ describe.each(['cloud', 'server2019'] as const)('simulator responses match the A
     bodies.projects = await get('_apis/projects');
     bodies.project = await get('_apis/projects/Phoenix?includeCapabilities=true');
     bodies.teams = await get('_apis/projects/Phoenix/teams');
+    bodies.members = await get('_apis/projects/Phoenix/teams/Phoenix%20Team/members');
     bodies.wiql = await send('POST', 'Phoenix/_apis/wit/wiql', { query: "SELECT [System.Id], [System.Title] FROM WorkItems WHERE [System.TeamProject] = @project ORDER BY [System.Id]" });
     const ids = bodies.wiql.workItems.map((w: { id: number }) => w.id);
     bodies.batch = await send('POST', 'Phoenix/_apis/wit/workitemsbatch', { ids, $expand: 1, errorPolicy: 2 });
@@ -66,6 +76,7 @@ describe.each(['cloud', 'server2019'] as const)('simulator responses match the A
     ['projects', 'TeamProjectReference', (b) => b.projects.value, core],
     ['project', 'TeamProject', (b) => [b.project], core],
     ['teams', 'WebApiTeam', (b) => b.teams.value, core],
+    ['members', 'TeamMember', (b) => b.members.value, core],
     ['wiql', 'WorkItemQueryResult', (b) => [b.wiql], wit],
     ['batch', 'WorkItem', (b) => b.batch.value, wit],
     ['batchFields', 'WorkItem', (b) => b.batchFields.value, wit],
@@ -93,6 +104,11 @@ describe.each(['cloud', 'server2019'] as const)('simulator responses match the A
       expect(checker.check(definition, v)).toEqual([]);
       expect(checker.unknownProperties(definition, v as Record<string, unknown>)).toEqual([]);
     }
+  });
+
+  it('team members carry identities with only the IdentityRef properties the spec declares', () => {
+    for (const m of bodies.members.value) expect(core.unknownProperties('IdentityRef', m.identity)).toEqual([]);
+    expect(bodies.members.value.map((m: { identity: { displayName: string } }) => m.identity.displayName)).toContain('Chen Wu');
   });
 
   it('fills the relations and links the connector relies on', () => {

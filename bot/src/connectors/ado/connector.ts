@@ -2,11 +2,12 @@ import type { Logger } from '../../log.js';
 import { checkConnection, getProcessName, listProjects, listTeams } from './discovery.js';
 import { AdoConnectorError } from './errors.js';
 import { backlogLevels, classificationPaths, fields, teamAreaPaths, teamIterations, workItemTypes } from './metadata.js';
+import { assignableUsers, teamMembers } from './people.js';
 import { queryIds, readItems, readScopes, scopeWhere } from './reads.js';
 import type { RetryOptions } from './retry.js';
 import { AdoSession, type ConnectionHealth } from './session.js';
 import type {
-  AdoBacklogLevel, AdoClassificationPath, AdoCreateRequest, AdoField, AdoProject, AdoReadScope, AdoTeam,
+  AdoBacklogLevel, AdoClassificationPath, AdoUser, AdoCreateRequest, AdoField, AdoProject, AdoReadScope, AdoTeam,
   AdoUpdateRequest, AdoUpdateResult, AdoWorkItem, AdoWorkItemType, ConnectionReport,
 } from './types.js';
 import { assertPublicHost, parseAdoUrl, type AdoOrgUrl, type Resolver } from './url.js';
@@ -70,6 +71,9 @@ export class AdoConnector {
   async teamIterations(project: string, team: string, timeframe?: 'current'): Promise<AdoClassificationPath[]> { await this.ready(); return teamIterations(this.session, project, team, timeframe); }
   async workItemTypes(project: string): Promise<AdoWorkItemType[]> { await this.ready(); return workItemTypes(this.session, project); }
   async fields(project?: string): Promise<AdoField[]> { await this.ready(); return fields(this.session, project); }
+  async teamMembers(project: string, team: string): Promise<AdoUser[]> { await this.ready(); return teamMembers(this.session, project, team); }
+  /** Who can be assigned work in the projects (members of their teams), each person once. */
+  async assignableUsers(projects: readonly string[]): Promise<AdoUser[]> { await this.ready(); return assignableUsers(this.session, projects); }
   async backlogLevels(project: string, team?: string): Promise<AdoBacklogLevel[]> { await this.ready(); return backlogLevels(this.session, project, team); }
 
   /** Every work item in the scopes (union across projects), each with its parent id. */

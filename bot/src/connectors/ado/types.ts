@@ -115,3 +115,11 @@ export interface AdoUpdateRequest {
 }
 
 export type AdoUpdateResult = { status: 'done'; item: AdoWorkItem } | { status: 'stale'; id: number };
+
+/** A person who can be assigned work items: a member of one of a project's teams. */
+export interface AdoUser {
+  id: string;
+  displayName: string;
+  /** Sign-in name (usually the e-mail address); what System.AssignedTo is set to. */
+  uniqueName: string;
+}

@@ -7,11 +7,13 @@ import type { FieldValue } from '../model.js';
 import type { MappingRule } from './rule.js';
 import { adoDay, dayToAdo, dayToPlan, planDay } from './dates.js';
 import { firstResource, identityForResource, resourceForIdentity, uniqueNameOf, type IdentityMap } from './identity.js';
+import { MATCH_PEOPLE_HINT, noAdoUser } from './labels.js';
 import { TEXT_LIMITS, htmlToText, normalizeText, textToHtml, truncate } from './text.js';
 import { mapAdoToPlan, mapPlanToAdo } from './value-map.js';
 import { formatDays, formatHours, parseDays, parseHours } from './work.js';
 
-export type Converted = { readonly ok: true; readonly value: FieldValue } | { readonly ok: false; readonly problem: string };
+/** A failure's `problem` is a clause ("no Azure DevOps user matches ..."); `hint` says what to do. */
+export type Converted = { readonly ok: true; readonly value: FieldValue } | { readonly ok: false; readonly problem: string; readonly hint?: string };
 
 export interface Converter {
   normPlan(value: FieldValue | undefined): FieldValue;
@@ -26,7 +28,7 @@ export interface ConvertContext {
 }
 
 const ok = (value: FieldValue): Converted => ({ ok: true, value });
-const fail = (problem: string): Converted => ({ ok: false, problem });
+const fail = (problem: string, hint?: string): Converted => ({ ok: false, problem, ...(hint ? { hint } : {}) });
 
 function asText(v: FieldValue | undefined): string {
   return v === null || v === undefined ? '' : String(v);
@@ -105,23 +107,26 @@ export function converterFor(rule: MappingRule, ctx: ConvertContext): Converter 
       };
     case 'identity':
       return {
+        // An identity of '' is "leave unassigned" chosen on purpose: no value and no warning.
         normPlan: (v) => {
           const name = firstResource(v);
           if (name === null) return null;
-          return identityForResource(ctx.identities, name)?.toLowerCase() ?? `unmapped:${name}`;
+          const identity = identityForResource(ctx.identities, name);
+          return identity === '' ? null : identity?.toLowerCase() ?? `unmapped:${name}`;
         },
         normAdo: (v) => uniqueNameOf(v),
         toAdo: (p) => {
           const name = firstResource(p);
           if (name === null) return ok(null);
           const identity = identityForResource(ctx.identities, name);
-          return identity === null ? fail(`resource "${name}" has no ADO identity; add it to the identity map`) : ok(identity);
+          if (identity === '') return ok(null);
+          return identity === null ? fail(noAdoUser(name), MATCH_PEOPLE_HINT) : ok(identity);
         },
         toPlan: (a) => {
           const unique = uniqueNameOf(a);
           if (unique === null) return ok(null);
           const name = resourceForIdentity(ctx.identities, unique);
-          return name === null ? fail(`ADO user ${unique} has no plan resource; add them to the identity map`) : ok(name);
+          return name === null ? fail(`no plan resource matches the Azure DevOps user ${unique}`) : ok(name);
         },
       };
   }

@@ -19,15 +19,21 @@ export function uniqueNameOf(value: unknown): string | null {
   return (bracketed ? bracketed[1]! : value).trim().toLowerCase();
 }
 
+/** "  Dana   RUIZ " -> "dana ruiz" (also folds non-breaking and other Unicode spaces). */
+export function normalizeName(name: string): string {
+  return name.normalize('NFKC').trim().replace(/\s+/gu, ' ').toLowerCase();
+}
+
+/** The identity for a resource; '' means "unassigned on purpose"; null means no one is mapped. */
 export function identityForResource(map: IdentityMap, resource: string): string | null {
   const direct = map[resource];
   if (direct !== undefined) return direct;
-  const lower = resource.toLowerCase();
-  for (const [name, identity] of Object.entries(map)) if (name.toLowerCase() === lower) return identity;
+  const key = normalizeName(resource);
+  for (const [name, identity] of Object.entries(map)) if (normalizeName(name) === key) return identity;
   return null;
 }
 
 export function resourceForIdentity(map: IdentityMap, uniqueName: string): string | null {
-  for (const [name, identity] of Object.entries(map)) if (identity.toLowerCase() === uniqueName) return name;
+  for (const [name, identity] of Object.entries(map)) if (identity !== '' && identity.toLowerCase() === uniqueName) return name;
   return null;
 }
