@@ -98,7 +98,7 @@ export async function startPwaSimulator(options: PwaSimulatorOptions = {}): Prom
   const directory: Directory = demoDirectory(options.trustedIssuers);
   const digests = new DigestIssuer(options.digestTtlSeconds ?? 1800);
   const fresh = (seed: 'demo' | 'empty' | undefined): SimState => (seed === 'empty' ? emptyState() : demoState());
-  const service = new PwaService(fresh(options.seed), { queueJobMs: options.queueJobMs ?? 150 });
+  const service = new PwaService(fresh(options.seed), { queueJobMs: options.queueJobMs ?? 150, timeZone });
   if (options.bigProject) addBigProject(service.state, options.bigProject);
   const faults: Fault[] = [];
   const requests: RequestRecord[] = [];

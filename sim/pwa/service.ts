@@ -15,6 +15,8 @@ const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
 export interface ServiceOptions {
   /** How long a queue job stays in Processing. */
   queueJobMs: number;
+  /** The site's regional zone (IANA): PWA dates, `Modified` included, are wall-clock times there. Default UTC. */
+  timeZone?: string;
 }
 
 /** A scripted queue failure: the next job of this type (on this project, if given) fails. */
@@ -30,8 +32,9 @@ export class PwaService {
 
   constructor(public state: SimState, public options: ServiceOptions) {}
 
+  /** The site's wall-clock time now, as PWA writes it into Created, Modified and the like. */
   now(): string {
-    return new Date().toISOString().slice(0, 19);
+    return siteLocalNow(this.options.timeZone ?? 'UTC');
   }
 
   project(id: string): SimProject {
@@ -196,7 +199,7 @@ export class PwaService {
   publish(p: SimProject, user: SimUser, checkIn: boolean): SimQueueJob {
     const draft = this.draft(p, user);
     return this.submit(p, MessageType.ProjectPublish, () => {
-      p.tasks = cloneTasks(draft);
+      p.tasks = stampIndirectChanges(p.tasks, cloneTasks(draft), this.now());
       p.LastPublishedDate = this.now();
       if (p.tasks.length > 0) {
         p.StartDate = p.tasks.map((t) => t.Start).sort()[0]!;
@@ -268,4 +271,28 @@ function coerceCustomValue(field: SimCustomField, value: unknown): unknown {
     }
     default: return value === null || value === undefined ? '' : String(value);
   }
+}
+
+/** `YYYY-MM-DDTHH:mm:ss` in `timeZone` at this moment. */
+export function siteLocalNow(timeZone: string, at = new Date()): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  }).formatToParts(at);
+  const get = (t: string): string => parts.find((p) => p.type === t)?.value ?? '00';
+  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}`;
+}
+
+/**
+ * Every published change moves a task's `Modified`: edits stamp it in the draft, and a task changed
+ * only by the schedule (a summary's rolled-up dates, an outline position after a move) gets the
+ * publish time, as Project does when it recalculates.
+ */
+export function stampIndirectChanges(published: readonly SimTask[], next: SimTask[], now: string): SimTask[] {
+  const before = new Map(published.map((t) => [t.Id, t]));
+  const content = (t: SimTask): string => JSON.stringify({ ...t, Modified: undefined });
+  for (const task of next) {
+    const old = before.get(task.Id);
+    if (old && old.Modified === task.Modified && content(old) !== content(task)) task.Modified = now;
+  }
+  return next;
 }

@@ -280,6 +280,29 @@ export interface ScheduleCardData {
   buttons: CardButton[];
 }
 
+/** One plan resource on the People card; rows that need a choice carry an input. */
+export interface PeopleRow {
+  resource: string;
+  /** How it is matched now, in words ("Chen Wu (chen.wu@contoso.com), same name"). */
+  status: string;
+  hasInput: boolean;
+  inputId: string;
+  value: string;
+  choices: Choice[];
+}
+
+export interface PeopleCardData {
+  title: string;
+  subtitle: string;
+  /** "Saved. ..." after a save; empty otherwise. */
+  notice: string;
+  problem: string;
+  rows: PeopleRow[];
+  /** Limits or why there is nothing to pick; empty otherwise. */
+  note: string;
+  buttons: CardButton[];
+}
+
 export interface CardDataByName {
   welcome: WelcomeCardData;
   help: HelpCardData;
@@ -299,6 +322,7 @@ export interface CardDataByName {
   'sync-report': SyncReportCardData;
   runs: RunsCardData;
   schedule: ScheduleCardData;
+  people: PeopleCardData;
 }
 
 export type CardName = keyof CardDataByName;

@@ -11,6 +11,7 @@ import { confirmRemove, connectionsCard, recheck, remove, rename, replaceSecret 
 import { showHistory } from './history.js';
 import { createIntegration, grantApproval, integrationCard, requestApproval } from './link.js';
 import { editMapping, showMapping } from './mapping.js';
+import { savePeople, showPeople } from './people.js';
 import { fixConnection, pauseSchedule, retryNow, saveScheduleFromCard, setApprovalPolicy, showSchedule } from './schedule.js';
 import type { FlowServices } from './services.js';
 import { approve, previewFromCard, reject, viewPreview } from './sync.js';
@@ -34,6 +35,8 @@ const VERBS: Record<string, VerbRule & { handle: Handler }> = {
   'integration.show': { scope: 'integration', handle: async (_s, turn, _a, g) => ({ card: integrationCard(turn.tenantId, g.integration!) }) },
   'mapping.show': { scope: 'integration', handle: (s, turn, _a, g) => showMapping(s, turn, g.integration!) },
   'mapping.edit': { scope: 'integration', approversOnly: true, required: ['op', 'ruleId'], handle: (s, turn, a, g) => editMapping(s, turn, g.integration!, a) },
+  'people.show': { scope: 'integration', handle: (s, turn, _a, g) => showPeople(s, turn, g.integration!) },
+  'people.save': { scope: 'integration', approversOnly: true, handle: (s, turn, a, g) => savePeople(s, turn, g.integration!, a) },
   'approver.request': { scope: 'integration', handle: (s, turn, _a, g) => requestApproval(s, turn, g.integration!) },
   'approver.grant': { scope: 'integration', approversOnly: true, required: ['userId'], handle: (s, turn, a, g) => grantApproval(s, turn, g.integration!, a) },
   'sync.preview': { scope: 'integration', handle: (s, turn, a, g) => previewFromCard(s, turn, g.integration!, a) },

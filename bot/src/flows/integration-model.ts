@@ -75,7 +75,8 @@ export function toEngineIntegration(doc: IntegrationDocument, direction?: SyncDi
     },
     creation: creationOption(doc.creation),
     mapping: doc.mapping.map(toEngineRule),
-    identities: {},
+    // Stored overrides only; planIntegration adds the automatic matches for each run.
+    identities: doc.identityMap ?? {},
   };
 }
 

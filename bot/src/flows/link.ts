@@ -101,6 +101,7 @@ export function integrationCard(tenantId: string, i: IntegrationDocument, headli
     buttons: [
       button(tenantId, 'Preview sync now', 'sync.preview', { integrationId: i.id }, 'positive'),
       button(tenantId, 'Edit field mapping', 'mapping.show', { integrationId: i.id }),
+      button(tenantId, 'People', 'people.show', { integrationId: i.id }),
       button(tenantId, 'Schedule and approval', 'schedule.show', { integrationId: i.id }),
       button(tenantId, 'I want to approve too', 'approver.request', { integrationId: i.id }),
     ],

@@ -10,7 +10,7 @@
  * find the work items already created instead of creating twins.
  */
 import type { JobContext, ScheduledWork } from '../jobs/index.js';
-import { approvalPolicyOf } from '../schedule/index.js';
+import { approvalPolicyOf, syncStartDate } from '../schedule/index.js';
 import { runIdFor, type IntegrationDocument, type RunDocument, type Stored } from '../store/index.js';
 import { createStoreJournal } from '../sync/adapters/store-journal.js';
 import { applyPlan } from '../sync/apply.js';
@@ -46,7 +46,10 @@ export function scheduledSync(s: FlowServices): ScheduledWork<ScheduledOutcome> 
     const earlier = await s.store.runs.get(i.tenantId, i.id, runId);
     if (earlier && earlier.status !== 'applying') return outcomeOf(earlier);
     ctx.signal.throwIfAborted();
-    const planned = await planIntegration(s, i, undefined, async () => ctx.signal.throwIfAborted());
+    // The synchronization start date, not `run.changesSince` (the last successful run's start on
+    // later runs): an unlinked item from an unapproved preview, or one the creation option left for
+    // a later run, would otherwise drop out of every later preview. Linked items are always diffed.
+    const planned = await planIntegration(s, i, undefined, async () => ctx.signal.throwIfAborted(), syncStartDate(i.scheduling));
     ctx.signal.throwIfAborted();
     if (earlier) return apply(s, i, earlier, planned, ctx); // resumed mid-apply: the journal skips what was done
     if (isNoop(planned.syncPlan)) return { kind: 'in-step' };

@@ -6,6 +6,7 @@
 import type { CardButton, Fact, PreviewDecision, SyncPreviewCardData } from '../cards/card-data.js';
 import { renderCard } from '../cards/render.js';
 import type { IntegrationDocument, RunDocument } from '../store/index.js';
+import { needsPeopleMatch } from '../sync/mapping/labels.js';
 import type { FieldValue, Item } from '../sync/model.js';
 import type { Conflict, Deletion, HierarchyMismatch, Operation, SyncPlan } from '../sync/plan.js';
 import { button } from './card-kit.js';
@@ -147,7 +148,10 @@ export function previewCard(v: PreviewView): AdaptiveCardJson {
     buttons.push(button(v.tenantId, 'Approve and apply', 'sync.approve', { ...ids, hash: v.plan.hash }, 'positive'));
     buttons.push(button(v.tenantId, 'Reject', 'sync.reject', ids, 'destructive'));
   }
+  // Resources with no ADO user: offer the People card, where an approver can pick one.
+  if (v.plan.warnings.some(needsPeopleMatch)) buttons.push(button(v.tenantId, 'Match people', 'people.show', { integrationId: v.integration.id }));
   buttons.push(button(v.tenantId, 'Fresh preview', 'sync.preview', { integrationId: v.integration.id }));
+  const hasDecisions = v.plan.conflicts.length + v.plan.hierarchy.length + v.plan.deletions.length > 0;
   const approvers = (v.integration.approvers ?? []).map((a) => a.id);
   const data: SyncPreviewCardData = {
     title: `Preview: ${v.integration.name}`,
@@ -161,7 +165,7 @@ export function previewCard(v: PreviewView): AdaptiveCardJson {
     deletions: v.plan.deletions.slice(0, MAX_DECISIONS).map((d, i) => deletionDecision(d, i, choices.deletions?.[d.id])),
     warnings: [...v.plan.warnings.slice(0, 3), ...(v.plan.warnings.length > 3 ? [`...and ${v.plan.warnings.length - 3} more notes like these.`] : []), ...(v.plan.conflicts.length > MAX_DECISIONS || v.plan.hierarchy.length > MAX_DECISIONS || v.plan.deletions.length > MAX_DECISIONS ? [`Only the first ${MAX_DECISIONS} decisions of each kind are shown; the rest are skipped (or kept) this time.`] : [])],
     canDecide: v.canDecide,
-    viewNote: v.canDecide ? 'You are an approver: pick a side for each decision, then approve.' : `Read-only view. Approvers: ${(v.integration.approvers ?? []).map((a) => a.name ?? 'unnamed').join(', ') || 'none'}.`,
+    viewNote: v.canDecide ? (hasDecisions ? 'You are an approver: pick a side for each decision, then approve.' : 'You are an approver: check the changes, then approve.') : `Read-only view. Approvers: ${(v.integration.approvers ?? []).map((a) => a.name ?? 'unnamed').join(', ') || 'none'}.`,
     buttons,
     refresh: { action: { type: 'Action.Execute', verb: 'sync.view', data: { ...ids, t: v.tenantId } }, userIds: approvers },
   };

@@ -5,8 +5,10 @@
  * plan in the background, updating the same card with progress and finally the report.
  */
 import { randomUUID } from 'node:crypto';
+import { needsPeopleMatch } from '../sync/mapping/labels.js';
 import { renderCard } from '../cards/render.js';
 import type { SyncDirection as AskedDirection } from '../commands/intent.js';
+import { syncStartDate } from '../schedule/index.js';
 import { DuplicateError, type IntegrationDocument, type RunDocument, type Stored, type SyncDirection } from '../store/index.js';
 import { createStoreJournal } from '../sync/adapters/store-journal.js';
 import { applyPlan, type ApplyOutcome } from '../sync/apply.js';
@@ -20,6 +22,7 @@ import { button, errorMessage, FlowProblem, notice } from './card-kit.js';
 import type { AdaptiveCardJson, ChatTurn } from './chat.js';
 import { findIntegration } from './find-integration.js';
 import { DIRECTION_LABELS, toEngineIntegration, toEngineLinks } from './integration-model.js';
+import { matchPlanPeople, readAssignableUsers, resourceFields, withWarning, type AssignableUsers } from './people-directory.js';
 import type { FlowServices } from './services.js';
 import { MAX_DECISIONS, previewCard, progressCard, summarize, type RunSummary } from './sync-cards.js';
 
@@ -65,16 +68,26 @@ async function loadLinks(s: FlowServices, i: IntegrationDocument): Promise<Link[
   return toEngineLinks(i.id, docs);
 }
 
-/** Reads both sides and plans, reporting each step through `step`. */
-export async function planIntegration(s: FlowServices, i: IntegrationDocument, direction: SyncDirection | undefined, step: (n: number) => Promise<void>) {
+/**
+ * Reads both sides and plans, reporting each step through `step`. `changesSince` defaults to the
+ * integration's synchronization start date (sync/changes-since.ts), so a chat preview, a scheduled
+ * preview and the re-check before applying either one plan alike and the approved hash still matches.
+ */
+export async function planIntegration(s: FlowServices, i: IntegrationDocument, direction: SyncDirection | undefined, step: (n: number) => Promise<void>, changesSince = syncStartDate(i.scheduling)) {
   const ports = await openPorts(s, i);
-  const engine = toEngineIntegration(i, direction);
-  const planItems = await ports.plan.readScope(engine.scope.plan);
+  const stored = toEngineIntegration(i, direction);
+  const planItems = await ports.plan.readScope(stored.scope.plan);
   await step(1);
-  const adoItems = await ports.ado.readScope(engine.scope.ado);
+  // Assignable users are only worth a request when a rule maps resources.
+  const [adoItems, people] = await Promise.all([
+    ports.ado.readScope(stored.scope.ado),
+    resourceFields(stored).length > 0 ? readAssignableUsers(s, ports.directory, i) : Promise.resolve({ users: [] } as AssignableUsers),
+  ]);
   await step(2);
+  const engine = { ...stored, identities: matchPlanPeople(stored, planItems, people.users, i.identityMap).map };
   const links = await loadLinks(s, i);
-  const syncPlan = buildPlan({ integration: engine, planItems, adoItems, links });
+  const built = buildPlan({ integration: engine, planItems, adoItems, links, ...(changesSince !== undefined ? { changesSince } : {}) });
+  const syncPlan = people.problem ? withWarning(built, `People were matched by the choices saved here only: ${people.problem}`) : built;
   return { syncPlan, planItems, adoItems, links, engine, ports };
 }
 
@@ -99,7 +112,10 @@ export async function runPreview(s: FlowServices, turn: ChatTurn, i: Stored<Inte
   }
   const { syncPlan, planItems, adoItems } = result;
   if (isNoop(syncPlan)) {
-    await show(notice(`${i.name} is in step`, 'Both sides already agree; there is nothing to preview or apply.', { tone: 'Good', details: syncPlan.warnings.slice(0, 5) }));
+    await show(notice(`${i.name} is in step`, 'Both sides already agree; there is nothing to preview or apply.', {
+      tone: 'Good', details: syncPlan.warnings.slice(0, 5),
+      ...(syncPlan.warnings.some(needsPeopleMatch) ? { buttons: [button(turn.tenantId, 'Match people', 'people.show', { integrationId: i.id })] } : {}),
+    }));
     return;
   }
   const summary = summarize(syncPlan, planItems, adoItems, dir, s.now());

@@ -2,5 +2,5 @@ export { APPROVAL_POLICIES, WEEKDAYS, approvalPolicyOf, isTimed, nominalPeriodMs
 export { firstRunAt, nextRunAfter } from './next-run.js';
 export { scheduleFromSpec, validateSchedule, type ScheduleResult } from './parse.js';
 export { describeSchedule, describeWithNextRun, formatRunTime } from './describe.js';
-export { afterRun, changesSince, pause, resume, scheduleState, type ScheduleState } from './state.js';
+export { afterRun, changesSince, pause, resume, scheduleState, syncStartDate, type ScheduleState } from './state.js';
 export { canonicalTimeZone, instantOf, localDateTime, offsetAt, type LocalDateTime } from './zone-time.js';

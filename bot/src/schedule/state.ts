@@ -9,6 +9,12 @@ export interface ScheduleState {
   readonly schedule: Schedule;
   /** Synchronization start date (ISO instant): no run before it, and the first run only considers changes after it. */
   readonly startAt: string;
+  /**
+   * `startAt` when someone gave it (chat "starting ...", the schedule card); absent when it only
+   * defaulted to the moment the schedule was set. Syncs leave out unlinked items unchanged since
+   * then (sync/changes-since.ts); a defaulted date must not hide everything that already exists.
+   */
+  readonly changesFrom?: string;
   /** The next due run (ISO instant); absent when on demand or paused. */
   readonly nextRunAt?: string;
   readonly paused?: boolean;
@@ -22,14 +28,33 @@ export interface ScheduleState {
 /** A new or changed schedule: its first run is the first slot at or after both the start date and now. */
 export function scheduleState(schedule: Schedule, startAt: Date, now: Date, previous?: ScheduleState): ScheduleState {
   const next = firstRunAt(schedule, startAt, now);
+  const changesFrom = givenStartDate(startAt, now, previous);
   return {
     schedule,
     startAt: startAt.toISOString(),
+    ...(changesFrom ? { changesFrom } : {}),
     ...(next ? { nextRunAt: next.toISOString() } : {}),
     ...(previous?.lastRun ? { lastRun: previous.lastRun } : {}),
     ...(previous?.lastSuccessStartedAt ? { lastSuccessStartedAt: previous.lastSuccessStartedAt } : {}),
     ...(previous?.approval ? { approval: previous.approval } : {}),
   };
+}
+
+/**
+ * The start date someone gave, if any. Callers pass `now` itself as the start when none was given
+ * and the previous start when it is kept (flows/schedule.ts), so: equal to `now` = defaulted;
+ * equal to the previous start = whatever that one was; anything else = given.
+ */
+function givenStartDate(startAt: Date, now: Date, previous: ScheduleState | undefined): string | undefined {
+  const at = startAt.toISOString();
+  if (previous && previous.startAt === at) return previous.changesFrom;
+  return startAt.getTime() === now.getTime() ? undefined : at;
+}
+
+/** The synchronization start date of a stored schedule record, when one was given (see `changesFrom`). */
+export function syncStartDate(record: { readonly [field: string]: unknown } | undefined): string | undefined {
+  const from = record?.['changesFrom'];
+  return typeof from === 'string' && !Number.isNaN(Date.parse(from)) ? from : undefined;
 }
 
 /**

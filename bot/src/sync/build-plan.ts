@@ -2,6 +2,7 @@
  * Builds a SyncPlan from what both sides hold now and the stored links. Pure and synchronous:
  * everything it needs is in its input, and the same input always gives the same plan and hash.
  */
+import { itemsChangedSince, type LeftOut } from './changes-since.js';
 import { planCreations } from './creation.js';
 import { diffLinkFields } from './diff.js';
 import { checkParents, type LinkIndex, type PendingCreations } from './hierarchy.js';
@@ -19,6 +20,11 @@ export interface PlanInput {
   readonly planItems: readonly Item[];
   readonly adoItems: readonly Item[];
   readonly links: readonly Link[];
+  /**
+   * The synchronization start date (ISO instant): unlinked items on either side not modified since
+   * then are left alone (see changes-since.ts). Absent: every item takes part.
+   */
+  readonly changesSince?: string;
 }
 
 interface Pair {
@@ -32,8 +38,9 @@ const byId = <T extends { id: string }>(a: T, b: T): number => (a.id < b.id ? -1
 export function buildPlan(input: PlanInput): SyncPlan {
   const { integration } = input;
   const planProject = integration.scope.plan.projectId;
-  const planView = makePlanView(integration, input.planItems);
-  const adoView = makeAdoView(integration, input.adoItems);
+  const changed = input.changesSince === undefined ? null : itemsChangedSince(integration, input.planItems, input.adoItems, input.links, input.changesSince);
+  const planView = makePlanView(integration, changed?.planItems ?? input.planItems);
+  const adoView = makeAdoView(integration, changed?.adoItems ?? input.adoItems);
   const mapping = compileMapping(integration);
 
   const adoOfPlan = new Map<string, string>();
@@ -96,9 +103,33 @@ export function buildPlan(input: PlanInput): SyncPlan {
   deletions.sort(byId);
   refresh.sort((a, b) => (a.linkId < b.linkId ? -1 : a.linkId > b.linkId ? 1 : 0));
   warnings.sort();
-  const body = { format: 1 as const, integrationId: integration.id, operations, conflicts, hierarchy, deletions, refresh, warnings };
+  // The left-out note goes first, so a preview that shows only the first few notes still says it.
+  if (changed && changed.leftOut.planTasks + changed.leftOut.workItems > 0) warnings.unshift(leftOutNote(changed.leftOut, integration.timeZone));
+  const body = {
+    format: 1 as const, integrationId: integration.id, operations, conflicts, hierarchy, deletions, refresh, warnings,
+    ...(changed ? { leftOut: changed.leftOut } : {}),
+  };
   const withCounts = { ...body, counts: countPlan(body) };
   return { ...withCounts, hash: hashPlan(withCounts) };
+}
+
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+/** "3 plan tasks and 1 work item unchanged since 2026-12-01 were left out ...", in the integration's zone. */
+export function leftOutNote(leftOut: LeftOut, timeZone = 'UTC'): string {
+  return `${plural(leftOut.planTasks, 'plan task', 'plan tasks')} and ${plural(leftOut.workItems, 'work item', 'work items')} unchanged since ${formatSince(leftOut.since, timeZone)} were left out: that is the synchronization start date. Edit one, or set an earlier start date, to bring it over.`;
+}
+
+function formatSince(instant: string, timeZone: string): string {
+  let parts: Intl.DateTimeFormatPart[];
+  try {
+    parts = new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(new Date(instant));
+  } catch {
+    return instant;
+  }
+  const get = (t: string): string => parts.find((p) => p.type === t)?.value ?? '';
+  const time = `${get('hour')}:${get('minute')}`;
+  return `${get('year')}-${get('month')}-${get('day')}${time === '00:00' ? '' : ` ${time}`} (${timeZone})`;
 }
 
 function updateOp(side: 'ado' | 'plan', linkId: string, item: Item, project: string, fields: UpdateOp['fields'], baseline: BaselinePatch): UpdateOp {

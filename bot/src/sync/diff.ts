@@ -5,6 +5,7 @@
  * compared in each rule's normal form, so formatting alone is never a change.
  */
 import type { CompiledRule } from './mapping/compile.js';
+import { fieldNote } from './mapping/labels.js';
 import { agree } from './mapping/convert.js';
 import type { FieldValue, Item, Link, SideValues } from './model.js';
 import type { Conflict, FieldResolution } from './plan.js';
@@ -46,7 +47,7 @@ export function diffLinkFields(ctx: LinkContext, rules: readonly CompiledRule[])
   const pushAdo = (c: CompiledRule, p: FieldValue | undefined, np: FieldValue): boolean => {
     const out = c.conv.toAdo(p);
     if (!out.ok) {
-      warnings.push(`"${titleOf(plan, ado)}": ${out.problem}; ${c.rule.adoField} left as is.`);
+      warnings.push(fieldNote(titleOf(plan, ado), out, c.rule.adoField, 'stays as it is'));
       return false;
     }
     toAdo ??= { fields: {}, baseline: {} };
@@ -57,7 +58,7 @@ export function diffLinkFields(ctx: LinkContext, rules: readonly CompiledRule[])
   const pushPlan = (c: CompiledRule, a: FieldValue | undefined, p: FieldValue | undefined, na: FieldValue): boolean => {
     const out = c.conv.toPlan(a, p);
     if (!out.ok) {
-      warnings.push(`"${titleOf(plan, ado)}": ${out.problem}; ${c.rule.planField} left as is.`);
+      warnings.push(fieldNote(titleOf(plan, ado), out, c.rule.planField, 'stays as it is'));
       return false;
     }
     toPlan ??= { fields: {}, baseline: {} };

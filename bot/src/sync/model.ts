@@ -25,6 +25,12 @@ export interface Item {
   readonly parentKey: string | null;
   readonly fields: Fields;
   readonly version: string | number;
+  /**
+   * When the item last changed (ISO instant): ADO `System.ChangedDate`, the PWA task's `Modified`.
+   * Metadata only: it decides which unlinked items a run with a start date considers
+   * (changes-since.ts), never takes part in field diffs, and never reaches the plan or its hash.
+   */
+  readonly modifiedAt?: string;
 }
 
 /** What each side held for one mapping rule after the last successful sync, normalized for comparison. */

@@ -4,6 +4,7 @@
  * so re-planning unchanged input gives the same hash and approval can be bound to it.
  */
 import { createHash } from 'node:crypto';
+import type { LeftOut } from './changes-since.js';
 import type { FieldValue, SideValues, System } from './model.js';
 
 /** A parent: an existing item's key, an item created earlier in the same run (by link id), or none. */
@@ -173,6 +174,8 @@ export interface SyncPlan {
   readonly deletions: readonly Deletion[];
   readonly refresh: readonly BaselineRefresh[];
   readonly warnings: readonly string[];
+  /** Present when the run had a synchronization start date: unlinked items unchanged since then that were left out. */
+  readonly leftOut?: LeftOut;
   /** sha256 of the canonical JSON of everything above. */
   readonly hash: string;
 }

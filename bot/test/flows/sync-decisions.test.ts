@@ -99,6 +99,7 @@ describe('two-way sync with decisions, in a group chat', () => {
     expect(text).toMatch(/Plan: API \(from the plan\)\nADO: API v2 \(from ADO\)/);
     expect(text).toMatch(/"Data migration" has different parents\nIn the plan: under "Backend"\nIn ADO: under "Frontend"/);
     expect(text).toMatch(/"Go-live" was deleted in ADO/);
+    expect(text).toMatch(/You are an approver: pick a side for each decision, then approve\./);
     const ids = inputsOf(p.mine).map((i) => i.id);
     expect(ids).toEqual(expect.arrayContaining(['c_0', 'h_0', 'd_0']));
     expect(inputsOf(p.base)).toEqual([]);

@@ -1,9 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { afterRun, changesSince, pause, resume, scheduleState, type Schedule } from '../../src/schedule/index.js';
+import { afterRun, changesSince, pause, resume, scheduleState, syncStartDate, type Schedule } from '../../src/schedule/index.js';
 
 const daily: Schedule = { kind: 'daily', time: '09:00', timeZone: 'Europe/Berlin' };
 
 describe('schedule state', () => {
+  it('remembers a start date someone gave (changesFrom), but not one that defaulted to now, and keeps it across changes', () => {
+    const now = new Date('2025-11-24T12:00:00Z');
+    expect(scheduleState(daily, now, now).changesFrom).toBeUndefined();
+    const given = scheduleState(daily, new Date('2025-12-01T00:00:00Z'), now);
+    expect(given.changesFrom).toBe('2025-12-01T00:00:00.000Z');
+    expect(syncStartDate({ ...given })).toBe('2025-12-01T00:00:00.000Z');
+    // Re-scheduled without a date: the previous start is passed back, and stays the start date.
+    const later = new Date('2025-12-05T12:00:00Z');
+    const kept = scheduleState({ ...daily, time: '10:00' }, new Date(given.startAt), later, given);
+    expect(kept.changesFrom).toBe('2025-12-01T00:00:00.000Z');
+    expect(afterRun(kept, { slot: kept.nextRunAt!, startedAt: later, finishedAt: later, outcome: 'succeeded' }).changesFrom).toBe('2025-12-01T00:00:00.000Z');
+    expect(pause(kept).changesFrom).toBe('2025-12-01T00:00:00.000Z');
+    const defaulted = scheduleState(daily, now, now);
+    expect(scheduleState(daily, new Date(defaulted.startAt), later, defaulted).changesFrom).toBeUndefined();
+    expect(syncStartDate(undefined)).toBeUndefined();
+    expect(syncStartDate({ changesFrom: 'garbage' })).toBeUndefined();
+  });
+
   it('the first run waits for the start date and considers only changes after it', () => {
     const state = scheduleState(daily, new Date('2025-12-01T00:00:00Z'), new Date('2025-11-24T12:00:00Z'));
     expect(state.nextRunAt).toBe('2025-12-01T08:00:00.000Z');

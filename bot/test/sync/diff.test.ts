@@ -115,6 +115,6 @@ describe('diff edge cases', () => {
     world.plan.edit(planKey, { ResourceNames: 'Carol Unknown' });
     const plan = await world.preview();
     expect(plan.operations).toEqual([]);
-    expect(plan.warnings).toEqual([expect.stringMatching(/"Carol Unknown" has no ADO identity; add it to the identity map/)]);
+    expect(plan.warnings).toEqual([expect.stringMatching(/no Azure DevOps user matches "Carol Unknown"/)]);
   });
 });

@@ -129,8 +129,16 @@ describe('conversions', () => {
     const who = conv(rule(defaultRules('CMMI'), 'assigned-to'));
     expect(who.toAdo('Alice Smith, Bob Jones')).toEqual({ ok: true, value: 'alice@contoso.com' });
     expect(who.toPlan('Bob Jones <BOB@contoso.com>', null)).toEqual({ ok: true, value: 'Bob Jones' });
-    expect(who.toAdo('Carol')).toEqual({ ok: false, problem: expect.stringMatching(/"Carol" has no ADO identity/) });
+    expect(who.toAdo('Carol')).toEqual({ ok: false, problem: 'no Azure DevOps user matches "Carol"', hint: 'Use "Match people" to pick one.' });
     expect(agree(who, 'alice smith', 'Alice <alice@contoso.com>')).toBe(true);
+  });
+
+  it('leaves a resource unassigned on purpose without a warning when its identity is empty', () => {
+    const who = converterFor(rule(defaultRules('Agile'), 'assigned-to'), { ...ctx, identities: { 'Dana Ruiz': '' } });
+    expect(who.toAdo('Dana Ruiz')).toEqual({ ok: true, value: null });
+    expect(who.normPlan('Dana  ruiz')).toBeNull();
+    expect(agree(who, 'Dana Ruiz', null)).toBe(true);
+    expect(who.toPlan('nobody@contoso.com', null)).toEqual({ ok: false, problem: 'no plan resource matches the Azure DevOps user nobody@contoso.com' });
   });
 
   it('reads numbers', () => {

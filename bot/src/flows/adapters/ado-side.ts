@@ -19,11 +19,24 @@ function flatten(value: unknown): FieldValue {
   return JSON.stringify(value);
 }
 
+/**
+ * `System.ChangedDate` becomes `modifiedAt`, which the engine uses for the synchronization start
+ * date. Reads expand relations, and ADO then returns every field, ChangedDate included.
+ */
 export function workItemToItem(w: AdoWorkItem): Item {
   const fields: Record<string, FieldValue> = {};
   for (const [name, value] of Object.entries(w.fields)) fields[name] = flatten(value);
   fields['System.TeamProject'] = w.project;
-  return { key: String(w.id), system: 'ado', type: w.type, parentKey: w.parentId === null ? null : String(w.parentId), fields, version: w.rev };
+  const modifiedAt = changedAt(w.fields['System.ChangedDate']);
+  return {
+    key: String(w.id), system: 'ado', type: w.type, parentKey: w.parentId === null ? null : String(w.parentId), fields, version: w.rev,
+    ...(modifiedAt ? { modifiedAt } : {}),
+  };
+}
+
+function changedAt(value: unknown): string | undefined {
+  const ms = value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
 
 const toId = (key: string): number => {

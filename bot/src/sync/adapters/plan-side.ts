@@ -4,6 +4,7 @@
  * every task custom field by its display name; engine writes go back as one change set per batch.
  */
 import { PlanConnectorError, type NewPlanTask, type PlanConnector, type PlanFieldValue, type PlanTask, type PlanTaskUpdate } from '../../connectors/ppm.js';
+import { siteLocalToUtc } from '../../connectors/pwa/dates.js';
 import { formatHours, parseHours } from '../mapping/work.js';
 import type { FieldValue, Item, PlanScope } from '../model.js';
 import type { PlanSide, PlanWrite, PlanWriteResult } from '../ports.js';
@@ -11,7 +12,11 @@ import type { PlanSide, PlanWrite, PlanWriteResult } from '../ports.js';
 /** Properties the adapter maps itself; any other field name is a task custom field. */
 const BUILT_IN = new Set(['Name', 'Start', 'Finish', 'Work', 'RemainingWork', 'ActualWork', 'PercentComplete', 'Notes', 'ResourceNames', 'Duration']);
 
-export function taskToItem(task: PlanTask): Item {
+/**
+ * `timeZone` is the site's zone: PWA's `Modified` is a wall-clock time there, and the engine's
+ * `modifiedAt` is an instant. A task with no readable `Modified` gets none (and is never left out).
+ */
+export function taskToItem(task: PlanTask, timeZone = 'UTC'): Item {
   const hours = task.workMinutes / 60;
   const done = Math.min(Math.max(task.percentComplete, 0), 100) / 100;
   const fields: Record<string, FieldValue> = {
@@ -28,7 +33,17 @@ export function taskToItem(task: PlanTask): Item {
     Duration: `${task.durationMinutes / 60}h`,
   };
   for (const [name, value] of Object.entries(task.customFields)) fields[name] = flatten(value);
-  return { key: task.id, system: 'plan', type: task.isSummary ? 'Summary' : 'Task', parentKey: task.parentId, fields, version: task.version };
+  const modifiedAt = modifiedInstant(task.modified, timeZone);
+  return { key: task.id, system: 'plan', type: task.isSummary ? 'Summary' : 'Task', parentKey: task.parentId, fields, version: task.version, ...(modifiedAt ? { modifiedAt } : {}) };
+}
+
+function modifiedInstant(modified: string | null, timeZone: string): string | undefined {
+  if (!modified) return undefined;
+  try {
+    return siteLocalToUtc(modified, timeZone);
+  } catch {
+    return undefined;
+  }
 }
 
 function flatten(value: PlanFieldValue): FieldValue {
@@ -78,11 +93,11 @@ function toUpdate(write: Extract<PlanWrite, { kind: 'update' }>): PlanTaskUpdate
 export function createPlanSide(connector: PlanConnector): PlanSide {
   return {
     async readScope(scope: PlanScope) {
-      return (await connector.readTasks(scope.projectId)).map(taskToItem);
+      return (await connector.readTasks(scope.projectId)).map((t) => taskToItem(t, connector.timeZone));
     },
     async readByKeys(projectId, keys) {
       const wanted = new Set(keys.map((k) => k.toLowerCase()));
-      return (await connector.readTasks(projectId)).filter((t) => wanted.has(t.id.toLowerCase())).map(taskToItem);
+      return (await connector.readTasks(projectId)).filter((t) => wanted.has(t.id.toLowerCase())).map((t) => taskToItem(t, connector.timeZone));
     },
     async applyBatch(projectId, writes) {
       // Preconditions are checked against the published plan just before the edit cycle.

@@ -32,6 +32,8 @@ export function integrationFor(process: ProcessName, overrides: Partial<Integrat
 export class World {
   links: Link[] = [];
   runs = 0;
+  /** The synchronization start date previews use, if any. */
+  changesSince: string | undefined;
   constructor(
     public integration: Integration,
     public plan = new MemoryPlan(),
@@ -40,7 +42,10 @@ export class World {
   ) {}
 
   async preview(): Promise<SyncPlan> {
-    return buildPlan({ integration: this.integration, planItems: await this.plan.readScope(), adoItems: await this.ado.readScope(), links: this.links });
+    return buildPlan({
+      integration: this.integration, planItems: await this.plan.readScope(), adoItems: await this.ado.readScope(), links: this.links,
+      ...(this.changesSince !== undefined ? { changesSince: this.changesSince } : {}),
+    });
   }
 
   /** Preview, approve with `choices` (presets otherwise), apply, and store the new links. */
@@ -57,6 +62,7 @@ export class World {
     const w = new World(this.integration, this.plan.clone(), this.ado.clone(), new MemoryJournal());
     w.links = [...this.links];
     w.runs = this.runs;
+    w.changesSince = this.changesSince;
     return w;
   }
 }

@@ -9,6 +9,8 @@ export interface StoredWorkItem {
   parentKey: string | null;
   fields: Record<string, FieldValue>;
   rev: number;
+  /** System.ChangedDate, when the double has a clock. */
+  modifiedAt?: string;
 }
 
 export class MemoryAdo implements AdoSide {
@@ -16,11 +18,18 @@ export class MemoryAdo implements AdoSide {
   nextId = 1000;
   creates = 0;
   crash = new Crashpoint();
+  /** When set, every change stamps the item's modified time (like System.ChangedDate); otherwise items have none. */
+  clock: (() => string) | null = null;
   constructor(private readonly latencyMs = 0) {}
+
+  private stamp(item: StoredWorkItem): void {
+    if (this.clock) item.modifiedAt = this.clock();
+  }
 
   seed(type: string, fields: Record<string, FieldValue>, parentKey: string | null = null): string {
     const key = String(this.nextId++);
     this.items.set(key, { key, type, parentKey, fields: { 'System.TeamProject': 'Apollo', 'System.IterationPath': 'Apollo\\Sprint 1', ...fields }, rev: 1 });
+    this.stamp(this.items.get(key)!);
     return key;
   }
 
@@ -30,17 +39,19 @@ export class MemoryAdo implements AdoSide {
     Object.assign(item.fields, fields);
     if (parentKey !== undefined) item.parentKey = parentKey;
     item.rev++;
+    this.stamp(item);
   }
 
   clone(): MemoryAdo {
     const copy = new MemoryAdo(this.latencyMs);
     copy.nextId = this.nextId;
+    copy.clock = this.clock;
     for (const [k, v] of this.items) copy.items.set(k, { ...v, fields: { ...v.fields } });
     return copy;
   }
 
   private toItem(s: StoredWorkItem): Item {
-    return { key: s.key, system: 'ado', type: s.type, parentKey: s.parentKey, fields: { ...s.fields }, version: s.rev };
+    return { key: s.key, system: 'ado', type: s.type, parentKey: s.parentKey, fields: { ...s.fields }, version: s.rev, ...(s.modifiedAt ? { modifiedAt: s.modifiedAt } : {}) };
   }
 
   private async latency(): Promise<void> {
@@ -76,6 +87,7 @@ export class MemoryAdo implements AdoSide {
         key, type: request.type, parentKey: request.parentKey, rev: 1,
         fields: { 'System.TeamProject': request.project, 'System.IterationPath': `${request.project}\\Sprint 1`, ...request.fields, 'System.Tags': tags.join('; ') },
       });
+      this.stamp(this.items.get(key)!);
       this.creates++;
       return { key, version: 1 };
     });
@@ -89,6 +101,7 @@ export class MemoryAdo implements AdoSide {
       Object.assign(item.fields, request.fields);
       if (request.parentKey !== undefined) item.parentKey = request.parentKey;
       item.rev++;
+      this.stamp(item);
       return { status: 'done', version: item.rev } as const;
     });
   }

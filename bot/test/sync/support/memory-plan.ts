@@ -8,17 +8,26 @@ export interface StoredTask {
   parentKey: string | null;
   fields: Record<string, FieldValue>;
   version: number;
+  /** The task's Modified, when the double has a clock. */
+  modifiedAt?: string;
 }
 
 export class MemoryPlan implements PlanSide {
   tasks = new Map<string, StoredTask>();
   batches = 0;
   crash = new Crashpoint();
+  /** When set, every published change stamps the task's modified time (like PWA's Modified); otherwise tasks have none. */
+  clock: (() => string) | null = null;
   private next = 1;
+
+  private stamp(task: StoredTask): void {
+    if (this.clock) task.modifiedAt = this.clock();
+  }
 
   seed(fields: Record<string, FieldValue>, parentKey: string | null = null): string {
     const key = `task-${String(this.next++).padStart(4, '0')}`;
     this.tasks.set(key, { key, parentKey, fields: { ...fields }, version: 1 });
+    this.stamp(this.tasks.get(key)!);
     return key;
   }
 
@@ -27,17 +36,19 @@ export class MemoryPlan implements PlanSide {
     Object.assign(t.fields, fields);
     if (parentKey !== undefined) t.parentKey = parentKey;
     t.version++;
+    this.stamp(t);
   }
 
   clone(): MemoryPlan {
     const copy = new MemoryPlan();
     copy.next = this.next;
+    copy.clock = this.clock;
     for (const [k, v] of this.tasks) copy.tasks.set(k, { ...v, fields: { ...v.fields } });
     return copy;
   }
 
   private toItem(t: StoredTask): Item {
-    return { key: t.key, system: 'plan', type: 'Task', parentKey: t.parentKey, fields: { ...t.fields }, version: t.version };
+    return { key: t.key, system: 'plan', type: 'Task', parentKey: t.parentKey, fields: { ...t.fields }, version: t.version, ...(t.modifiedAt ? { modifiedAt: t.modifiedAt } : {}) };
   }
 
   async readScope(): Promise<Item[]> {
@@ -55,7 +66,10 @@ export class MemoryPlan implements PlanSide {
       const results: PlanWriteResult[] = writes.map((w) => {
         const t = draft.get(w.key);
         if (w.kind === 'create') {
-          if (!t) draft.set(w.key, { key: w.key, parentKey: w.parentKey, fields: { ...w.fields }, version: 1 });
+          if (!t) {
+            draft.set(w.key, { key: w.key, parentKey: w.parentKey, fields: { ...w.fields }, version: 1 });
+            this.stamp(draft.get(w.key)!);
+          }
           return { opId: w.opId, status: 'done' };
         }
         if (!t || t.version !== w.expectedVersion) return { opId: w.opId, status: 'stale' };
@@ -64,6 +78,7 @@ export class MemoryPlan implements PlanSide {
           Object.assign(t.fields, w.fields);
           if (w.parentKey !== undefined) t.parentKey = w.parentKey;
           t.version++;
+          this.stamp(t);
         }
         return { opId: w.opId, status: 'done' };
       });
