@@ -86,12 +86,13 @@ export function integrationCard(tenantId: string, i: IntegrationDocument, headli
   const scopes: AdoScopeSetting[] = i.adoScopes?.length ? i.adoScopes : i.adoProjects.map((project) => ({ project }));
   const data: IntegrationCardData = {
     title: headline ?? i.name,
-    subtitle: headline ? i.name : 'Integration settings',
+    // The headline usually names the integration already ("Linked: Apollo ↔ Phoenix"); don't say it twice.
+    subtitle: headline && !headline.includes(i.name) ? i.name : 'Integration settings',
     facts: [
       { label: 'Plan', value: i.planProjectName ?? i.planProjectId },
       { label: 'Azure DevOps', value: scopes.map((x) => [x.project, x.team, x.areaPath, x.iterationPath, x.queryId && `query ${x.queryId}`].filter(Boolean).join(' / ')).join('; ') },
       { label: 'Direction', value: DIRECTION_LABELS[i.direction] },
-      { label: 'Hierarchy', value: `${i.hierarchy.levels.join(' > ')}; leaf tasks become ${i.hierarchy.leafType}` },
+      { label: 'Hierarchy', value: `${i.hierarchy.levels.join(' > ')}; leaf tasks become ${i.hierarchy.leafType}s` },
       { label: 'New items', value: CREATION_LABELS[creationOption(i.creation)] },
       { label: 'Field mapping', value: `${i.mapping.filter((r) => r.enabled).length} of ${i.mapping.length} rules on` },
       { label: 'Approvers', value: approverNames(i) },
