@@ -1,13 +1,11 @@
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator } from 'playwright-core';
-import { startTestBot, type TestBot } from '../bot/test/support/test-bot.js';
-import { ADO_DEMO_PATS, startAdoSimulator, type AdoSimulator } from '../sim/ado/server.js';
-import { PWA_DEMO_CREDENTIALS, startPwaSimulator, type PwaSimulator } from '../sim/pwa/server.js';
-import { launchOfflineBrowser } from './support/browser.js';
+import type { TestBot } from '../bot/test/support/test-bot.js';
+import { ADO_DEMO_PATS, type AdoSimulator } from '../sim/ado/server.js';
+import { PWA_DEMO_CREDENTIALS, type PwaSimulator } from '../sim/pwa/server.js';
 import { PlaygroundChat, rawMarkersIn } from './support/chat.js';
-import { startPlayground, type RunningPlayground } from './support/playground.js';
+import type { RunningPlayground } from './support/playground.js';
+import { SHOTS, startPlaygroundWorld, type PlaygroundWorld } from './support/world.js';
 
 /**
  * The main chat journey in a real Teams-like client: the Microsoft 365 Agents Playground in headless
@@ -15,36 +13,27 @@ import { startPlayground, type RunningPlayground } from './support/playground.js
  * see the preview, approve, see the report; then check ADO itself. Each step's card is photographed
  * to artifacts/e2e/1x-*.png for a person to read.
  */
-const SHOTS = fileURLToPath(new URL('../artifacts/e2e/', import.meta.url));
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('Agents Playground: connect, link, sync, approve', () => {
+  let world: PlaygroundWorld;
   let bot: TestBot;
   let playground: RunningPlayground;
   let ado: AdoSimulator;
   let pwa: PwaSimulator;
-  let browser: Awaited<ReturnType<typeof launchOfflineBrowser>>;
   let chat: PlaygroundChat;
   let planned = 0;
   let itemsAtStart = 0;
 
   beforeAll(async () => {
-    await mkdir(SHOTS, { recursive: true });
-    [ado, pwa, bot] = await Promise.all([startAdoSimulator({ port: 0 }), startPwaSimulator({ port: 0, queueJobMs: 0 }), startTestBot()]);
+    world = await startPlaygroundWorld();
+    ({ bot, playground, ado, pwa } = world);
     itemsAtStart = ado.state.items.size;
-    playground = await startPlayground(`${bot.bot.url}/api/messages`);
-    browser = await launchOfflineBrowser();
-    chat = new PlaygroundChat(await browser.context.newPage());
+    chat = new PlaygroundChat(world.page);
     await chat.page.goto(playground.url);
     await chat.waitForCard('Welcome to PlanBridge', 45_000);
   }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await playground?.close();
-    await bot?.close();
-    await Promise.all([ado?.close(), pwa?.close()]);
-  });
+  afterAll(() => world?.close());
 
   /** The card reads clean: no template markers, JSON or leaked JS values, and no text cut off. */
   async function expectReadable(card: Locator, name: string): Promise<string> {

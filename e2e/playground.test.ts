@@ -1,36 +1,20 @@
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startTestBot, type TestBot } from '../bot/test/support/test-bot.js';
-import { launchOfflineBrowser } from './support/browser.js';
-import { startPlayground, type RunningPlayground } from './support/playground.js';
+import { SHOTS, startPlaygroundWorld, type PlaygroundWorld } from './support/world.js';
 
 /**
  * The real-client journey: the Microsoft 365 Agents Playground (a local Teams web client) in headless
  * Chromium talks to the real bot over the Bot Framework protocol. Screenshots land in artifacts/e2e/.
  */
-const SHOTS = fileURLToPath(new URL('../artifacts/e2e/', import.meta.url));
-
 describe('Agents Playground journey', () => {
-  let bot: TestBot;
-  let playground: RunningPlayground;
-  let browser: Awaited<ReturnType<typeof launchOfflineBrowser>>;
+  let world: PlaygroundWorld;
   let page: Page;
 
   beforeAll(async () => {
-    await mkdir(SHOTS, { recursive: true });
-    bot = await startTestBot();
-    playground = await startPlayground(`${bot.bot.url}/api/messages`);
-    browser = await launchOfflineBrowser();
-    page = await browser.context.newPage();
+    world = await startPlaygroundWorld();
+    page = world.page;
   }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await playground?.close();
-    await bot?.close();
-  });
+  afterAll(() => world?.close());
 
   const cards = () => page.locator('.fai-OutputCard .ac-adaptiveCard');
 
@@ -42,7 +26,7 @@ describe('Agents Playground journey', () => {
   }
 
   it('installing shows the welcome card with the first three things to type', async () => {
-    await page.goto(playground.url);
+    await page.goto(world.playground.url);
     const welcome = cards().filter({ hasText: 'PlanBridge' }).filter({ has: page.getByRole('button', { name: 'See all commands', exact: true }) });
     await welcome.first().waitFor({ timeout: 45_000 });
     await expect(welcome.first().getByRole('button').count()).resolves.toBeGreaterThanOrEqual(4);

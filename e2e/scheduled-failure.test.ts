@@ -1,13 +1,8 @@
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { ADO_DEMO_PATS, startAdoSimulator, type AdoSimulator } from '../sim/ado/server.js';
-import { PWA_DEMO_CREDENTIALS, startPwaSimulator, type PwaSimulator } from '../sim/pwa/server.js';
-import { startTestBot, type TestBot } from '../bot/test/support/test-bot.js';
+import { ADO_DEMO_PATS } from '../sim/ado/server.js';
+import { PWA_DEMO_CREDENTIALS } from '../sim/pwa/server.js';
 import { createCosmosScheduleBook } from '../bot/src/jobs/index.js';
-import { launchOfflineBrowser } from './support/browser.js';
-import { startPlayground, type RunningPlayground } from './support/playground.js';
+import { SHOTS, startPlaygroundWorld, type PlaygroundWorld } from './support/world.js';
 
 /**
  * A scheduled run that fails, seen in a real client: the Agents Playground in headless Chromium.
@@ -15,35 +10,18 @@ import { startPlayground, type RunningPlayground } from './support/playground.js
  * expired; the scheduler's scan is called once, and the failure card must arrive in the chat with
  * the cause in plain words and its three buttons. Screenshot: artifacts/e2e/20-scheduled-failure.png.
  */
-const SHOTS = fileURLToPath(new URL('../artifacts/e2e/', import.meta.url));
-
 describe('scheduled failure in the Agents Playground', () => {
-  let bot: TestBot;
-  let ado: AdoSimulator;
-  let pwa: PwaSimulator;
-  let playground: RunningPlayground;
-  let browser: Awaited<ReturnType<typeof launchOfflineBrowser>>;
-  let page: Page;
+  let world: PlaygroundWorld;
 
   beforeAll(async () => {
-    await mkdir(SHOTS, { recursive: true });
-    [ado, pwa] = await Promise.all([startAdoSimulator({ port: 0 }), startPwaSimulator({ port: 0, queueJobMs: 0 })]);
-    bot = await startTestBot({}, { scheduler: 'manual' });
-    playground = await startPlayground(`${bot.bot.url}/api/messages`);
-    browser = await launchOfflineBrowser();
-    page = await browser.context.newPage();
+    world = await startPlaygroundWorld({ scheduler: 'manual' });
   }, 120_000);
+  afterAll(() => world?.close());
 
-  afterAll(async () => {
-    await browser?.close();
-    await playground?.close();
-    await bot?.close();
-    await Promise.all([ado?.close(), pwa?.close()]);
-  });
-
-  const cards = () => page.locator('.fai-OutputCard .ac-adaptiveCard');
+  const cards = () => world.page.locator('.fai-OutputCard .ac-adaptiveCard');
 
   it('the failure card of a scheduled run names the cause and offers Retry, Fix the connection and Pause', async () => {
+    const { bot, ado, pwa, playground, page } = world;
     await page.goto(playground.url);
     // The install stores the chat's conversation reference, which proactive messages need.
     await cards().first().waitFor({ timeout: 45_000 });

@@ -1,0 +1,39 @@
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import type { BotSeams } from '../../bot/src/bot.js';
+import { startTestBot, type TestBot } from '../../bot/test/support/test-bot.js';
+import { startAdoSimulator, type AdoSimulator } from '../../sim/ado/server.js';
+import { startPwaSimulator, type PwaSimulator } from '../../sim/pwa/server.js';
+import { launchOfflineBrowser } from './browser.js';
+import { startPlayground, type RunningPlayground } from './playground.js';
+
+/** Where every browser test saves its screenshots (git-ignored). */
+export const SHOTS = fileURLToPath(new URL('../../artifacts/e2e/', import.meta.url));
+
+/** Everything a Playground test drives: the real bot, the simulators, the Playground and one browser page. */
+export interface PlaygroundWorld {
+  bot: TestBot;
+  ado: AdoSimulator;
+  pwa: PwaSimulator;
+  playground: RunningPlayground;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function startPlaygroundWorld(seams: BotSeams = {}): Promise<PlaygroundWorld> {
+  await mkdir(SHOTS, { recursive: true });
+  const [ado, pwa, bot] = await Promise.all([startAdoSimulator({ port: 0 }), startPwaSimulator({ port: 0, queueJobMs: 0 }), startTestBot({}, seams)]);
+  const playground = await startPlayground(`${bot.bot.url}/api/messages`);
+  const browser = await launchOfflineBrowser();
+  const page = await browser.context.newPage();
+  return {
+    bot, ado, pwa, playground, page,
+    async close() {
+      await browser.close();
+      await playground.close();
+      await bot.close();
+      await Promise.all([ado.close(), pwa.close()]);
+    },
+  };
+}
