@@ -13,6 +13,7 @@ import { text, type ActionReply, type ActionTurn, type CardAction } from './acti
 import { button, errorMessage, notice } from './card-kit.js';
 import type { AdaptiveCardJson, ChatTurn } from './chat.js';
 import type { FlowServices } from './services.js';
+import { canonicalTimeZone } from '../time/zone-time.js';
 import type { AccessReport, PlanConnector, PwaCredentials } from './systems.js';
 
 type Values = ConnectPwaCardData['values'];
@@ -77,12 +78,7 @@ function urlProblem(url: string, localMode: boolean): string {
 }
 
 function zoneProblem(zone: string): string {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return '';
-  } catch {
-    return `"${zone}" is not a time zone name; use one like Europe/Berlin or UTC (the PWA site's regional setting).`;
-  }
+  return canonicalTimeZone(zone) !== undefined ? '' : `"${zone}" is not a time zone name; use one like Europe/Berlin or UTC (the PWA site's regional setting).`;
 }
 
 const mark = (yes: boolean): string => (yes ? '✓' : '✗');

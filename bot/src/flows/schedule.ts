@@ -15,6 +15,7 @@ import {
   type ApprovalPolicy, type Schedule,
 } from '../schedule/index.js';
 import type { IntegrationDocument, Stored } from '../store/index.js';
+import { localDay } from '../time/zone-time.js';
 import { text, type ActionReply, type ActionTurn, type CardAction } from './actions.js';
 import { approverNames, isApprover } from './action-guard.js';
 import { button, notice } from './card-kit.js';
@@ -79,7 +80,7 @@ async function saveSchedule(s: FlowServices, i: Stored<IntegrationDocument>, sch
   const current = await automationOf(s).book.get(keyOf(i));
   const zone = isTimed(schedule) ? schedule.timeZone : 'UTC';
   // The card always submits the date it showed: the unchanged date keeps the stored start (and whether it was given).
-  const unchanged = current && startDate === localDate(new Date(current.state.startAt), zone);
+  const unchanged = current && startDate === localDay(Date.parse(current.state.startAt), zone);
   const startAt = startDate && !unchanged ? new Date(instantOf({ ...dateParts(startDate), hour: 0, minute: 0 }, zone)) : current ? new Date(current.state.startAt) : now;
   await automationOf(s).book.set(keyOf(i), schedule, startAt, now);
   const updated = isTimed(schedule) && !i.notifications.conversationId
@@ -87,11 +88,6 @@ async function saveSchedule(s: FlowServices, i: Stored<IntegrationDocument>, sch
     : await s.store.integrations.get(i.tenantId, i.id);
   s.logger.info({ tenant: i.tenantId, integration: i.id, kind: schedule.kind }, 'schedule set');
   return updated ?? i;
-}
-
-/** YYYY-MM-DD of an instant in a zone (the date a user there would name). */
-function localDate(at: Date, zone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 }
 
 function dateParts(date: string): { year: number; month: number; day: number } {
@@ -140,7 +136,7 @@ export async function scheduleCard(s: FlowServices, tenantId: string, i: Stored<
     spec: specText(schedule),
     approval,
     approvals: APPROVAL_POLICIES.map((value) => ({ title: APPROVAL_LABELS[value], value })),
-    startDate: localDate(entry ? new Date(entry.state.startAt) : now, zone),
+    startDate: localDay(entry ? Date.parse(entry.state.startAt) : now.getTime(), zone),
     buttons,
   };
   return renderCard('schedule', data);

@@ -1,3 +1,4 @@
+import { localDay } from '../time/zone-time.js';
 /**
  * Warnings before a PAT's known expiry: one 14 days before and one 3 days before, each sent once.
  * A warning is identified by the expiry date and threshold, so a renewed token (new date) is
@@ -19,7 +20,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Whole days from today (in `timeZone`) until `expiresOn` (YYYY-MM-DD, the last day the token works). */
 export function daysUntil(expiresOn: string, now: Date, timeZone = 'UTC'): number {
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  const today = localDay(now.getTime(), timeZone);
   return Math.round((Date.parse(`${expiresOn}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / DAY_MS);
 }
 

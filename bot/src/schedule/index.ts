@@ -3,4 +3,4 @@ export { firstRunAt, nextRunAfter } from './next-run.js';
 export { scheduleFromSpec, validateSchedule, type ScheduleResult } from './parse.js';
 export { describeSchedule, describeWithNextRun, formatRunTime } from './describe.js';
 export { afterRun, changesSince, pause, resume, scheduleState, syncStartDate, type ScheduleState } from './state.js';
-export { canonicalTimeZone, instantOf, localDateTime, offsetAt, type LocalDateTime } from './zone-time.js';
+export { canonicalTimeZone, instantOf, localDateTime, offsetAt, type LocalDateTime } from '../time/zone-time.js';

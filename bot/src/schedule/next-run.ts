@@ -1,5 +1,5 @@
 import { WEEKDAYS, type Schedule, type TimedSchedule } from './model.js';
-import { addDays, daysInMonth, instantOf, isoWeekdayIndex, localDateTime, offsetAt, type LocalDateTime } from './zone-time.js';
+import { addDays, daysInMonth, instantOf, isoWeekdayIndex, localDateTime, offsetAt, type LocalDateTime } from '../time/zone-time.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;

@@ -1,6 +1,6 @@
 import type { ScheduleSpec } from '../commands/intent.js';
 import { WEEKDAYS, type Schedule, type Weekday } from './model.js';
-import { canonicalTimeZone } from './zone-time.js';
+import { canonicalTimeZone } from '../time/zone-time.js';
 
 /** A schedule, or what is wrong with the input in words a user can act on. */
 export type ScheduleResult = { ok: true; schedule: Schedule } | { ok: false; problem: string };

@@ -4,6 +4,8 @@
  * midnight of D in that zone, and an ADO instant comes back as the calendar day it falls on in that
  * zone, so the day survives the round trip whatever the offset or DST.
  */
+import { canonicalTimeZone, localDay, offsetAt } from '../../time/zone-time.js';
+
 const EMPTY_PWA_DATE = '0001-01-01';
 const DAY = /^(\d{4})-(\d{2})-(\d{2})/;
 
@@ -21,37 +23,13 @@ export function dayToPlan(day: string, current: unknown): string {
   return `${day}${time && planDay(current) !== null ? (time.length === 6 ? `${time}:00` : time) : 'T00:00:00'}`;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** Wall-clock fields of an instant in a zone. */
-function wallClock(ms: number, timeZone: string): { y: number; mo: number; d: number; h: number; mi: number; s: number } {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(ms)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  return { y: parts.year!, mo: parts.month!, d: parts.day!, h: parts.hour!, mi: parts.minute!, s: parts.second! };
-}
-
-function offsetMs(ms: number, timeZone: string): number {
-  const w = wallClock(ms, timeZone);
-  return Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s) - Math.floor(ms / 1000) * 1000;
-}
-
 /** ISO instant of midnight of `day` in `timeZone`. */
 export function dayToAdo(day: string, timeZone: string): string {
   const [y, mo, d] = day.split('-').map(Number) as [number, number, number];
   const guess = Date.UTC(y, mo - 1, d);
   if (timeZone === 'UTC') return new Date(guess).toISOString();
-  let instant = guess - offsetMs(guess, timeZone);
-  const corrected = guess - offsetMs(instant, timeZone); // DST changes between guess and answer
+  let instant = guess - offsetAt(guess, timeZone);
+  const corrected = guess - offsetAt(instant, timeZone); // DST changes between guess and answer
   if (corrected !== instant) instant = corrected;
   return new Date(instant).toISOString();
 }
@@ -67,10 +45,7 @@ export function adoDay(value: unknown, timeZone: string): string | null {
   if (cached !== undefined) return cached;
   const ms = Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(value) ? value : `${value}Z`);
   let day: string | null = null;
-  if (!Number.isNaN(ms)) {
-    const w = wallClock(ms, timeZone);
-    day = `${String(w.y).padStart(4, '0')}-${String(w.mo).padStart(2, '0')}-${String(w.d).padStart(2, '0')}`;
-  }
+  if (!Number.isNaN(ms)) day = localDay(ms, timeZone);
   if (dayCache.size > 50_000) dayCache.clear();
   dayCache.set(cacheKey, day);
   return day;
@@ -78,10 +53,5 @@ export function adoDay(value: unknown, timeZone: string): string | null {
 
 /** Whether `timeZone` is an IANA zone this runtime knows. */
 export function isTimeZone(timeZone: string): boolean {
-  try {
-    formatter(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
+  return canonicalTimeZone(timeZone) !== undefined;
 }

@@ -56,6 +56,12 @@ export function localDateTime(instant: number, timeZone: string): LocalDateTime 
   return local;
 }
 
+/** The calendar day (YYYY-MM-DD) in `timeZone` at `instant`: the date a person there would name. */
+export function localDay(instant: number, timeZone: string): string {
+  const { year, month, day } = fields(instant, timeZone);
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
 /** Offset of the zone from UTC at `instant`, in ms (Berlin in winter: +3,600,000). */
 export function offsetAt(instant: number, timeZone: string): number {
   const f = fields(instant, timeZone);
