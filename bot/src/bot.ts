@@ -107,10 +107,7 @@ export async function startBot(config: Config, logger: Logger, seams: BotSeams =
     book,
     runner,
     runNow: (key, trigger) => scheduler.runNow(key, trigger),
-    async post(tenantId, conversationId, message) {
-      const stored = await store.conversations.get(tenantId, conversationId);
-      return stored ? messenger.sendTo(stored.reference, message) : undefined;
-    },
+    post: messenger.send,
   };
   try {
     // The SDK reads a falsy port as "use PORT or 3978"; the string keeps 0 meaning "any free port".

@@ -3,6 +3,7 @@
  * everything it needs is in its input, and the same input always gives the same plan and hash.
  */
 import { itemsChangedSince, type LeftOut } from './changes-since.js';
+import { canonicalTimeZone, localDateTime, localDay } from '../time/zone-time.js';
 import { planCreations } from './creation.js';
 import { diffLinkFields } from './diff.js';
 import { checkParents, type LinkIndex, type PendingCreations } from './hierarchy.js';
@@ -121,15 +122,11 @@ export function leftOutNote(leftOut: LeftOut, timeZone = 'UTC'): string {
 }
 
 function formatSince(instant: string, timeZone: string): string {
-  let parts: Intl.DateTimeFormatPart[];
-  try {
-    parts = new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(new Date(instant));
-  } catch {
-    return instant;
-  }
-  const get = (t: string): string => parts.find((p) => p.type === t)?.value ?? '';
-  const time = `${get('hour')}:${get('minute')}`;
-  return `${get('year')}-${get('month')}-${get('day')}${time === '00:00' ? '' : ` ${time}`} (${timeZone})`;
+  const ms = Date.parse(instant);
+  if (Number.isNaN(ms) || canonicalTimeZone(timeZone) === undefined) return instant;
+  const { hour, minute } = localDateTime(ms, timeZone);
+  const time = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+  return `${localDay(ms, timeZone)}${time === '00:00' ? '' : ` ${time}`} (${timeZone})`;
 }
 
 function updateOp(side: 'ado' | 'plan', linkId: string, item: Item, project: string, fields: UpdateOp['fields'], baseline: BaselinePatch): UpdateOp {

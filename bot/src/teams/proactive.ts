@@ -10,8 +10,8 @@ import { toActivity } from './turn.js';
  * different URLs and `app.send` only knows one.
  */
 export interface ProactiveMessenger {
-  /** Sends to a stored conversation; false when the bot has no reference for it (never installed there, or removed). */
-  send(tenantId: string, conversationId: string, message: OutgoingMessage): Promise<boolean>;
+  /** Sends to a stored conversation: the new activity's id, or undefined when the bot has no reference for it (never installed there, or removed). */
+  send(tenantId: string, conversationId: string, message: OutgoingMessage): Promise<string | undefined>;
   /** Sends with a reference the caller kept (e.g. one captured when a sign-in started). */
   sendTo(reference: Pick<ConversationReference, 'serviceUrl' | 'conversation'>, message: OutgoingMessage): Promise<string>;
 }
@@ -27,9 +27,7 @@ export function createProactiveMessenger(app: App, conversations: ConversationRe
     sendTo,
     async send(tenantId, conversationId, message) {
       const stored = await conversations.get(tenantId, conversationId);
-      if (!stored) return false;
-      await sendTo(stored.reference, message);
-      return true;
+      return stored ? sendTo(stored.reference, message) : undefined;
     },
   };
 }

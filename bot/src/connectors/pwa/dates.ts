@@ -1,3 +1,4 @@
+import { canonicalTimeZone, offsetAt } from '../../time/zone-time.js';
 import type { SiteLocalDateTime } from '../ppm.js';
 
 /**
@@ -16,21 +17,12 @@ export function fromPwaDate(value: unknown): SiteLocalDateTime | null {
   return `${m[1]}T${m[2] ?? '00:00'}:${m[3] ?? '00'}`;
 }
 
-/** Offset of `timeZone` from UTC at instant `utcMs`, in minutes (east positive). */
-function offsetMinutes(timeZone: string, utcMs: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-  }).formatToParts(new Date(utcMs));
-  const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return Math.round((asUtc - utcMs) / 60_000);
-}
+/** Offset of `timeZone` from UTC at instant `utcMs`, in minutes (east positive); the formatter is cached per zone there. */
+const offsetMinutes = (timeZone: string, utcMs: number): number => Math.round(offsetAt(utcMs, timeZone) / 60_000);
 
 /** Throws a clear error for a zone name Intl does not know. */
 export function assertTimeZone(timeZone: string): void {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-  } catch {
+  if (canonicalTimeZone(timeZone) === undefined) {
     throw new Error(`Unknown time zone "${timeZone}". Use an IANA name such as "Europe/Berlin" or "America/Los_Angeles".`);
   }
 }
