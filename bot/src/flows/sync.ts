@@ -74,6 +74,16 @@ async function loadLinks(s: FlowServices, i: IntegrationDocument): Promise<Link[
  * preview and the re-check before applying either one plan alike and the approved hash still matches.
  */
 export async function planIntegration(s: FlowServices, i: IntegrationDocument, direction: SyncDirection | undefined, step: (n: number) => Promise<void>, changesSince = syncStartDate(i.scheduling)) {
+  try {
+    return await readAndPlan(s, i, direction, step, changesSince);
+  } catch (err) {
+    // Here, not in each caller: chat previews, approvals and scheduled runs all flag a dead credential.
+    await markNeedsAttention(s, i, err);
+    throw err;
+  }
+}
+
+async function readAndPlan(s: FlowServices, i: IntegrationDocument, direction: SyncDirection | undefined, step: (n: number) => Promise<void>, changesSince: string | undefined) {
   const ports = await openPorts(s, i);
   const stored = toEngineIntegration(i, direction);
   const planItems = await ports.plan.readScope(stored.scope.plan);
@@ -106,7 +116,6 @@ export async function runPreview(s: FlowServices, turn: ChatTurn, i: Stored<Inte
     result = await planIntegration(s, i, direction, (n) => show(progress(n)));
   } catch (err) {
     s.logger.warn({ tenant: i.tenantId, integration: i.id, err: err instanceof Error ? err.name : 'unknown' }, 'preview failed');
-    await markNeedsAttention(s, i, err);
     await show(notice(`Could not prepare the preview of ${i.name}`, errorMessage(err), { tone: 'Attention', buttons: [button(turn.tenantId, 'Try again', 'sync.preview', { integrationId: i.id }), button(turn.tenantId, 'Manage connections', 'conn.list')] }));
     return;
   }

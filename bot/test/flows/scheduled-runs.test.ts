@@ -162,6 +162,10 @@ describe('scheduled syncs', () => {
     expect(text).toContain(HEADLINES['pat-expired']);
     expect(actionsOf(sent[0]).map((a) => a.title)).toEqual(['Retry', 'Fix the connection', 'Pause the schedule']);
     expect(JSON.stringify(sent[0])).not.toContain(ADO_DEMO_PATS.expired);
+    // "Fix the connection" must find the connection flagged, as a chat preview would leave it.
+    const flagged = await j.bot.bot.store.connections.get(TENANT, adoId);
+    expect(flagged?.check).toMatchObject({ ok: false });
+    expect(flagged?.check?.problem).toMatch(/expired/);
   });
 
   it('"Fix the connection" then Retry: exactly one recovered message, and the next runs are normal again', async () => {
