@@ -1,4 +1,5 @@
 import type { ScheduleSpec, Weekday } from './intent.js';
+import { isCalendarDate } from '../time/zone-time.js';
 import { tokenize, type Token } from './normalize.js';
 
 /** Words that begin a schedule, so "schedule Apollo Rollout daily ..." knows where the name ends. */
@@ -83,14 +84,13 @@ function findTimeZone(tokens: Token[]): { name: string; valid: boolean } | undef
 }
 
 const START_WORDS = new Set(['starting', 'from', 'start', 'beginning']);
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Takes "starting 2025-12-01" (or "from ...") off a schedule: the synchronization start date. */
 export function splitStartDate(tokens: Token[]): { ok: true; rest: Token[]; startDate?: string } | { ok: false; problem: string } {
   const at = tokens.findIndex((t) => START_WORDS.has(t.word));
   if (at < 0) return { ok: true, rest: tokens };
   const date = tokens[at + 1]?.word;
-  if (!date || !DATE.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`)) || new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date) {
+  if (!date || !isCalendarDate(date)) {
     return { ok: false, problem: 'Give the start date as YYYY-MM-DD, for example "starting 2025-12-01".' };
   }
   return { ok: true, rest: [...tokens.slice(0, at), ...tokens.slice(at + 2)], startDate: date };

@@ -4,6 +4,7 @@
  * the error beside its field. The PAT is stored encrypted and never appears in a card again.
  */
 import { AdoConnectorError, parseAdoUrl } from '../connectors/ado/index.js';
+import { daysBetween, isCalendarDate } from '../time/zone-time.js';
 import { renderCard } from '../cards/render.js';
 import type { ConnectAdoCardData } from '../cards/card-data.js';
 import type { ConnectionDocument, Stored } from '../store/index.js';
@@ -31,8 +32,8 @@ export async function startConnectAdo(turn: ChatTurn): Promise<void> {
 /** Checks the expiry date typed on the form; returns a problem for the field, or ''. */
 export function expiryProblem(value: string | undefined, today: Date): string {
   if (!value) return '';
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) return 'Use a date like 2026-12-31.';
-  const days = Math.round((Date.parse(`${value}T00:00:00Z`) - Date.parse(`${day(today)}T00:00:00Z`)) / 86_400_000);
+  if (!isCalendarDate(value)) return 'Use a date like 2026-12-31.';
+  const days = daysBetween(day(today), value);
   if (days < 0) return 'That date has passed, so this PAT has expired. Create a new one in Azure DevOps.';
   if (days > MAX_PAT_DAYS) return 'Azure DevOps allows a PAT to last at most one year; check the date on the token page.';
   return '';
@@ -40,7 +41,7 @@ export function expiryProblem(value: string | undefined, today: Date): string {
 
 export function expiryNote(expiresOn: string | undefined, today: Date): string {
   if (!expiresOn) return 'You did not give the PAT\'s expiry date. Azure DevOps PATs last at most one year; add the date from "connections" so I can tell you before it runs out.';
-  const days = Math.round((Date.parse(`${expiresOn}T00:00:00Z`) - Date.parse(`${day(today)}T00:00:00Z`)) / 86_400_000);
+  const days = daysBetween(day(today), expiresOn);
   return `The PAT expires on ${expiresOn} (in ${days} day${days === 1 ? '' : 's'}). Azure DevOps allows at most one year, so plan to replace it before then.`;
 }
 

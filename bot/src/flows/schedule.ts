@@ -15,7 +15,7 @@ import {
   type ApprovalPolicy, type Schedule,
 } from '../schedule/index.js';
 import type { IntegrationDocument, Stored } from '../store/index.js';
-import { localDay } from '../time/zone-time.js';
+import { isCalendarDate, localDay } from '../time/zone-time.js';
 import { text, type ActionReply, type ActionTurn, type CardAction } from './actions.js';
 import { approverNames, isApprover } from './action-guard.js';
 import { button, notice } from './card-kit.js';
@@ -30,7 +30,6 @@ export const APPROVAL_LABELS: Record<ApprovalPolicy, string> = {
 };
 
 const NEXT_RUNS_SHOWN = 3;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 const keyOf = (i: IntegrationDocument): IntegrationKey => ({ tenantId: i.tenantId, integrationId: i.id });
 
@@ -178,7 +177,7 @@ export async function saveScheduleFromCard(s: FlowServices, turn: ActionTurn, i:
   const approval = text(action.data, 'approval', 40);
   if (approval !== undefined && !(APPROVAL_POLICIES as readonly string[]).includes(approval)) return reshow('Pick what a scheduled run does with its changes.');
   const startDate = text(action.data, 'startDate', 20);
-  if (startDate !== undefined && (!DATE.test(startDate) || Number.isNaN(Date.parse(startDate)))) return reshow('Give the start date as YYYY-MM-DD.');
+  if (startDate !== undefined && !isCalendarDate(startDate)) return reshow('Give the start date as YYYY-MM-DD.');
   const saved = await saveSchedule(s, i, parsed.schedule, startDate, turn.conversationId);
   if (approval) await automationOf(s).book.setApproval(keyOf(i), approval as ApprovalPolicy);
   return { card: await scheduleCard(s, turn.tenantId, saved, true, { headline: `Schedule saved: ${i.name}` }) };

@@ -1,4 +1,4 @@
-import { localDay } from '../time/zone-time.js';
+import { daysBetween, isCalendarDate, localDay } from '../time/zone-time.js';
 /**
  * Warnings before a PAT's known expiry: one 14 days before and one 3 days before, each sent once.
  * A warning is identified by the expiry date and threshold, so a renewed token (new date) is
@@ -15,18 +15,16 @@ export interface ExpiryWarning {
   readonly expiresOn: string;
 }
 
-const DAY_MS = 86_400_000;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Whole days from today (in `timeZone`) until `expiresOn` (YYYY-MM-DD, the last day the token works). */
 export function daysUntil(expiresOn: string, now: Date, timeZone = 'UTC'): number {
   const today = localDay(now.getTime(), timeZone);
-  return Math.round((Date.parse(`${expiresOn}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / DAY_MS);
+  return daysBetween(today, expiresOn);
 }
 
 /** The warning due now, if any. Nothing for a token already expired: the failure notice covers that. */
 export function patExpiryWarningDue(expiresOn: string | undefined, now: Date, sent: ReadonlySet<string>, timeZone = 'UTC'): ExpiryWarning | undefined {
-  if (expiresOn === undefined || !DATE.test(expiresOn) || Number.isNaN(Date.parse(expiresOn))) return undefined;
+  if (expiresOn === undefined || !isCalendarDate(expiresOn)) return undefined;
   const daysLeft = daysUntil(expiresOn, now, timeZone);
   if (daysLeft < 0) return undefined;
   const reached = [...PAT_WARNING_DAYS].sort((a, b) => a - b).filter((d) => daysLeft <= d);

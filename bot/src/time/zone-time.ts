@@ -56,6 +56,20 @@ export function localDateTime(instant: number, timeZone: string): LocalDateTime 
   return local;
 }
 
+const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A real YYYY-MM-DD day: Date.parse alone accepts 2025-02-31 (and rolls it into March). */
+export function isCalendarDate(value: string): boolean {
+  if (!CALENDAR_DATE.test(value)) return false;
+  const ms = Date.parse(`${value}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === value;
+}
+
+/** Whole days from day `from` to day `to` (both YYYY-MM-DD); negative when `to` is earlier. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
 /** The calendar day (YYYY-MM-DD) in `timeZone` at `instant`: the date a person there would name. */
 export function localDay(instant: number, timeZone: string): string {
   const { year, month, day } = fields(instant, timeZone);

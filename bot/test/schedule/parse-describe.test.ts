@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/commands/parse.js';
+import { daysBetween, isCalendarDate } from '../../src/time/zone-time.js';
 import { describeSchedule, describeWithNextRun, scheduleFromSpec, validateSchedule, type ScheduleResult } from '../../src/schedule/index.js';
 
 /** What a user typing `schedule ...` ends up with. */
@@ -73,5 +74,15 @@ describe('time zone names', () => {
     expect(validateSchedule({ kind: 'daily', time: '09:00', timeZone: 'asia/kolkata' })).toMatchObject({ schedule: { timeZone: 'Asia/Kolkata' } });
     expect(validateSchedule({ kind: 'daily', time: '09:00', timeZone: 'Europe/Kiev' })).toMatchObject({ schedule: { timeZone: 'Europe/Kyiv' } });
     expect(validateSchedule({ kind: 'daily', time: '09:00', timeZone: 'america/los_angeles' })).toMatchObject({ schedule: { timeZone: 'America/Los_Angeles' } });
+  });
+});
+
+describe('calendar dates', () => {
+  it('refuses days that do not exist, which Date.parse would roll into the next month', () => {
+    expect(isCalendarDate('2025-02-31')).toBe(false);
+    expect(isCalendarDate('2024-02-29')).toBe(true);
+    expect(isCalendarDate('2025-2-1')).toBe(false);
+    expect(daysBetween('2025-12-31', '2026-01-02')).toBe(2);
+    expect(daysBetween('2026-03-30', '2026-03-28')).toBe(-2);
   });
 });
