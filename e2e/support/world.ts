@@ -23,17 +23,22 @@ export interface PlaygroundWorld {
 
 export async function startPlaygroundWorld(seams: BotSeams = {}): Promise<PlaygroundWorld> {
   await mkdir(SHOTS, { recursive: true });
-  const [ado, pwa, bot] = await Promise.all([startAdoSimulator({ port: 0 }), startPwaSimulator({ port: 0, queueJobMs: 0 }), startTestBot({}, seams)]);
-  const playground = await startPlayground(`${bot.bot.url}/api/messages`);
-  const browser = await launchOfflineBrowser();
-  const page = await browser.context.newPage();
-  return {
-    bot, ado, pwa, playground, page,
-    async close() {
-      await browser.close();
-      await playground.close();
-      await bot.close();
-      await Promise.all([ado.close(), pwa.close()]);
-    },
+  // Whatever started is stopped, also when a later step fails (no Chromium, Playground timeout).
+  const started: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const stop of started.splice(0).reverse()) await stop().catch(() => undefined);
   };
+  try {
+    const [ado, pwa, bot] = await Promise.all([startAdoSimulator({ port: 0 }), startPwaSimulator({ port: 0, queueJobMs: 0 }), startTestBot({}, seams)]);
+    started.push(() => ado.close(), () => pwa.close(), () => bot.close());
+    const playground = await startPlayground(`${bot.bot.url}/api/messages`);
+    started.push(() => playground.close());
+    const browser = await launchOfflineBrowser();
+    started.push(() => browser.close());
+    const page = await browser.context.newPage();
+    return { bot, ado, pwa, playground, page, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }

@@ -27,6 +27,8 @@ export interface AdoCheck {
 /** What the integration setup needs to know about an ADO organization. */
 export interface AdoDirectory {
   check(): Promise<AdoCheck>;
+  /** Closes the connector's keep-alive sockets (when the cache drops it). */
+  dispose?(): Promise<void>;
   listProjects(): Promise<Array<{ name: string; description: string }>>;
   listTeams(project: string): Promise<string[]>;
   areaPaths(project: string): Promise<string[]>;

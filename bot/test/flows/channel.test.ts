@@ -31,6 +31,7 @@ describe('the main journey in a team channel', () => {
     expect(actionsOf(base).map((a) => a.title)).not.toContain('Approve and apply');
     const refresh = actionsOf({ r: base.refresh })[0]!;
     const graceView = await j.invoke(refresh.verb, refresh.data, { trigger: 'automatic', replyToId: id, as: GRACE });
+    expect(cardText(graceView.card)).toMatch(/Read-only view\. Approvers: Ada Lovelace/);
     expect(actionsOf(graceView.card).map((a) => a.title)).not.toContain('Approve and apply');
     const adaView = (await j.invoke(refresh.verb, refresh.data, { trigger: 'automatic', replyToId: id, as: ADA })).card!;
 

@@ -39,7 +39,9 @@ describe('connect Azure DevOps', () => {
     const reply = await j.click(card, 'Connect', { url: j.ado.url, pat: 'not-a-real-pat' });
     const body = JSON.stringify(reply.card);
     expect(cardText(reply.card)).toMatch(/did not accept the personal access token/);
+    expect(body.indexOf('"id":"pat"')).toBeGreaterThan(-1);
     expect(body.indexOf('did not accept')).toBeGreaterThan(body.indexOf('"id":"pat"'));
+    expect(body.indexOf('did not accept')).toBeLessThan(body.indexOf('"id":"expiresOn"'));
     expect(body).not.toContain('not-a-real-pat');
   });
 

@@ -69,6 +69,7 @@ describe('integration setup', () => {
 
     it('someone who is not an approver sees the rules but cannot change them, even by crafting the action', async () => {
       const theirs = await j.click(integration, 'Edit field mapping', {}, { as: GRACE });
+      expect(rules(theirs.card!)).toContain('Name <-> System.Title');
       expect(actionsOf(theirs.card).map((a) => a.title)).not.toContain('Delete');
       const edit = actionsOf(mapping).find((a) => a.title === 'Delete')!;
       expect((await j.invoke(edit.verb, edit.data, { as: GRACE })).message).toMatch(/Only the approvers/);

@@ -64,7 +64,7 @@ describe('scheduled syncs', () => {
     expect(actionsOf(weekly.card).map((a) => a.title)).toEqual(['Save schedule', 'Apply automatically when clean', 'Pause the schedule', 'Integration settings']);
 
     expect(cardText((await j.say('schedule Apollo monthly on day 1 at 06:00 UTC')).card)).toMatch(/Monthly on the 1st at 06:00 \(UTC\)/);
-    expect(cardText((await j.say('schedule Apollo daily at 25:00 Europe/Berlin')).card)).toMatch(/25:00/);
+    expect(cardText((await j.say('schedule Apollo daily at 25:00 Europe/Berlin')).card)).toMatch(/"25:00" is (not a valid time|not a time)/);
 
     const hourly = cardText((await j.say('schedule Apollo hourly')).card);
     expect(hourly).toMatch(/Schedule\nHourly at :00/);

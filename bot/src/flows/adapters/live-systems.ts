@@ -29,6 +29,7 @@ export function createLiveSystems(options: LiveSystemsOptions): SystemAccess {
   const adoDirectory = (url: string, pat: string): AdoDirectory => {
     const connector = new AdoConnector({ url, pat, localMode: options.localMode, allowPrivateNetwork: options.allowPrivateNetwork ?? false, logger: options.logger });
     return {
+      dispose: () => connector.dispose(),
       async check() {
         const report = await connector.checkConnection();
         return {
@@ -51,12 +52,19 @@ export function createLiveSystems(options: LiveSystemsOptions): SystemAccess {
   const pwaConnector = (url: string, credentials: PwaCredentials, timeZone?: string): PlanConnector => pwaWith(url, credentials.method === 'token'
     ? { kind: 'oauth', getAccessToken: async () => credentials.token }
     : { kind: 'onprem', username: credentials.username, password: credentials.password }, timeZone);
-  async function cached<T extends AdoDirectory | PlanConnector>(connection: ConnectionDocument, build: (secret: string) => T): Promise<T> {
+  const release = (id: string) => {
+    const gone = cache.get(id)?.value as { dispose?: () => Promise<void> } | undefined;
+    cache.delete(id);
+    void gone?.dispose?.().catch(() => undefined);
+  };
+  /** One connector per connection version; `secret` says whether building needs the decrypted credential. */
+  async function cached<T extends AdoDirectory | PlanConnector>(connection: ConnectionDocument, build: (secret: string) => T, secret = true): Promise<T> {
     const hit = cache.get(connection.id);
     if (hit && hit.stamp === connection.updatedAt) return hit.value as T;
-    const secret = await options.connections.revealSecret(connection);
-    if (!secret) throw new FlowProblem(`The connection "${connection.name}" has no stored credential; replace its secret from "connections".`);
-    const value = build(secret);
+    const revealed = secret ? await options.connections.revealSecret(connection) : '';
+    if (secret && !revealed) throw new FlowProblem(`The connection "${connection.name}" has no stored credential; replace its secret from "connections".`);
+    release(connection.id);
+    const value = build(revealed ?? '');
     cache.set(connection.id, { stamp: connection.updatedAt, value });
     return value;
   }
@@ -68,13 +76,14 @@ export function createLiveSystems(options: LiveSystemsOptions): SystemAccess {
       // A Microsoft 365 sign-in keeps MSAL's token cache as the secret; the token provider reads it.
       if (connection.auth.type === 'oauth' && connection.auth.clientId) {
         if (!options.pwaOAuth) throw new FlowProblem(`"${connection.name}" was connected with Microsoft 365 sign-in, which is not configured in this PlanBridge.`);
-        return pwaWith(connection.url, options.pwaOAuth(connection), connection.timeZone);
+        const auth = options.pwaOAuth(connection);
+        return cached(connection, () => pwaWith(connection.url, auth, connection.timeZone), false);
       }
       return cached(connection, (secret) => pwaConnector(connection.url, connection.auth.type === 'oauth'
       ? { method: 'token', token: secret }
       : { method: 'onprem', username: connection.auth.type === 'pat' ? '' : connection.auth.username, password: secret }, connection.timeZone));
     },
     planSide: (connector) => createPlanSide(connector),
-    forget: (id) => { cache.delete(id); },
+    forget: release,
   };
 }
