@@ -1,4 +1,5 @@
 import { editDistance } from './text/edit-distance.js';
+import { isLoopbackHost } from './net/loopback.js';
 
 /**
  * Every setting PlanBridge reads, in one place. `loadConfig` validates them all and
@@ -123,7 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const requestedHost = get('HOST');
   // Local mode accepts unauthenticated traffic, so it must never be reachable off-box.
-  if (mode === 'local' && requestedHost !== undefined && !isLoopback(requestedHost)) {
+  if (mode === 'local' && requestedHost !== undefined && !isLoopbackHost(requestedHost)) {
     problems.push(`HOST=${requestedHost} is not loopback: local mode (no CLIENT_ID) only binds 127.0.0.1/::1/localhost`);
   }
   const host = requestedHost ?? (mode === 'local' ? '127.0.0.1' : '0.0.0.0');
@@ -227,10 +228,6 @@ function checkUrl(name: string, raw: string, problems: string[]): void {
   } catch {
     problems.push(`${name} is not a valid URL`);
   }
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 function closestSetting(name: string): string | undefined {

@@ -9,7 +9,7 @@ import type { ProjectMatch } from '../connectors/ppm.js';
 import type { AdoScopeSetting, ConnectionDocument, IntegrationDocument, Stored, SyncDirection } from '../store/index.js';
 import { PROCESSES, hierarchyProblem } from '../sync/processes.js';
 import { text, type ActionReply, type ActionTurn, type CardAction } from './actions.js';
-import { approverNames } from './action-guard.js';
+import { approverNames, isApprover } from './action-guard.js';
 import { button, errorMessage, notice } from './card-kit.js';
 import type { AdaptiveCardJson, ChatTurn } from './chat.js';
 import { CREATION_LABELS, DIRECTION_LABELS, creationOption, defaultStoredRules, processName } from './integration-model.js';
@@ -160,7 +160,7 @@ export async function createIntegration(s: FlowServices, turn: ActionTurn, actio
 
 /** Anyone may ask; the request card's Grant button only works for an existing approver. */
 export async function requestApproval(s: FlowServices, turn: ActionTurn, i: Stored<IntegrationDocument>): Promise<ActionReply> {
-  if ((i.approvers ?? []).some((a) => a.id === turn.user.id)) return { message: `You are already an approver of "${i.name}".` };
+  if (isApprover(i, turn.user)) return { message: `You are already an approver of "${i.name}".` };
   await turn.send({
     card: notice(`${turn.user.name ?? 'Someone'} asks to approve syncs of ${i.name}`, `Current approvers: ${approverNames(i)}. Only they can grant this.`, {
       buttons: [button(turn.tenantId, 'Grant', 'approver.grant', { integrationId: i.id, userId: turn.user.id, aadObjectId: turn.user.aadObjectId ?? '', name: turn.user.name ?? '' }, 'positive')],
@@ -174,7 +174,7 @@ export async function grantApproval(s: FlowServices, turn: ActionTurn, i: Stored
   const aadObjectId = text(action.data, 'aadObjectId', 100);
   const name = text(action.data, 'name', 200);
   const updated = await s.store.integrations.update(turn.tenantId, i.id, (current) => ({
-    approvers: (current.approvers ?? []).some((a) => a.id === id) ? current.approvers : [...(current.approvers ?? []), { id, ...(aadObjectId ? { aadObjectId } : {}), ...(name ? { name } : {}) }],
+    approvers: isApprover(current, { id, ...(aadObjectId ? { aadObjectId } : {}) }) ? current.approvers : [...(current.approvers ?? []), { id, ...(aadObjectId ? { aadObjectId } : {}), ...(name ? { name } : {}) }],
   }));
   s.logger.info({ tenant: turn.tenantId, integration: i.id }, 'approver added');
   return { card: integrationCard(turn.tenantId, updated, `${name ?? 'They'} can now approve`) };

@@ -1,4 +1,5 @@
 import { Agent as HttpsAgent } from 'node:https';
+import { isLoopbackHost } from '../net/loopback.js';
 import { CosmosClient, type Container, type CosmosClientOptions, type Database } from '@azure/cosmos';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { Logger } from '../log.js';
@@ -32,7 +33,7 @@ export async function connectCosmos(settings: CosmosSettings, dataDir: string, l
   const url = new URL(endpoint);
   // A loopback endpoint is our own server (embedded or scripts/cosmos-local): it does not
   // advertise reachable regional endpoints, so discovery must stay off.
-  const local = isLoopback(url.hostname);
+  const local = isLoopbackHost(url.hostname);
   // Over plain HTTP the SDK must use its own keep-alive agent: only then does it allow an
   // insecure connection. Over HTTPS a local server has a self-signed certificate.
   const agent = url.protocol === 'http:' ? undefined : new HttpsAgent({ keepAlive: true, maxSockets: 32, ...(local ? { rejectUnauthorized: false } : {}) });
@@ -85,10 +86,6 @@ export async function connectCosmos(settings: CosmosSettings, dataDir: string, l
     await embedded?.close();
     throw new StoreError(`could not open Cosmos DB database "${settings.database}" at ${url.origin}: ${describe(err)}${key === undefined ? ' (signing in with DefaultAzureCredential: check the managed identity or `az login`, and its Cosmos DB data-plane role)' : ''}`, { cause: err });
   }
-}
-
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
 /** Status and first line only: SDK messages can be long, and never contain our key. */

@@ -1,4 +1,5 @@
 import { isNetworkError, statusOf } from './errors.js';
+import { parseRetryAfter } from '../../net/retry-after.js';
 import { MAX_RETRY_AFTER_MS } from './limits.js';
 
 /**
@@ -26,14 +27,7 @@ export const DEFAULT_RETRY: RetryOptions = {
 
 export type RetryDecision = { retry: false; reason: string } | { retry: true; delayMs: number; reason: string; fromServer: boolean };
 
-/** Parses Retry-After: delta-seconds or an HTTP date; null when absent or unreadable. */
-export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | null {
-  const raw = Array.isArray(value) ? value[0] : value;
-  if (raw === undefined || raw.trim() === '') return null;
-  if (/^\d+(\.\d+)?$/.test(raw.trim())) return Math.round(Number(raw) * 1000);
-  const at = Date.parse(raw);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
-}
+export { parseRetryAfter };
 
 export function backoffMs(attempt: number, options: RetryOptions): number {
   const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt);

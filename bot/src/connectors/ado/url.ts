@@ -1,4 +1,5 @@
 import { lookup } from 'node:dns/promises';
+import { isLoopbackHost } from '../../net/loopback.js';
 import { isIP } from 'node:net';
 import { AdoConnectorError } from './errors.js';
 
@@ -18,12 +19,6 @@ export interface AdoOrgUrl {
 }
 
 const invalid = (message: string) => new AdoConnectorError('invalid-url', message);
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[?::1\]?)$/i;
-
-export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK.test(host);
-}
-
 export function parseAdoUrl(input: string, options: { localMode: boolean }): AdoOrgUrl {
   let text = input.trim();
   if (!text) throw invalid('Give the Azure DevOps organization URL, e.g. https://dev.azure.com/contoso.');

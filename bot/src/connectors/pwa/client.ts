@@ -1,4 +1,5 @@
 import { DefaultInit, SPQueryable, spGet, spPost, spPostMerge, type ISPQueryable } from '@pnp/sp';
+import { parseRetryAfter } from '../../net/retry-after.js';
 import { InjectHeaders, type Queryable } from '@pnp/queryable';
 import type { Logger } from '../../log.js';
 import { PlanConnectorError } from '../ppm.js';
@@ -209,11 +210,5 @@ export class PwaClient {
 
 /** Retry-After in seconds or as an HTTP date; exponential fallback when absent. */
 export function retryAfterMs(header: string | null, attempt: number, now = Date.now()): number {
-  if (header) {
-    const seconds = Number(header);
-    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-    const date = Date.parse(header);
-    if (!Number.isNaN(date)) return Math.max(0, date - now);
-  }
-  return Math.min(30_000, 500 * 2 ** attempt);
+  return parseRetryAfter(header, now) ?? Math.min(30_000, 500 * 2 ** attempt);
 }
