@@ -4,7 +4,7 @@ import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { createRestifyServer } from './http/server.js';
 import { openStore, type Store } from './store/index.js';
-import { createLiveSystems } from './flows/adapters/live-systems.js';
+import { createLiveSystems } from './adapters/live-systems.js';
 import { BackgroundWork, type FlowServices } from './flows/services.js';
 import type { PwaSignInStarter, SystemAccess } from './flows/systems.js';
 import { createTeamsApp } from './teams/app.js';

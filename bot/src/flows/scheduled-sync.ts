@@ -12,7 +12,7 @@
 import type { JobContext, ScheduledWork } from '../jobs/index.js';
 import { approvalPolicyOf, syncStartDate } from '../schedule/index.js';
 import { runIdFor, type IntegrationDocument, type RunDocument, type Stored } from '../store/index.js';
-import { createStoreJournal } from '../sync/adapters/store-journal.js';
+import { createStoreJournal } from '../adapters/store-journal.js';
 import { applyPlan } from '../sync/apply.js';
 import { approvePlan } from '../sync/approve.js';
 import { isNoop, type SyncPlan } from '../sync/plan.js';

@@ -10,7 +10,7 @@ import { renderCard } from '../cards/render.js';
 import type { SyncDirection as AskedDirection } from '../commands/intent.js';
 import { syncStartDate } from '../schedule/index.js';
 import { DuplicateError, type IntegrationDocument, type RunDocument, type Stored, type SyncDirection } from '../store/index.js';
-import { createStoreJournal } from '../sync/adapters/store-journal.js';
+import { createStoreJournal } from '../adapters/store-journal.js';
 import { applyPlan, type ApplyOutcome } from '../sync/apply.js';
 import { approvePlan, type PlanChoices } from '../sync/approve.js';
 import { buildPlan } from '../sync/build-plan.js';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPwaSimulator, type PwaSimulator } from '../../../../sim/pwa/server.js';
-import { createPlanSide } from '../../../src/sync/adapters/plan-side.js';
-import type { PlanSide, PlanWrite } from '../../../src/sync/ports.js';
-import { connectorFor } from '../../connectors/pwa/harness.js';
+import { startPwaSimulator, type PwaSimulator } from '../../../sim/pwa/server.js';
+import { createPlanSide } from '../../src/adapters/plan-side.js';
+import type { PlanSide, PlanWrite } from '../../src/sync/ports.js';
+import { connectorFor } from '../connectors/pwa/harness.js';
 
 /** The engine's PlanSide through the real PWA connector against the PWA simulator. */
 describe('PlanSide over the PWA connector', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStoreJournal } from '../../../src/sync/adapters/store-journal.js';
-import { openTestStore, type TestStore } from '../../store/support.js';
+import { createStoreJournal } from '../../src/adapters/store-journal.js';
+import { openTestStore, type TestStore } from '../store/support.js';
 
 /** The engine's write-ahead journal, kept in the real (embedded) Cosmos store. */
 describe('ApplyJournal in Cosmos', () => {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAdoSimulator, type AdoSimulator } from '../../../../sim/ado/server.js';
-import { startPwaSimulator, type PwaSimulator } from '../../../../sim/pwa/server.js';
-import { createAdoSide } from '../../../src/flows/adapters/ado-side.js';
-import { createPlanSide } from '../../../src/sync/adapters/plan-side.js';
-import { connectorFor as adoConnector } from '../../connectors/ado/harness.js';
-import { connectorFor as pwaConnector } from '../../connectors/pwa/harness.js';
+import { startAdoSimulator, type AdoSimulator } from '../../../sim/ado/server.js';
+import { startPwaSimulator, type PwaSimulator } from '../../../sim/pwa/server.js';
+import { createAdoSide } from '../../src/adapters/ado-side.js';
+import { createPlanSide } from '../../src/adapters/plan-side.js';
+import { connectorFor as adoConnector } from '../connectors/ado/harness.js';
+import { connectorFor as pwaConnector } from '../connectors/pwa/harness.js';
 
 /**
  * Both sides give engine items a modified instant, read through the real connectors from the

@@ -3,11 +3,11 @@
  * names are the PWA task properties the default mapping uses (Name, Start, Finish, Work, ...), plus
  * every task custom field by its display name; engine writes go back as one change set per batch.
  */
-import { PlanConnectorError, type NewPlanTask, type PlanConnector, type PlanFieldValue, type PlanTask, type PlanTaskUpdate } from '../../connectors/ppm.js';
-import { siteLocalToUtc } from '../../connectors/pwa/dates.js';
-import { formatHours, parseHours } from '../mapping/work.js';
-import type { FieldValue, Item, PlanScope } from '../model.js';
-import type { PlanSide, PlanWrite, PlanWriteResult } from '../ports.js';
+import { PlanConnectorError, type NewPlanTask, type PlanConnector, type PlanFieldValue, type PlanTask, type PlanTaskUpdate } from '../connectors/ppm.js';
+import { siteLocalToUtc } from '../connectors/pwa/dates.js';
+import { formatHours, parseHours } from '../sync/mapping/work.js';
+import type { FieldValue, Item, PlanScope } from '../sync/model.js';
+import type { PlanSide, PlanWrite, PlanWriteResult } from '../sync/ports.js';
 
 /** Properties the adapter maps itself; any other field name is a task custom field. */
 const BUILT_IN = new Set(['Name', 'Start', 'Finish', 'Work', 'RemainingWork', 'ActualWork', 'PercentComplete', 'Notes', 'ResourceNames', 'Duration']);

@@ -3,14 +3,14 @@
  * built, and live only inside it; one connector per connection is cached (keyed by the
  * connection's updatedAt, so a replaced secret or URL builds a fresh one).
  */
-import { AdoConnector } from '../../connectors/ado/index.js';
-import { PwaConnector, type PwaAuth } from '../../connectors/pwa/index.js';
-import type { PlanConnector } from '../../connectors/ppm.js';
-import type { Logger } from '../../log.js';
-import type { ConnectionDocument, ConnectionRepository } from '../../store/index.js';
-import { createPlanSide } from '../../sync/adapters/plan-side.js';
-import type { AdoDirectory, PwaCredentials, SystemAccess } from '../systems.js';
-import { FlowProblem } from '../card-kit.js';
+import { AdoConnector } from '../connectors/ado/index.js';
+import { PwaConnector, type PwaAuth } from '../connectors/pwa/index.js';
+import type { PlanConnector } from '../connectors/ppm.js';
+import type { Logger } from '../log.js';
+import type { ConnectionDocument, ConnectionRepository } from '../store/index.js';
+import { createPlanSide } from './plan-side.js';
+import type { AdoDirectory, PwaCredentials, SystemAccess } from '../flows/systems.js';
+import { FlowProblem } from '../flows/card-kit.js';
 import { createAdoSide } from './ado-side.js';
 
 export interface LiveSystemsOptions {

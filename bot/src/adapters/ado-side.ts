@@ -3,10 +3,10 @@
  * the id as text, the version is `rev`, identities flatten to their uniqueName, and connector
  * errors pass through (their messages are written for users and never hold the PAT).
  */
-import type { AdoConnector } from '../../connectors/ado/index.js';
-import type { AdoWorkItem } from '../../connectors/ado/types.js';
-import type { FieldValue, Item } from '../../sync/model.js';
-import type { AdoSide } from '../../sync/ports.js';
+import type { AdoConnector } from '../connectors/ado/index.js';
+import type { AdoWorkItem } from '../connectors/ado/types.js';
+import type { FieldValue, Item } from '../sync/model.js';
+import type { AdoSide } from '../sync/ports.js';
 
 function flatten(value: unknown): FieldValue {
   if (value === null || value === undefined) return null;

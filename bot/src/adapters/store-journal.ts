@@ -1,5 +1,5 @@
-import type { JournalRepository } from '../../store/index.js';
-import type { ApplyJournal } from '../ports.js';
+import type { JournalRepository } from '../store/index.js';
+import type { ApplyJournal } from '../sync/ports.js';
 
 /** The engine's ApplyJournal for one integration, kept in Cosmos next to the integration's runs. */
 export function createStoreJournal(journal: JournalRepository, tenantId: string, integrationId: string): ApplyJournal {
