@@ -130,6 +130,11 @@ export function renderSingle(view: EntityView, format: ODataFormat, options: Que
   return entity;
 }
 
+/** The 200 answer of a void service operation: `{d:{Name:null}}` in verbose, `odata.null` otherwise. */
+export function renderVoid(format: ODataFormat, operation: string): Record<string, unknown> {
+  return format === 'verbose' ? { d: { [operation]: null } } : { 'odata.null': true };
+}
+
 /** An error as SharePoint returns it: `error` in verbose, `odata.error` otherwise. */
 export function renderError(format: ODataFormat, code: string, message: string): Record<string, unknown> {
   const error = { code, message: { lang: 'en-US', value: message } };

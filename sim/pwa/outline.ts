@@ -60,6 +60,11 @@ export function subtreeEnd(tasks: SimTask[], index: number): number {
   return i;
 }
 
+/** Removes the task at `index` with every task under it (Project deletes a summary's subtasks too). */
+export function removeSubtree(tasks: SimTask[], index: number): SimTask[] {
+  return tasks.splice(index, subtreeEnd(tasks, index) - index);
+}
+
 /** Inserts a task in outline order: after `addAfterId`'s subtree, else as the last child of its parent. */
 export function insertTask(tasks: SimTask[], task: SimTask, addAfterId: string | null): void {
   let at = tasks.length;

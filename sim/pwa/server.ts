@@ -7,7 +7,7 @@ import { PsError, psErrors } from './errors.js';
 import { FilterSyntaxError, compileFilter } from './filter.js';
 import { ENTITY_TYPE_NAMES, emptyState, type SimProject, type SimState } from './model.js';
 import {
-  contentTypeFor, formatFromAccept, parseQuery, renderCollection, renderError, renderSingle,
+  contentTypeFor, formatFromAccept, parseQuery, renderCollection, renderError, renderSingle, renderVoid,
   type EntityView, type ODataFormat, type QueryOptions,
 } from './odata.js';
 import { addBigProject, demoState, type BigProjectOptions } from './seed.js';
@@ -304,6 +304,11 @@ export async function startPwaSimulator(options: PwaSimulatorOptions = {}): Prom
       if (sub === 'draft') { need('GET'); return one(views.draftProject(p), 'Projects'); }
       if (sub === 'draft/tasks' && segs[2]!.arg === null) { need('GET'); return many((p.draft ?? p.tasks).map((t) => views.task(p, t, true)), 'Tasks'); }
       if (sub === 'draft/tasks/add') { need('POST'); return one(views.task(p, service.addDraftTask(p, caller.user, params), true), 'Tasks'); }
+      if (sub === 'draft/tasks/deleteobject' && segs[2]!.arg !== null) {
+        need('POST');
+        service.deleteDraftTask(p, caller.user, argValue(segs[2]!.arg));
+        return send(res, 200, renderVoid(format, 'DeleteObject'), format);
+      }
       if (sub === 'draft/tasks') {
         const taskId = argValue(segs[2]!.arg);
         if (method === 'GET') {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { psErrors } from './errors.js';
-import { finishFor, insertTask, nextWorkingDay, recomputeOutline } from './outline.js';
+import { finishFor, insertTask, nextWorkingDay, recomputeOutline, removeSubtree } from './outline.js';
 import { newTask } from './seed.js';
 import {
   FieldType, JobState, ProjectType, cloneTasks,
@@ -178,6 +178,19 @@ export class PwaService {
     }
     task.Modified = this.now();
     recomputeOutline(draft, p.MinutesPerDay);
+  }
+
+  /**
+   * `DraftTask.DeleteObject`: like any draft write it needs the caller's own check-out. The task
+   * leaves the draft with its whole subtree; published tasks change only when the draft is published.
+   */
+  deleteDraftTask(p: SimProject, user: SimUser, taskId: string): SimTask[] {
+    const draft = this.draft(p, user);
+    const index = draft.findIndex((t) => t.Id === taskId.toLowerCase());
+    if (index < 0) throw psErrors.taskNotFound(taskId);
+    const removed = removeSubtree(draft, index);
+    recomputeOutline(draft, p.MinutesPerDay);
+    return removed;
   }
 
   setTaskCustomField(p: SimProject, user: SimUser, taskId: string, internalName: string, value: unknown): void {

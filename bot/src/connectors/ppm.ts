@@ -142,11 +142,19 @@ export interface PlanChangeSet {
   projectId: string;
   creates: NewPlanTask[];
   updates: PlanTaskUpdate[];
+  /**
+   * Task ids to delete, after the creates and updates of the same cycle. A task that is already
+   * gone counts as deleted (a rerun after a crash). Deleting a summary task deletes its subtasks
+   * too, as Project does; move a child out first (an update in the same set) to keep it.
+   */
+  deletes?: string[];
 }
 
 export interface PlanWriteResult {
   created: string[];
   updated: string[];
+  /** Ids from `deletes`, including those already gone; a deleted summary's subtasks are not listed. */
+  deleted: string[];
   /** Queue jobs run, in order, with their final state. */
   jobs: Array<{ step: 'update' | 'publish' | 'checkIn' | 'forceCheckIn'; jobId: string; state: string }>;
 }
@@ -203,6 +211,9 @@ export interface PlanConnector {
   verifyFields(required?: readonly RequiredField[]): Promise<FieldCheck[]>;
   /** Creates the missing fields; wrong-type ones are reported, never changed. */
   createFields(required?: readonly RequiredField[]): Promise<FieldCheck[]>;
-  /** Applies creates and updates in one edit cycle; never leaves the plan locked. */
+  /**
+   * Applies creates and updates in one edit cycle; never leaves the plan locked.
+   * Deletes run in the same cycle, after creates, updates and custom fields.
+   */
   applyChanges(changes: PlanChangeSet): Promise<PlanWriteResult>;
 }

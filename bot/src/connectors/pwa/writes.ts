@@ -69,6 +69,31 @@ function customWrites(taskId: string, values: Record<string, PlanFieldValue> | u
   });
 }
 
+const isNotFound = (err: unknown): err is PlanConnectorError =>
+  err instanceof PlanConnectorError && (err.code === 'task-deleted' || err.details.status === 404);
+
+/**
+ * Deletes one draft task with `DraftTask.DeleteObject` (PS CSDL: a bound function on PS.DraftTask,
+ * `POST .../Draft/Tasks('{id}')/deleteObject()`). Project removes a summary's subtasks with it.
+ * A task that is not in the draft any more is already deleted: a rerun after a crash, or a subtask
+ * that went with its summary earlier in the same set. A 404 is confirmed with a read first, so a
+ * server that does not know the call never passes for a successful delete.
+ */
+async function deleteDraftTask(ctx: WriteContext, base: string, taskId: string): Promise<void> {
+  const task = `${base}/Draft/Tasks('${taskId}')`;
+  try {
+    await ctx.client.post(`${task}/deleteObject()`);
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    const stillThere = await ctx.client.get(task, { $select: 'Id' }).then(() => true, (readErr: unknown) => {
+      if (isNotFound(readErr)) return false;
+      throw readErr;
+    });
+    if (stillThere) throw err;
+    ctx.logger?.info({ projectId: ctx.project.id, taskId }, 'pwa task to delete is already gone; counting it as deleted');
+  }
+}
+
 /** Submits a queue-job call, retrying while the server reports 26005 for the project. */
 async function submit(ctx: WriteContext, path: string): Promise<Row> {
   for (let attempt = 0; ; attempt += 1) {
@@ -83,8 +108,10 @@ async function submit(ctx: WriteContext, path: string): Promise<Row> {
 }
 
 /**
- * One edit cycle: check out, add/patch draft tasks, set custom fields, update, publish, check in;
- * each queue job is polled before the next is sent. Any failure after check-out forces a check-in.
+ * One edit cycle: check out, add/patch draft tasks, set custom fields, delete draft tasks, update,
+ * publish, check in; each queue job is polled before the next is sent. Deletes come last so an
+ * update in the same set can move a child out of a summary before the summary (and what is still
+ * under it) goes. Any failure after check-out forces a check-in.
  */
 export async function applyChangeSet(ctx: WriteContext, changes: PlanChangeSet): Promise<PlanWriteResult> {
   const { client, project } = ctx;
@@ -92,8 +119,10 @@ export async function applyChangeSet(ctx: WriteContext, changes: PlanChangeSet):
   if (project.archived) {
     throw new PlanConnectorError('project-archived', `"${project.name}" is archived in Project Web App, so PlanBridge will not edit it. Reactivate it in PWA or pick another project.`);
   }
-  const result: PlanWriteResult = { created: [], updated: [], jobs: [] };
+  const result: PlanWriteResult = { created: [], updated: [], deleted: [], jobs: [] };
   const creates = orderCreates(changes.creates);
+  // One call per task: ids differing only in case are the same GUID.
+  const deletes = [...new Map((changes.deletes ?? []).map((id) => [id.toLowerCase(), id])).values()];
   // Resolve custom field values before touching the server, so a bad value never costs a check-out.
   const fieldWrites = [
     ...creates.flatMap((c) => customWrites(c.id, c.customFields, ctx.taskFields)),
@@ -117,6 +146,10 @@ export async function applyChangeSet(ctx: WriteContext, changes: PlanChangeSet):
       result.updated.push(u.id);
     }
     if (fieldWrites.length > 0) await client.processQuery(setTaskCustomFieldsRequest(project.id, fieldWrites));
+    for (const id of deletes) {
+      await deleteDraftTask(ctx, base, id);
+      result.deleted.push(id);
+    }
     for (const [step, path] of [['update', `${base}/Draft/update()`], ['publish', `${base}/Draft/publish(false)`], ['checkIn', `${base}/Draft/checkIn(false)`]] as const) {
       const job = await submit(ctx, path);
       result.jobs.push({ step, ...(await waitForJob(client, project.id, job, step, ctx.polling)) });
