@@ -72,14 +72,19 @@ export async function startBot(config: Config, logger: Logger, seams: BotSeams =
       draft: { siteUrl: input.siteUrl, name: input.name, timeZone: input.timeZone },
     }),
   });
+  // One JobRunner for chat approvals, Retry buttons and scheduled runs, so one integration never
+  // has two runs at once on any instance (its lease in Cosmos decides).
+  const now = seams.now ?? (() => new Date());
+  const runner = new JobRunner({ leases: store.leases, now, logger });
   const flows: FlowServices = {
     store,
+    runner,
     systems: seams.systems ? seams.systems(store) : createLiveSystems({
       connections: store.connections, logger, localMode, allowPrivateNetwork: config.allowPrivateNetwork, ...(tokens ? { pwaOAuth: (c) => tokens.authFor(c) } : {}),
     }),
     logger,
     localMode,
-    now: seams.now ?? (() => new Date()),
+    now,
     background,
     ...(pwaSignIn ? { pwaSignIn } : {}),
   };
@@ -98,9 +103,6 @@ export async function startBot(config: Config, logger: Logger, seams: BotSeams =
   const messenger = createProactiveMessenger(app, store.conversations);
   registerPwaOAuthRoutes(server, { signIn, notifier: pwaSignInNotifier(flows, messenger.sendTo), logger });
 
-  // Scheduling: one JobRunner for chat approvals, Retry buttons and scheduled runs, so one
-  // integration never has two runs at once on any instance (its lease in Cosmos decides).
-  const runner = new JobRunner({ leases: store.leases, now: flows.now, logger });
   const book = createCosmosScheduleBook(store.integrations, logger);
   const scheduler = createScheduler({ book, runner, work: scheduledSync(flows), reporter: scheduledRunReporter(flows), now: flows.now, logger });
   flows.automation = {

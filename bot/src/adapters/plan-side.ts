@@ -8,6 +8,27 @@ import { siteLocalToUtc } from '../connectors/pwa/dates.js';
 import { formatHours, parseHours } from '../sync/mapping/work.js';
 import type { FieldValue, Item, PlanScope } from '../sync/model.js';
 import type { PlanSide, PlanWrite, PlanWriteResult } from '../sync/ports.js';
+import type { WriteLimits } from '../sync/write-limits.js';
+
+/**
+ * What Project computes itself, so PlanBridge never writes it: remaining and actual work follow
+ * from Work and % complete (the connector reads them that way), resources need assignments, which
+ * the connector does not write, and a summary task's dates, work and progress roll up from its subtasks.
+ */
+export const PWA_WRITE_LIMITS: WriteLimits = {
+  readOnly: {
+    RemainingWork: 'Project computes it from Work and % complete',
+    ActualWork: 'Project computes it from Work and % complete',
+    ResourceNames: 'PlanBridge does not assign resources in Project Web App; assign them in the plan',
+  },
+  rolledUp: {
+    Start: 'Project rolls a summary task\'s dates up from its subtasks',
+    Finish: 'Project rolls a summary task\'s dates up from its subtasks',
+    Duration: 'Project rolls a summary task\'s dates up from its subtasks',
+    Work: 'Project adds a summary task\'s work up from its subtasks',
+    PercentComplete: 'Project rolls a summary task\'s % complete up from its subtasks',
+  },
+};
 
 /** Properties the adapter maps itself; any other field name is a task custom field. */
 const BUILT_IN = new Set(['Name', 'Start', 'Finish', 'Work', 'RemainingWork', 'ActualWork', 'PercentComplete', 'Notes', 'ResourceNames', 'Duration']);
@@ -64,9 +85,12 @@ function toCreate(write: Extract<PlanWrite, { kind: 'create' }>): NewPlanTask {
   const finish = date(f.Finish);
   const notes = text(f.Notes);
   const custom = customFields(f);
+  const hours = 'Work' in f ? parseHours(f.Work) : null;
+  const percent = typeof f.PercentComplete === 'number' ? Math.round(f.PercentComplete) : null;
   return {
     id: write.key, parentId: write.parentKey, name: text(f.Name) || 'Untitled',
     ...(start ? { start } : {}), ...(finish ? { finish } : {}), ...(notes !== undefined ? { notes } : {}), ...(custom ? { customFields: custom } : {}),
+    ...(hours !== null && hours > 0 ? { workMinutes: Math.round(hours * 60) } : {}), ...(percent !== null && percent > 0 ? { percentComplete: percent } : {}),
   };
 }
 
@@ -92,6 +116,7 @@ function toUpdate(write: Extract<PlanWrite, { kind: 'update' }>): PlanTaskUpdate
 
 export function createPlanSide(connector: PlanConnector): PlanSide {
   return {
+    limits: PWA_WRITE_LIMITS,
     async readScope(scope: PlanScope) {
       return (await connector.readTasks(scope.projectId)).map((t) => taskToItem(t, connector.timeZone));
     },
@@ -105,6 +130,7 @@ export function createPlanSide(connector: PlanConnector): PlanSide {
       const results: PlanWriteResult[] = [];
       const creates: NewPlanTask[] = [];
       const updates: PlanTaskUpdate[] = [];
+      const deletes: string[] = [];
       const sent: string[] = [];
       for (const w of writes) {
         const existing = current.get(w.key.toLowerCase());
@@ -115,14 +141,14 @@ export function createPlanSide(connector: PlanConnector): PlanSide {
         } else if (!existing || String(existing.version) !== String(w.expectedVersion)) {
           results.push({ opId: w.opId, status: 'stale' });
         } else if (w.kind === 'delete') {
-          results.push({ opId: w.opId, status: 'failed', reason: `Deleting plan tasks is not supported yet; delete "${existing.name}" in Project Web App if it should go.` });
+          deletes.push(w.key); sent.push(w.opId);
         } else {
           updates.push(toUpdate(w)); sent.push(w.opId);
         }
       }
-      if (creates.length > 0 || updates.length > 0) {
+      if (creates.length > 0 || updates.length > 0 || deletes.length > 0) {
         try {
-          await connector.applyChanges({ projectId, creates, updates });
+          await connector.applyChanges({ projectId, creates, updates, ...(deletes.length > 0 ? { deletes } : {}) });
         } catch (err) {
           if (err instanceof PlanConnectorError) throw err;
           throw new PlanConnectorError('server-error', 'Writing to the plan failed; nothing was published. Try again, or check the plan in Project Web App.');

@@ -120,6 +120,9 @@ export interface NewPlanTask {
   start?: SiteLocalDateTime;
   finish?: SiteLocalDateTime;
   durationMinutes?: number;
+  /** Not part of PWA's TaskCreationInformation: set on the new draft task in the same cycle. */
+  workMinutes?: number;
+  percentComplete?: number;
   notes?: string;
   customFields?: Record<string, PlanFieldValue>;
 }

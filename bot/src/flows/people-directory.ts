@@ -1,7 +1,7 @@
 /**
  * Who is who on both sides, for one run: the plan's resources, the ADO users who can be assigned
  * (read fresh each time, never cached beyond the run), and how they match. Used by the preview
- * (planIntegration) and by the People card.
+ * (runs/sync-run.ts planSync) and by the People card.
  */
 import type { IntegrationDocument } from '../store/index.js';
 import { matchPeople, planResources, type DirectoryUser, type PeopleMatch } from '../sync/mapping/identity-match.js';

@@ -12,14 +12,11 @@
 import type { JobContext, ScheduledWork } from '../jobs/index.js';
 import { approvalPolicyOf, syncStartDate } from '../schedule/index.js';
 import { runIdFor, type IntegrationDocument, type RunDocument, type Stored } from '../store/index.js';
-import { createStoreJournal } from '../adapters/store-journal.js';
-import { applyPlan } from '../sync/apply.js';
+import { applyApproved, planSync, type Planned } from '../runs/sync-run.js';
 import { approvePlan } from '../sync/approve.js';
 import { isNoop, type SyncPlan } from '../sync/plan.js';
-import type { ApplyJournal } from '../sync/ports.js';
 import type { FlowServices } from './services.js';
 import { summarize } from './sync-cards.js';
-import { finishRun, planIntegration, type Planned } from './sync.js';
 import { warnPatExpiry } from './pat-warnings.js';
 
 /** What a scheduled run did, for the reporter. */
@@ -49,7 +46,7 @@ export function scheduledSync(s: FlowServices): ScheduledWork<ScheduledOutcome> 
     // The synchronization start date, not `run.changesSince` (the last successful run's start on
     // later runs): an unlinked item from an unapproved preview, or one the creation option left for
     // a later run, would otherwise drop out of every later preview. Linked items are always diffed.
-    const planned = await planIntegration(s, i, undefined, async () => ctx.signal.throwIfAborted(), syncStartDate(i.scheduling));
+    const planned = await planSync(s, i, undefined, async () => ctx.signal.throwIfAborted(), syncStartDate(i.scheduling));
     ctx.signal.throwIfAborted();
     if (earlier) return apply(s, i, earlier, planned, ctx); // resumed mid-apply: the journal skips what was done
     if (isNoop(planned.syncPlan)) return { kind: 'in-step' };
@@ -87,29 +84,8 @@ async function apply(s: FlowServices, i: Stored<IntegrationDocument>, run: Store
   }
   const approval = approvePlan(planned.syncPlan, planned.syncPlan.hash, {});
   if (!approval.ok) throw new Error(approval.problem);
-  const started = Date.now();
-  const journal = stopWhenAborted(createStoreJournal(s.store.journal, i.tenantId, i.id), ctx.signal);
-  const outcome = await applyPlan(approval.plan, { ado: planned.ports.ado, plan: planned.ports.plan, journal }, {
-    runId: run.id, integration: planned.engine,
-    onResult: () => void ctx.heartbeat().catch(() => undefined),
-  });
-  ctx.signal.throwIfAborted();
-  await finishRun(s, i, run.id, planned, outcome, Date.now() - started);
+  // Planned inside this run's lease (the scheduler holds it), so the plan is already the fresh one.
+  const result = await applyApproved(s, i, ctx, { runId: run.id, approved: approval.plan, plannedInLease: planned });
+  if (result.kind === 'stale') throw new Error('the plan changed while it was being applied; the next run makes a fresh one');
   return { kind: 'applied', runId: run.id };
 }
-
-/**
- * The engine stops a run when its journal cannot be written; refusing to record the next intent
- * once the lease is lost stops the writes before another instance resumes the run.
- */
-function stopWhenAborted(journal: ApplyJournal, signal: AbortSignal): ApplyJournal {
-  return {
-    recordIntent: async (runId, entry) => {
-      signal.throwIfAborted();
-      return journal.recordIntent(runId, entry);
-    },
-    markDone: (runId, entry) => journal.markDone(runId, entry),
-    list: (runId) => journal.list(runId),
-  };
-}
-

@@ -19,6 +19,8 @@ export interface FlowServices {
   localMode: boolean;
   now(): Date;
   background: BackgroundWork;
+  /** Holds each integration's lease: every apply (chat, card, schedule) runs inside it, never beside it. */
+  runner: JobRunner;
   /** Schedules, the job runner and proactive posts; built in bot.ts once the Teams app exists. */
   automation?: Automation;
 }

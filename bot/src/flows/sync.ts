@@ -8,21 +8,16 @@ import { randomUUID } from 'node:crypto';
 import { needsPeopleMatch } from '../sync/mapping/labels.js';
 import { renderCard } from '../cards/render.js';
 import type { SyncDirection as AskedDirection } from '../commands/intent.js';
-import { syncStartDate } from '../schedule/index.js';
-import { DuplicateError, type IntegrationDocument, type RunDocument, type Stored, type SyncDirection } from '../store/index.js';
-import { createStoreJournal } from '../adapters/store-journal.js';
-import { applyPlan, type ApplyOutcome } from '../sync/apply.js';
-import { approvePlan, type PlanChoices } from '../sync/approve.js';
-import { buildPlan } from '../sync/build-plan.js';
-import type { Link } from '../sync/model.js';
+import { type IntegrationDocument, type RunDocument, type Stored, type SyncDirection } from '../store/index.js';
+import { applyApproved, planSync } from '../runs/sync-run.js';
+import { approvePlan, type ApprovedPlan, type PlanChoices } from '../sync/approve.js';
 import { isNoop, type Choice, type DeletionChoice, type SyncPlan } from '../sync/plan.js';
 import { text, type ActionReply, type ActionTurn, type CardAction } from './actions.js';
 import { isApprover } from './action-guard.js';
-import { button, errorMessage, FlowProblem, notice } from './card-kit.js';
+import { button, errorMessage, notice } from './card-kit.js';
 import type { AdaptiveCardJson, ChatTurn } from './chat.js';
 import { findIntegration } from './find-integration.js';
-import { DIRECTION_LABELS, toEngineIntegration, toEngineLinks } from './integration-model.js';
-import { matchPlanPeople, readAssignableUsers, resourceFields, withWarning, type AssignableUsers } from './people-directory.js';
+import { DIRECTION_LABELS } from './integration-model.js';
 import type { FlowServices } from './services.js';
 import { MAX_DECISIONS, previewCard, progressCard, summarize, type RunSummary } from './sync-cards.js';
 
@@ -49,57 +44,6 @@ export async function startSync(s: FlowServices, turn: ChatTurn, project: string
   await runPreview(s, turn, match.integration, direction ? ASKED[direction] : undefined);
 }
 
-async function openPorts(s: FlowServices, i: IntegrationDocument) {
-  const [pwa, ado] = await Promise.all([s.store.connections.get(i.tenantId, i.planConnectionId), s.store.connections.get(i.tenantId, i.adoConnectionId)]);
-  if (!pwa || !ado) throw new FlowProblem('A connection this integration uses was removed. Connect again, then link the project again.');
-  const planConnector = await s.systems.pwa(pwa);
-  const directory = await s.systems.ado(ado);
-  return { plan: s.systems.planSide(planConnector), ado: directory.side(), directory, pwaUrl: pwa.url };
-}
-
-async function loadLinks(s: FlowServices, i: IntegrationDocument): Promise<Link[]> {
-  const docs = [];
-  let continuation: string | undefined;
-  do {
-    const page = await s.store.links.list(i.tenantId, i.id, { pageSize: 1000, ...(continuation ? { continuation } : {}) });
-    docs.push(...page.items);
-    continuation = page.continuation;
-  } while (continuation);
-  return toEngineLinks(i.id, docs);
-}
-
-/**
- * Reads both sides and plans, reporting each step through `step`. `changesSince` defaults to the
- * integration's synchronization start date (sync/changes-since.ts), so a chat preview, a scheduled
- * preview and the re-check before applying either one plan alike and the approved hash still matches.
- */
-export async function planIntegration(s: FlowServices, i: IntegrationDocument, direction: SyncDirection | undefined, step: (n: number) => Promise<void>, changesSince = syncStartDate(i.scheduling)) {
-  try {
-    return await readAndPlan(s, i, direction, step, changesSince);
-  } catch (err) {
-    // Here, not in each caller: chat previews, approvals and scheduled runs all flag a dead credential.
-    await markNeedsAttention(s, i, err);
-    throw err;
-  }
-}
-
-async function readAndPlan(s: FlowServices, i: IntegrationDocument, direction: SyncDirection | undefined, step: (n: number) => Promise<void>, changesSince: string | undefined) {
-  const ports = await openPorts(s, i);
-  const stored = toEngineIntegration(i, direction);
-  const planItems = await ports.plan.readScope(stored.scope.plan);
-  await step(1);
-  // Assignable users are only worth a request when a rule maps resources.
-  const [adoItems, people] = await Promise.all([
-    ports.ado.readScope(stored.scope.ado),
-    resourceFields(stored).length > 0 ? readAssignableUsers(s, ports.directory, i) : Promise.resolve({ users: [] } as AssignableUsers),
-  ]);
-  await step(2);
-  const engine = { ...stored, identities: matchPlanPeople(stored, planItems, people.users, i.identityMap).map };
-  const links = await loadLinks(s, i);
-  const built = buildPlan({ integration: engine, planItems, adoItems, links, ...(changesSince !== undefined ? { changesSince } : {}) });
-  const syncPlan = people.problem ? withWarning(built, `People were matched by the choices saved here only: ${people.problem}`) : built;
-  return { syncPlan, planItems, adoItems, links, engine, ports };
-}
 
 const STEPS = (i: IntegrationDocument) => [`Read ${i.planProjectName ?? 'the plan'} from Project Web App`, `Read ${i.adoProjects.join(', ')} from Azure DevOps`, 'Compare and build the preview'];
 
@@ -113,7 +57,7 @@ export async function runPreview(s: FlowServices, turn: ChatTurn, i: Stored<Inte
   const show = async (card: AdaptiveCardJson) => (activityId ? turn.update(activityId, { card }) : void (await turn.send({ card })));
   let result;
   try {
-    result = await planIntegration(s, i, direction, (n) => show(progress(n)));
+    result = await planSync(s, i, direction, (n) => show(progress(n)));
   } catch (err) {
     s.logger.warn({ tenant: i.tenantId, integration: i.id, err: err instanceof Error ? err.name : 'unknown' }, 'preview failed');
     await show(notice(`Could not prepare the preview of ${i.name}`, errorMessage(err), { tone: 'Attention', buttons: [button(turn.tenantId, 'Try again', 'sync.preview', { integrationId: i.id }), button(turn.tenantId, 'Manage connections', 'conn.list')] }));
@@ -140,15 +84,6 @@ export async function runPreview(s: FlowServices, turn: ChatTurn, i: Stored<Inte
   // approvers get their view through the card's refresh.
   const personalApprover = turn.conversationKind === 'personal' && isApprover(i, turn.user);
   await show(previewCard({ tenantId: turn.tenantId, integration: i, run: saved, plan: syncPlan, canDecide: personalApprover, page: 0, showRequester: turn.conversationKind !== 'personal' }));
-}
-
-/** A 401 from a connection that used to work: flag it so "connections" offers the fix. */
-async function markNeedsAttention(s: FlowServices, i: IntegrationDocument, err: unknown): Promise<void> {
-  const e = err as { needsAttention?: boolean; details?: { needsAttention?: boolean }; name?: string } | null;
-  if (!e || !(e.needsAttention || e.details?.needsAttention)) return;
-  const connectionId = e.name === 'AdoConnectorError' ? i.adoConnectionId : i.planConnectionId;
-  await s.store.connections.update(i.tenantId, connectionId, () => ({ check: { ok: false, checkedAt: s.now().toISOString(), problem: errorMessage(err) } })).catch(() => undefined);
-  s.systems.forget(connectionId);
 }
 
 /** A preview page or per-user view (refresh); read-only for everyone but approvers. */
@@ -230,7 +165,7 @@ export async function approve(s: FlowServices, turn: ActionTurn, i: Stored<Integ
     { label: 'Check the preview is still current', state: 'active' }, { label: `Apply ${total} change${total === 1 ? '' : 's'}`, state: 'todo' }, { label: 'Report', state: 'todo' },
   ]);
   // Reading both sides again can take longer than Teams waits for an invoke: answer now, go on in the background.
-  s.background.run(`apply ${run.id}`, () => underIntegrationLease(s, turn, i, claimed, activityId, () => checkThenApply(s, turn, i, claimed, approval.plan, activityId, applying)));
+  s.background.run(`apply ${run.id}`, () => applyUnderLease(s, turn, i, claimed, approval.plan, activityId, applying));
   return { card: checking };
 }
 
@@ -238,45 +173,48 @@ export async function approve(s: FlowServices, turn: ActionTurn, i: Stored<Integ
  * Applying holds the integration's lease (jobs/runner.ts), like scheduled runs, so a chat approval
  * and a scheduled run never write to the same integration at once, on any instance.
  */
-async function underIntegrationLease(s: FlowServices, turn: ChatTurn, i: Stored<IntegrationDocument>, run: Stored<RunDocument>, activityId: string | undefined, work: () => Promise<void>): Promise<void> {
-  const runner = s.automation?.runner;
-  if (!runner) return work();
-  const result = await runner.run({ tenantId: i.tenantId, integrationId: i.id }, { kind: 'card', key: `approval:${run.id}`, by: turn.user.aadObjectId ?? turn.user.id }, () => work());
-  if (result.status === 'busy') {
-    await s.store.runs.update(i.tenantId, i.id, run.id, () => ({ status: 'expired' }));
-    const card = notice(`Nothing was applied to ${i.name}`, 'Another sync of this integration (a scheduled run or another approval) is running now. Make a fresh preview once it has finished.', {
-      tone: 'Warning', buttons: [button(turn.tenantId, 'Fresh preview', 'sync.preview', { integrationId: i.id })],
-    });
-    await (activityId ? turn.update(activityId, { card }) : turn.send({ card }));
-  } else if (result.status === 'failed') {
-    throw result.error;
-  }
-}
-
-/** Applies only if re-planning now gives the previewed hash; otherwise the card says the preview is stale. */
-async function checkThenApply(
+async function applyUnderLease(
   s: FlowServices, turn: ChatTurn, i: Stored<IntegrationDocument>, run: Stored<RunDocument>,
-  approved: Parameters<typeof applyPlan>[0], activityId: string | undefined, applying: (done: number) => AdaptiveCardJson,
+  approved: ApprovedPlan, activityId: string | undefined, applying: (done: number) => AdaptiveCardJson,
 ): Promise<void> {
   const show = async (card: AdaptiveCardJson) => (activityId ? turn.update(activityId, { card }) : void (await turn.send({ card })));
   const summary = run.summary as unknown as RunSummary;
-  let fresh: Planned;
-  try {
-    fresh = await planIntegration(s, i, summary.direction, async () => undefined);
-  } catch (err) {
-    await s.store.runs.update(i.tenantId, i.id, run.id, () => ({ status: 'failed', outcome: { finishedAt: s.now().toISOString(), applied: 0, failed: 0, errors: [{ itemKey: '-', message: errorMessage(err) }] } }));
-    await show(notice(`Nothing was applied to ${i.name}`, `I could not re-check the plan before applying. ${errorMessage(err)}`, { tone: 'Attention', buttons: [button(turn.tenantId, 'Fresh preview', 'sync.preview', { integrationId: i.id })] }));
-    return;
-  }
-  if (fresh.syncPlan.hash !== approved.planHash) {
+  let done = 0;
+  let shown = 0;
+  let updating: Promise<void> = Promise.resolve();
+  const step = Math.max(1, Math.ceil(approved.operations.length / 10));
+  const result = await s.runner.run({ tenantId: i.tenantId, integrationId: i.id }, { kind: 'card', key: `approval:${run.id}`, by: turn.user.aadObjectId ?? turn.user.id }, async (lease) => {
+    await s.store.runs.update(i.tenantId, i.id, run.id, () => ({ status: 'applying' }));
+    return applyApproved(s, i, lease, {
+      runId: run.id, approved, direction: summary.direction,
+      onResult: () => {
+        done++;
+        if (done === 1) updating = updating.then(() => show(applying(0))).catch(() => undefined);
+        if (done - shown >= step && done < approved.operations.length) {
+          shown = done;
+          const n = done;
+          updating = updating.then(() => show(applying(n))).catch(() => undefined);
+        }
+      },
+    });
+  });
+  await updating;
+  if (result.status === 'busy') {
+    await s.store.runs.update(i.tenantId, i.id, run.id, () => ({ status: 'expired' }));
+    await show(notice(`Nothing was applied to ${i.name}`, 'Another sync of this integration (a scheduled run or another approval) is running now. Make a fresh preview once it has finished.', {
+      tone: 'Warning', buttons: [button(turn.tenantId, 'Fresh preview', 'sync.preview', { integrationId: i.id })],
+    }));
+  } else if (result.status === 'failed' || result.status === 'abandoned') {
+    const problem = result.status === 'failed' ? errorMessage(result.error) : result.reason;
+    await s.store.runs.update(i.tenantId, i.id, run.id, () => ({ status: 'failed', outcome: { finishedAt: s.now().toISOString(), applied: 0, failed: approved.operations.length, errors: [{ itemKey: '-', message: problem }] } }));
+    await show(notice(`Applying ${i.name} stopped`, `${problem} What was written is recorded; approving a fresh preview continues without duplicates.`, { tone: 'Attention', buttons: [button(turn.tenantId, 'Fresh preview', 'sync.preview', { integrationId: i.id })] }));
+  } else if (result.value.kind === 'stale') {
     await s.store.runs.update(i.tenantId, i.id, run.id, () => ({ status: 'expired' }));
     s.logger.info({ tenant: i.tenantId, integration: i.id, run: run.id }, 'stale preview: not applied');
     await show(staleCard(turn.tenantId, i));
-    return;
+  } else {
+    await show(await reportCard(s, turn.tenantId, i, result.value.run));
   }
-  const applyingRun = await s.store.runs.update(i.tenantId, i.id, run.id, () => ({ status: 'applying' }));
-  await show(applying(0));
-  await applyInBackground(s, turn, i, applyingRun, approved, fresh, activityId, applying);
 }
 
 function staleCard(tenantId: string, i: IntegrationDocument): AdaptiveCardJson {
@@ -296,96 +234,6 @@ function alreadyMessage(run: RunDocument): string {
   }
 }
 
-export type Planned = Awaited<ReturnType<typeof planIntegration>>;
-
-async function applyInBackground(
-  s: FlowServices, turn: ChatTurn, i: Stored<IntegrationDocument>, run: Stored<RunDocument>,
-  approved: Parameters<typeof applyPlan>[0], fresh: Planned, activityId: string | undefined, applying: (done: number) => AdaptiveCardJson,
-): Promise<void> {
-  const started = Date.now();
-  const show = async (card: AdaptiveCardJson) => (activityId ? turn.update(activityId, { card }) : void (await turn.send({ card })));
-  let done = 0;
-  let shown = 0;
-  let updating: Promise<void> = Promise.resolve();
-  const step = Math.max(1, Math.ceil(approved.operations.length / 10));
-  let outcome: ApplyOutcome;
-  try {
-    outcome = await applyPlan(approved, { ado: fresh.ports.ado, plan: fresh.ports.plan, journal: createStoreJournal(s.store.journal, i.tenantId, i.id) }, {
-      runId: run.id, integration: fresh.engine,
-      onResult: () => {
-        done++;
-        if (done - shown >= step && done < approved.operations.length) {
-          shown = done;
-          const n = done;
-          updating = updating.then(() => show(applying(n))).catch(() => undefined);
-        }
-      },
-    });
-  } catch (err) {
-    await updating;
-    await s.store.runs.update(i.tenantId, i.id, run.id, () => ({ status: 'failed', outcome: { finishedAt: s.now().toISOString(), applied: 0, failed: approved.operations.length, errors: [{ itemKey: '-', message: errorMessage(err) }] } }));
-    await show(notice(`Applying ${i.name} stopped`, `${errorMessage(err)} What was written is recorded; approving a fresh preview continues without duplicates.`, { tone: 'Attention', buttons: [button(turn.tenantId, 'Fresh preview', 'sync.preview', { integrationId: i.id })] }));
-    return;
-  }
-  await updating;
-  const final = await finishRun(s, i, run.id, fresh, outcome, Date.now() - started);
-  await show(await reportCard(s, turn.tenantId, i, final));
-}
-
-/** Stores what an apply did: links and baselines, the run's status, outcome and report data. */
-export async function finishRun(s: FlowServices, i: IntegrationDocument, runId: string, fresh: Planned, outcome: ApplyOutcome, durationMs: number): Promise<Stored<RunDocument>> {
-  await saveLinks(s, i, fresh.links, outcome, runId);
-  const failed = outcome.counts.failed;
-  const stale = outcome.counts.stale;
-  const status = failed === 0 && stale === 0 ? 'succeeded' : outcome.counts.done > 0 ? 'partially-succeeded' : 'failed';
-  const final = await s.store.runs.update(i.tenantId, i.id, runId, (current) => ({
-    status,
-    outcome: {
-      finishedAt: s.now().toISOString(), applied: outcome.counts.done, failed: failed + stale,
-      errors: outcome.results.filter((r) => r.status !== 'done').map((r) => ({ itemKey: r.key ?? r.opId, message: r.reason ?? r.status })),
-    },
-    summary: {
-      ...(current.summary ?? {}), durationMs, planUrl: planUrlOf(fresh.ports.pwaUrl, i.planProjectId),
-      results: outcome.results.map((r) => ({ opId: r.opId, status: r.status, side: r.side, ...(r.key ? { key: r.key } : {}), ...(r.reason ? { reason: r.reason } : {}) })),
-    },
-  }));
-  s.logger.info({ tenant: i.tenantId, integration: i.id, run: runId, done: outcome.counts.done, stale, failed }, 'run applied');
-  return final;
-}
-
-function planUrlOf(pwaUrl: string, projectId: string): string {
-  return `${pwaUrl.replace(/\/+$/, '')}/project%20detail%20pages/schedule.aspx?projuid=${encodeURIComponent(projectId)}`;
-}
-
-/** Folds the outcome into the stored links: new links, patched baselines, unlinked pairs removed. */
-async function saveLinks(s: FlowServices, i: IntegrationDocument, before: readonly Link[], outcome: ApplyOutcome, runId: string): Promise<void> {
-  const byId = new Map(before.map((l) => [l.id, l]));
-  const syncedAt = s.now().toISOString();
-  for (const u of outcome.linkUpdates) {
-    const prev = byId.get(u.linkId);
-    const planKey = u.planKey ?? prev?.planKey;
-    const adoKey = u.adoKey ?? prev?.adoKey;
-    if (!planKey || !adoKey || !/^\d+$/.test(adoKey)) continue;
-    const baseline = {
-      fields: { ...(prev?.baseline.fields ?? {}), ...u.baseline.fields } as Record<string, unknown>, syncedAt, runId,
-      ...(u.baseline.planParent !== undefined ? { planParent: u.baseline.planParent } : prev?.baseline.planParent !== undefined ? { planParent: prev.baseline.planParent } : {}),
-      ...(u.baseline.adoParent !== undefined ? { adoParent: u.baseline.adoParent } : prev?.baseline.adoParent !== undefined ? { adoParent: prev.baseline.adoParent } : {}),
-    };
-    if (!prev) {
-      try {
-        await s.store.links.create(i.tenantId, { integrationId: i.id, planTaskId: planKey, workItemId: Number(adoKey), baseline });
-        continue;
-      } catch (err) {
-        if (!(err instanceof DuplicateError)) throw err;
-      }
-    }
-    await s.store.links.updateBaseline(i.tenantId, i.id, planKey, () => baseline);
-  }
-  for (const linkId of outcome.unlinked) {
-    const prev = byId.get(linkId);
-    if (prev) await s.store.links.remove(i.tenantId, i.id, prev.planKey);
-  }
-}
 
 export async function reportCard(s: FlowServices, tenantId: string, i: IntegrationDocument, run: RunDocument): Promise<AdaptiveCardJson> {
   const summary = run.summary as unknown as RunSummary & { planUrl?: string };

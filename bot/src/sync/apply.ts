@@ -88,7 +88,16 @@ class Run {
     const adoWrites = ops.filter((o): o is UpdateOp | DeleteOp => (o.kind === 'update' || o.kind === 'delete') && o.side === 'ado');
     await inPool(adoWrites, concurrency, (op) => (op.kind === 'update' ? this.adoUpdate(op) : this.adoDelete(op)));
     await this.planWrites(ops.filter((o): o is CreateOp | UpdateOp | DeleteOp => o.kind !== 'link' && o.kind !== 'unlink' && o.side === 'plan'));
-    for (const op of ops) if (op.kind === 'link' || op.kind === 'unlink') this.record(op, 'done');
+    for (const op of ops) {
+      if (op.kind === 'link') this.record(op, 'done');
+      else if (op.kind === 'unlink') {
+        // "Delete it on the other side too": the link goes only once the delete happened, so a
+        // failed delete never makes the next run re-create what was meant to go.
+        const del = ops.find((o) => o.kind === 'delete' && o.linkId === op.linkId);
+        if (del && this.results.get(del.id)?.status !== 'done') this.record(op, 'failed', { reason: 'the deletion did not happen, so the link was kept' });
+        else this.record(op, 'done');
+      }
+    }
     return this.outcome();
   }
 

@@ -14,6 +14,7 @@ import {
   countPlan, hashPlan, type BaselinePatch, type BaselineRefresh, type Conflict, type Deletion, type DeletionChoice,
   type HierarchyMismatch, type LinkOp, type Operation, type SyncPlan, type UpdateOp,
 } from './plan.js';
+import { NO_SIDE_LIMITS, type SideLimits } from './write-limits.js';
 import { TEAM_PROJECT_TYPE, adoView as makeAdoView, planView as makePlanView, type SideView } from './scope.js';
 
 export interface PlanInput {
@@ -26,6 +27,8 @@ export interface PlanInput {
    * then are left alone (see changes-since.ts). Absent: every item takes part.
    */
   readonly changesSince?: string;
+  /** What each side computes itself and so never receives (write-limits.ts). Default: none. */
+  readonly limits?: SideLimits;
 }
 
 interface Pair {
@@ -43,6 +46,7 @@ export function buildPlan(input: PlanInput): SyncPlan {
   const planView = makePlanView(integration, changed?.planItems ?? input.planItems);
   const adoView = makeAdoView(integration, changed?.adoItems ?? input.adoItems);
   const mapping = compileMapping(integration);
+  const limits = input.limits ?? NO_SIDE_LIMITS;
 
   const adoOfPlan = new Map<string, string>();
   const planOfAdo = new Map<string, string>();
@@ -63,7 +67,7 @@ export function buildPlan(input: PlanInput): SyncPlan {
     pairs.push({ link: { id: op.linkId, baseline: { fields: {} } }, plan: planView.items.get(op.planKey)!, ado: adoView.items.get(op.adoKey)! });
   }
   const links: LinkIndex = { adoOfPlan: (k) => adoOfPlan.get(k), planOfAdo: (k) => planOfAdo.get(k) };
-  const creations = planCreations({ integration, mapping, planView, adoView, links, planProject });
+  const creations = planCreations({ integration, mapping, planView, adoView, links, planProject, limits });
   const adoLinkOfPlan = new Map<string, string>();
   const newPlanOfAdo = new Map<string, string>();
   for (const op of creations.ops) {
@@ -81,7 +85,11 @@ export function buildPlan(input: PlanInput): SyncPlan {
     const adoProject = String(ado.fields['System.TeamProject'] ?? '');
     let refreshFields: Record<string, SideValues> | null = null;
     if (ado.type !== TEAM_PROJECT_TYPE) {
-      const d = diffLinkFields({ link, plan, ado, planProject, adoProject }, mapping.forType(ado.type));
+      const d = diffLinkFields({
+        link, plan, ado, planProject, adoProject, limits,
+        planHasChildren: plan.type === 'Summary' || (planView.children.get(plan.key)?.length ?? 0) > 0,
+        adoHasChildren: (adoView.children.get(ado.key)?.length ?? 0) > 0,
+      }, mapping.forType(ado.type));
       if (d.toAdo) operations.push(updateOp('ado', link.id, ado, adoProject, d.toAdo.fields, { fields: d.toAdo.baseline }));
       if (d.toPlan) operations.push(updateOp('plan', link.id, plan, planProject, d.toPlan.fields, { fields: d.toPlan.baseline }));
       for (const c of d.conflicts) conflicts.push(c);

@@ -12,6 +12,8 @@ import { flowsTo, type FieldValue, type Integration, type Item, type SideValues 
 import type { CreateOp, ParentRef } from './plan.js';
 import { includedByOption, planDepth, typeForOutline, type LinkIndex } from './hierarchy.js';
 import { TEAM_PROJECT_TYPE, isProjectKey, projectOfKey, type SideView } from './scope.js';
+import { formatHours, parseHours } from './mapping/work.js';
+import { NO_SIDE_LIMITS, whyNotWritable, type SideLimits } from './write-limits.js';
 
 export interface CreationInput {
   readonly integration: Integration;
@@ -20,6 +22,7 @@ export interface CreationInput {
   readonly adoView: SideView;
   readonly links: LinkIndex;
   readonly planProject: string;
+  readonly limits?: SideLimits;
 }
 
 export interface Creations {
@@ -30,9 +33,43 @@ export interface Creations {
 export function planCreations(input: CreationInput): Creations {
   const ops: CreateOp[] = [];
   const warnings: string[] = [];
-  if (flowsTo(input.integration.direction, 'ado')) createOnAdo(input, ops, warnings);
-  if (flowsTo(input.integration.direction, 'plan')) createOnPlan(input, ops, warnings);
-  return { ops, warnings };
+  const unwritten = new UnwrittenNotes();
+  if (flowsTo(input.integration.direction, 'ado')) createOnAdo(input, ops, warnings, unwritten);
+  if (flowsTo(input.integration.direction, 'plan')) createOnPlan(input, ops, warnings, unwritten);
+  return { ops, warnings: [...warnings, ...unwritten.notes()] };
+}
+
+/** One preview note per field the other side computes, instead of one per new item. */
+class UnwrittenNotes {
+  private readonly byField = new Map<string, { field: string; side: 'plan' | 'ado'; why: string; count: number }>();
+
+  add(side: 'plan' | 'ado', field: string, why: string): void {
+    const key = `${side}\u0000${field}\u0000${why}`;
+    const entry = this.byField.get(key);
+    if (entry) entry.count++;
+    else this.byField.set(key, { field, side, why, count: 1 });
+  }
+
+  notes(): string[] {
+    return [...this.byField.values()].map(({ field, side, why, count }) =>
+      `${field} is not written to ${count} new ${side === 'plan' ? (count === 1 ? 'plan task' : 'plan tasks') : (count === 1 ? 'work item' : 'work items')}: ${why}.`);
+  }
+}
+
+/** A value worth naming when it cannot be written: not empty, not zero. */
+const meaningful = (v: FieldValue | undefined): boolean => v !== undefined && v !== null && v !== '' && v !== 0 && parseHours(v) !== 0;
+
+/**
+ * Project keeps Work = Actual Work + Remaining Work and computes the last two itself. A new task
+ * whose work item has remaining or completed hours but no original estimate gets their sum as Work,
+ * so it arrives with the hours its work item carries.
+ */
+function fillWork(fields: Record<string, FieldValue>, unwrittenValues: Readonly<Record<string, FieldValue>>): void {
+  const work = parseHours(fields['Work']);
+  if (work !== null && work > 0) return;
+  const remaining = parseHours(unwrittenValues['RemainingWork']) ?? 0;
+  const actual = parseHours(unwrittenValues['ActualWork']) ?? 0;
+  if (remaining + actual > 0) fields['Work'] = formatHours(remaining + actual);
 }
 
 /** Walks down from a root, adding the root and the descendants the creation option admits. */
@@ -56,8 +93,9 @@ function defaultAdoProject(integration: Integration): string {
   return integration.scope.ado[0]?.project ?? '';
 }
 
-function createOnAdo(input: CreationInput, ops: CreateOp[], warnings: string[]): void {
+function createOnAdo(input: CreationInput, ops: CreateOp[], warnings: string[], unwritten: UnwrittenNotes): void {
   const { integration, mapping, planView, adoView, links } = input;
+  const limits = (input.limits ?? NO_SIDE_LIMITS).ado;
   const projectsOnTop = integration.hierarchy.teamProjectAsTopParent;
   const linked = (k: string): boolean => links.adoOfPlan(k) !== undefined;
   const typeOf = (k: string): string =>
@@ -91,7 +129,10 @@ function createOnAdo(input: CreationInput, ops: CreateOp[], warnings: string[]):
       for (const c of mapping.forType(type)) {
         const p = item.fields[c.rule.planField];
         let ado: FieldValue = c.conv.normAdo(null);
-        if (c.toAdo) {
+        const why = c.toAdo ? whyNotWritable(limits, c.rule.adoField, (planView.children.get(k)?.length ?? 0) > 0) : null;
+        if (why) {
+          if (meaningful(p)) unwritten.add('ado', c.rule.adoField, why);
+        } else if (c.toAdo) {
           const out = c.conv.toAdo(p);
           if (out.ok) {
             fields[c.rule.adoField] = out.value;
@@ -118,8 +159,9 @@ function createOnAdo(input: CreationInput, ops: CreateOp[], warnings: string[]):
   }
 }
 
-function createOnPlan(input: CreationInput, ops: CreateOp[], warnings: string[]): void {
+function createOnPlan(input: CreationInput, ops: CreateOp[], warnings: string[], unwritten: UnwrittenNotes): void {
   const { integration, mapping, adoView, links, planProject } = input;
+  const limits = (input.limits ?? NO_SIDE_LIMITS).plan;
   const linked = (k: string): boolean => links.planOfAdo(k) !== undefined;
   // Children of a team project are roots of their own, so a project task never drags them along.
   const admit = (k: string): boolean =>
@@ -141,12 +183,20 @@ function createOnPlan(input: CreationInput, ops: CreateOp[], warnings: string[])
       const parentPlan = parentAdo === null ? null : links.planOfAdo(parentAdo) ?? planKeyFor(linkIdFor(integration.id, 'ado', parentAdo));
       const fields: Record<string, FieldValue> = {};
       const baseline: Record<string, SideValues> = {};
+      // A new task that gets subtasks in this run is a summary task: Project rolls its values up.
+      const summary = (adoView.children.get(k) ?? []).some((kid) => !linked(kid) && admit(kid));
       if (item.type === TEAM_PROJECT_TYPE) fields['Name'] = String(item.fields['System.Title']);
       else {
+        const unwrittenValues: Record<string, FieldValue> = {};
         for (const c of mapping.forType(item.type)) {
           const a = item.fields[c.rule.adoField];
           let plan: FieldValue = c.conv.normPlan(null);
-          if (c.toPlan) {
+          const why = c.toPlan ? whyNotWritable(limits, c.rule.planField, summary) : null;
+          if (why) {
+            const out = c.conv.toPlan(a, undefined);
+            if (out.ok) unwrittenValues[c.rule.planField] ??= out.value;
+            if (meaningful(a)) unwritten.add('plan', c.rule.planField, why);
+          } else if (c.toPlan) {
             const out = c.conv.toPlan(a, undefined);
             if (out.ok) {
               fields[c.rule.planField] = out.value;
@@ -155,6 +205,7 @@ function createOnPlan(input: CreationInput, ops: CreateOp[], warnings: string[])
           }
           baseline[c.rule.id] = { plan, ado: c.conv.normAdo(a) };
         }
+        if (!whyNotWritable(limits, 'Work', summary)) fillWork(fields, unwrittenValues);
       }
       if (typeof fields['Name'] !== 'string' || fields['Name'] === '') {
         fields['Name'] = truncate(String(item.fields['System.Title'] ?? '') || `Work item ${k}`, TEXT_LIMITS['Name']);

@@ -9,6 +9,7 @@ import { fieldNote } from './mapping/labels.js';
 import { agree } from './mapping/convert.js';
 import type { FieldValue, Item, Link, SideValues } from './model.js';
 import type { Conflict, FieldResolution } from './plan.js';
+import { NO_SIDE_LIMITS, whyNotWritable, type SideLimits } from './write-limits.js';
 
 export interface FieldWrites {
   fields: Record<string, FieldValue>;
@@ -30,6 +31,19 @@ export interface LinkContext {
   readonly ado: Item;
   readonly planProject: string;
   readonly adoProject: string;
+  /** Fields each side computes itself; the diff never writes them there. Default: none. */
+  readonly limits?: SideLimits;
+  /** Whether each item has children on its side (rolled-up values). */
+  readonly planHasChildren?: boolean;
+  readonly adoHasChildren?: boolean;
+}
+
+/** Why the rule's field cannot be written on `side` for this link, or null. */
+function blocked(ctx: LinkContext, side: 'plan' | 'ado', c: CompiledRule): string | null {
+  const limits = ctx.limits ?? NO_SIDE_LIMITS;
+  return side === 'plan'
+    ? whyNotWritable(limits.plan, c.rule.planField, ctx.planHasChildren ?? false)
+    : whyNotWritable(limits.ado, c.rule.adoField, ctx.adoHasChildren ?? false);
 }
 
 function titleOf(plan: Item, ado: Item): string {
@@ -45,6 +59,11 @@ export function diffLinkFields(ctx: LinkContext, rules: readonly CompiledRule[])
   const warnings: string[] = [];
 
   const pushAdo = (c: CompiledRule, p: FieldValue | undefined, np: FieldValue): boolean => {
+    const why = blocked(ctx, 'ado', c);
+    if (why) {
+      warnings.push(`"${titleOf(plan, ado)}": ${c.rule.adoField} is not written in ADO (${why}), so it keeps its value.`);
+      return false;
+    }
     const out = c.conv.toAdo(p);
     if (!out.ok) {
       warnings.push(fieldNote(titleOf(plan, ado), out, c.rule.adoField, 'stays as it is'));
@@ -56,6 +75,11 @@ export function diffLinkFields(ctx: LinkContext, rules: readonly CompiledRule[])
     return true;
   };
   const pushPlan = (c: CompiledRule, a: FieldValue | undefined, p: FieldValue | undefined, na: FieldValue): boolean => {
+    const why = blocked(ctx, 'plan', c);
+    if (why) {
+      warnings.push(`"${titleOf(plan, ado)}": ${c.rule.planField} is not written in the plan (${why}), so it keeps its value.`);
+      return false;
+    }
     const out = c.conv.toPlan(a, p);
     if (!out.ok) {
       warnings.push(fieldNote(titleOf(plan, ado), out, c.rule.planField, 'stays as it is'));
@@ -103,10 +127,10 @@ function conflictFor(
 ): Conflict {
   const toAdo = c.conv.toAdo(p);
   const toPlan = c.conv.toPlan(a, p);
-  const keepPlan: FieldResolution | null = toAdo.ok
+  const keepPlan: FieldResolution | null = toAdo.ok && !blocked(ctx, 'ado', c)
     ? { side: 'ado', key: ctx.ado.key, project: ctx.adoProject, expectedVersion: ctx.ado.version, field: c.rule.adoField, value: toAdo.value, baseline: { plan: np, ado: c.conv.normAdo(toAdo.value) } }
     : null;
-  const keepAdo: FieldResolution | null = toPlan.ok
+  const keepAdo: FieldResolution | null = toPlan.ok && !blocked(ctx, 'plan', c)
     ? { side: 'plan', key: ctx.plan.key, project: ctx.planProject, expectedVersion: ctx.plan.version, field: c.rule.planField, value: toPlan.value, baseline: { plan: c.conv.normPlan(toPlan.value), ado: na } }
     : null;
   return {

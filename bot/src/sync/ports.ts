@@ -5,6 +5,7 @@
  * must throw messages fit for a user (no secrets, no stack traces). Journal errors stop the run.
  */
 import type { AdoScope, FieldValue, Item, PlanScope } from './model.js';
+import type { WriteLimits } from './write-limits.js';
 
 /** Result of a write guarded by a version precondition. */
 export type GuardedWrite = { readonly status: 'done'; readonly version: string | number } | { readonly status: 'stale' };
@@ -30,6 +31,8 @@ export interface AdoUpdate {
 }
 
 export interface AdoSide {
+  /** Fields ADO sets itself (process rules, read-only fields); the engine never writes them. */
+  readonly limits?: WriteLimits;
   /** Work items in the integration's ADO scope (all projects), normalized as described on `Item`. */
   readScope(scope: readonly AdoScope[]): Promise<Item[]>;
   /** The given work items (batches of 200); ids that no longer exist are simply absent. */
@@ -54,6 +57,8 @@ export type PlanWriteResult =
   | { readonly opId: string; readonly status: 'failed'; readonly reason: string };
 
 export interface PlanSide {
+  /** Fields the plan system computes (roll-ups, derived work) or its API cannot set; never written. */
+  readonly limits?: WriteLimits;
   /** Published tasks of the plan project (all of them; the engine applies the "Sync to ADO" flag). */
   readScope(scope: PlanScope): Promise<Item[]>;
   /** The given published tasks; missing ones are absent. */

@@ -90,3 +90,31 @@ export function hierarchyProblem(process: ProcessName, levels: readonly string[]
   }
   return null;
 }
+
+/** How an ADO project's process reads on a card: its own name, and what ties it to a system process. */
+export interface ProcessLabel {
+  /** "Contoso Agile" */
+  readonly name: string;
+  /** The system process it is, inherits from or works like; null when the label names none. */
+  readonly base: ProcessName | null;
+  /** "(inherits Agile)", "(custom process, works like Scrum)", "(works like Basic)", or '' for a system process. */
+  readonly note: string;
+}
+
+const SYSTEM_BY_LOWER = new Map(PROCESS_NAMES.map((p) => [p.toLowerCase(), p]));
+
+/**
+ * Reads the label the ADO connector gives a project's process: "Agile", "Contoso Agile (inherits
+ * Agile)", "Legacy (custom process, works like Scrum)" or "Old (works like Basic)" when the
+ * process API could not say (connectors/ado/process.ts `processLabel` writes them).
+ */
+export function readProcessLabel(label: string): ProcessLabel {
+  const text = label.trim();
+  const system = SYSTEM_BY_LOWER.get(text.toLowerCase());
+  if (system) return { name: system, base: system, note: '' };
+  const m = /^(.*?)\s*(\((?:inherits|custom process, works like|works like) (\w+)\))$/i.exec(text);
+  const base = m ? SYSTEM_BY_LOWER.get(m[3]!.toLowerCase()) ?? null : null;
+  if (m && base) return { name: m[1]!, base, note: m[2]! };
+  const custom = /^(.*?)\s*(\(custom process\))$/i.exec(text);
+  return custom ? { name: custom[1]!, base: null, note: custom[2]! } : { name: text, base: null, note: '' };
+}

@@ -138,6 +138,9 @@ export async function applyChangeSet(ctx: WriteContext, changes: PlanChangeSet):
         ...(c.durationMinutes !== undefined ? { Duration: formatPwaDuration(c.durationMinutes, project.minutesPerDay) } : {}),
         Notes: c.notes ?? '', IsManual: false,
       }, 'PS.TaskCreationInformation');
+      // Work and % complete are not creation properties: set them on the new draft task, same cycle.
+      const extra = draftChanges({ id: c.id, ...(c.workMinutes !== undefined ? { workMinutes: c.workMinutes } : {}), ...(c.percentComplete !== undefined ? { percentComplete: c.percentComplete } : {}) }, project.minutesPerDay);
+      if (Object.keys(extra).length > 0) await client.merge(`${base}/Draft/Tasks('${c.id}')`, extra, 'PS.DraftTask');
       result.created.push(c.id);
     }
     for (const u of changes.updates) {
