@@ -1,12 +1,13 @@
 import { adoErrors, AdoSimError } from './errors.js';
 import { identityRef } from './identities.js';
 import { findProject, findTeam, nodeByPath, type SimPat, type SimProject, type SimTeam, type SimWorkItem } from './model.js';
-import { FIELD_BY_REF, PROCESSES, typeDef, typeFields } from './processes.js';
+import { FIELD_BY_REF, PROCESSES, projectTypeDef, projectTypes, typeFields } from './processes.js';
 import {
-  backlogViews, connectionDataView, fieldView, nodeView, processView, projectView, relationTypeViews, stateViews,
+  backlogViews, connectionDataView, fieldView, nodeView, ownProcessView, processView, projectView, relationTypeViews, stateViews,
   teamFieldValuesView, teamIterationViews, teamSettingsView, teamView, typeFieldView, typeView, ALL_FIELDS,
 } from './views.js';
 import { compileWiql } from './wiql.js';
+import { workProcesses } from './work-processes.js';
 import { applyPatch, deleteItem, parseExpand, shapeWorkItem, updatesOf, type WitContext } from './workitems.js';
 
 /**
@@ -55,6 +56,8 @@ export function handleApi(ctx: ApiContext, req: ApiRequest): ApiResult {
   if (area === 'connectiondata' && req.method === 'GET') return ok(connectionDataView(ctx.state, ctx.pat, ctx.mode));
   if (area === 'projects' || area === 'teams' || area === 'process') return core(ctx, req, rest);
   if (area === 'wit') return wit(ctx, req, rest);
+  // Organization-level, unlike the rest of `work`: no project or team in the URL.
+  if (area === 'work' && rest[1] === 'processes' && req.prefix.length === 0) return workProcesses(ctx, req, rest);
   if (area === 'work') return work(ctx, req, rest);
   if (area === 'identities' && req.method === 'GET') {
     const filter = (req.query.get('filterValue') ?? '').toLowerCase();
@@ -125,10 +128,12 @@ function core(ctx: ApiContext, req: ApiRequest, rest: string[]): ApiResult {
   if (rest[0] === 'teams' && rest.length === 1) return list(ctx.state.projects.flatMap((p) => p.teams.map((t) => teamView(ctx.base, p, t))));
   if (rest[0] === 'process' && rest[1] === 'processes') {
     const names = Object.keys(PROCESSES) as Array<keyof typeof PROCESSES>;
-    if (rest.length === 2) return list(names.map((n) => processView(ctx.base, n)));
+    if (rest.length === 2) return list([...names.map((n) => processView(ctx.base, n)), ...ctx.state.processes.map((p) => ownProcessView(ctx.base, p))]);
     const n = names.find((x) => PROCESSES[x].typeId === rest[2]);
-    if (!n) throw adoErrors.notFound(`process ${rest[2]}`);
-    return ok(processView(ctx.base, n));
+    const own = ctx.state.processes.find((p) => p.typeId === rest[2]);
+    if (n) return ok(processView(ctx.base, n));
+    if (own) return ok(ownProcessView(ctx.base, own));
+    throw adoErrors.notFound(`process ${rest[2]}`);
   }
   throw adoErrors.notFound(`_apis/${req.rest.join('/')}`);
 }
@@ -226,7 +231,7 @@ function wit(ctx: ApiContext, req: ApiRequest, rest: string[]): ApiResult {
     const project = projectOf(ctx, req, true);
     requirePatchContentType(req);
     const type = req.rest[2]!.slice(1);
-    if (!typeDef(project.process, type)) throw adoErrors.typeNotFound(type);
+    if (!projectTypeDef(project, type)) throw adoErrors.typeNotFound(type);
     const created = applyPatch(ctx, project, null, type, req.body, flags(req));
     return ok(shapeWorkItem(ctx.base, created, { expand: 'relations', links: true }));
   }
@@ -278,9 +283,8 @@ function wit(ctx: ApiContext, req: ApiRequest, rest: string[]): ApiResult {
   }
   if (resource === 'workitemtypes' && m === 'GET') {
     const project = projectOf(ctx, req, true);
-    const types = PROCESSES[project.process].types;
-    if (rest.length === 2) return list(types.map((t) => typeView(ctx.base, project, t)));
-    const t = typeDef(project.process, req.rest[2]!);
+    if (rest.length === 2) return list(projectTypes(project).map((t) => typeView(ctx.base, project, t)));
+    const t = projectTypeDef(project, req.rest[2]!);
     if (!t) throw adoErrors.typeNotFound(req.rest[2]!);
     if (rest.length === 3) return ok(typeView(ctx.base, project, t));
     if (b === 'states') return list(stateViews(t));

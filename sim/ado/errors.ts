@@ -28,6 +28,8 @@ export const adoErrors = {
   fieldNotFound: (ref: string) => new AdoSimError(400, 'WorkItemFieldInvalidException', `TF51535: Cannot find field ${ref}.`),
   nodeNotFound: (path: string) => new AdoSimError(404, 'WorkItemTrackingTreeNodeNotFoundException', `VS402485: The node name ${path} could not be found.`),
   queryNotFound: (id: string) => new AdoSimError(404, 'QueryItemNotFoundException', `TF401243: The query ${id} does not exist, or you do not have permission to read it.`),
+  // The process API's refusal of a process id it does not know (or a malformed one).
+  processNotFound: (id: string) => new AdoSimError(404, 'ProcessNotFoundByTypeIdException', `The process with id ${id} does not exist or you do not have permission to read it.`),
   notFound: (path: string) => new AdoSimError(404, 'ResourceNotFoundException', `The resource ${path} could not be found.`),
   ruleError: (field: string, codes: string) => new AdoSimError(400, 'RuleValidationException', `TF401320: Rule Error for field ${field}. Error code: ${codes}.`, 600171),
   invalidTree: (id: number, field: string) => new AdoSimError(400, 'WorkItemTrackingInvalidTreeNameException', `TF401347: Invalid tree name given for work item ${id}, field '${field}'.`),

@@ -24,6 +24,8 @@ export const LOCATIONS: LocationDef[] = [
   l('7a4d9ee9-3433-4347-b47a-7a80f1cf307e', 'core', 'teams', '_apis/{resource}', 3),
   l('294c494c-2600-4d7e-b76c-3dd50c3c95be', 'core', 'members', '_apis/projects/{projectId}/teams/{teamId}/{resource}', 2),
   l('93878975-88c5-4e6a-8abb-7ddd77a8a7d8', 'core', 'processes', '_apis/process/{resource}/{*processId}', 1),
+  // WorkItemTrackingProcessApi (area `processes`, served from the wit resource area's URL).
+  l('02cc6a73-5cfb-427d-8c8e-b49fb086e8af', 'processes', 'processes', '_apis/work/{resource}/{processTypeId}', 2),
   l('1a9c53f7-f243-4447-b110-35ef023636e4', 'wit', 'wiql', '{project}/{team}/_apis/{area}/{resource}', 2),
   l('a02355f5-5f8a-4671-8e32-369d23aac83d', 'wit', 'wiql', '{project}/{team}/_apis/{area}/{resource}/{id}', 2),
   l('908509b6-4248-4475-a1cd-829139ba419f', 'wit', 'workItemsBatch', '{project}/_apis/{area}/{resource}', 1),

@@ -1,9 +1,29 @@
+import type { TypeDef } from './processes.js';
+
 /**
  * In-memory state of the simulated Azure DevOps organization (or Server collection). Work item
  * fields are copied on write: each revision keeps the `fields` object it had, so history costs
  * nothing until an item changes.
  */
 export type ProcessName = 'Agile' | 'Scrum' | 'CMMI' | 'Basic';
+
+/**
+ * An inherited or hosted-XML process the organization made (the four system processes are
+ * fixed data in processes.ts). `base` is the system process whose types and backlogs its
+ * projects get: the parent for an inherited process; for an XML one the simulator still needs a
+ * type set, though ADO reports no parent for it.
+ */
+export interface SimProcess {
+  typeId: string;
+  name: string;
+  referenceName: string;
+  description: string;
+  customization: 'inherited' | 'custom';
+  base: ProcessName;
+  isEnabled: boolean;
+  /** Work item types the process adds to its base's (inherited processes may add their own). */
+  extraTypes: TypeDef[];
+}
 
 export interface SimIdentity {
   id: string;
@@ -62,7 +82,10 @@ export interface SimProject {
   id: string;
   name: string;
   description: string;
+  /** The system process whose types and backlogs the project has (the base of `customProcess`). */
   process: ProcessName;
+  /** Set when the project uses an inherited or XML process rather than a system one. */
+  customProcess?: SimProcess;
   revision: number;
   lastUpdateTime: string;
   teams: SimTeam[];
@@ -91,6 +114,8 @@ export interface SimPat {
 export interface SimState {
   instanceId: string;
   projects: SimProject[];
+  /** Inherited and XML processes of the organization. */
+  processes: SimProcess[];
   items: Map<number, SimWorkItem>;
   nextId: number;
   nextNodeId: number;
@@ -105,6 +130,7 @@ export function emptyState(): SimState {
   return {
     instanceId: 'c0f8a8a6-6f5e-4d9e-9c77-0d7e1f6b1a01',
     projects: [],
+    processes: [],
     items: new Map(),
     nextId: 1,
     nextNodeId: 100,

@@ -1,4 +1,4 @@
-import type { ProcessName } from './model.js';
+import type { ProcessName, SimProject } from './model.js';
 
 /**
  * The four system processes as ADO ships them: work item types, their states (with state
@@ -166,8 +166,21 @@ export const PROCESSES: Record<ProcessName, ProcessDef> = {
   },
 };
 
-export function typeDef(process: ProcessName, name: string): TypeDef | undefined {
-  return PROCESSES[process].types.find((x) => x.name.toLowerCase() === name.toLowerCase());
+/** What ADO reports as the parent of a system or XML process: no parent. */
+export const NO_PARENT_PROCESS = '00000000-0000-0000-0000-000000000000';
+
+/** The work item types a project has: its base process's, plus those its own process added. */
+export function projectTypes(project: SimProject): TypeDef[] {
+  return [...PROCESSES[project.process].types, ...(project.customProcess?.extraTypes ?? [])];
+}
+
+export function projectTypeDef(project: SimProject, name: string): TypeDef | undefined {
+  return projectTypes(project).find((x) => x.name.toLowerCase() === name.toLowerCase());
+}
+
+/** The process a project reports in its capabilities: its own when it has one, else the system one. */
+export function projectProcessRef(project: SimProject): { name: string; typeId: string } {
+  return project.customProcess ?? { name: project.process, typeId: PROCESSES[project.process].typeId };
 }
 
 /** The fields a type accepts (common + its own), by lower-case reference name. */

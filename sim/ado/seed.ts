@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { demoPats } from './auth.js';
 import { identityRef, makeUser } from './identities.js';
 import type { SimMode } from './locations.js';
-import { emptyState, nextChangeDate, type ProcessName, type SimIdentity, type SimNode, type SimProject, type SimState, type SimTeam, type SimWorkItem } from './model.js';
-import { PROCESSES } from './processes.js';
+import { emptyState, nextChangeDate, type ProcessName, type SimIdentity, type SimNode, type SimProcess, type SimProject, type SimState, type SimTeam, type SimWorkItem } from './model.js';
+import { PROCESSES, projectTypeDef } from './processes.js';
 import { HIERARCHY_FORWARD, HIERARCHY_REVERSE, itemUrl } from './workitems.js';
 
 /**
@@ -67,7 +67,7 @@ function sprintDates(offsetWeeks: number): [string, string] {
 
 export function addProject(
   state: SimState, name: string, process: ProcessName,
-  options: { id?: string; description?: string; areas?: string[]; teams?: Array<{ name: string; area: string | null }> } = {},
+  options: { id?: string; description?: string; areas?: string[]; teams?: Array<{ name: string; area: string | null }>; customProcess?: SimProcess } = {},
 ): SimProject {
   const areaChildren = (options.areas ?? []).map((a) => node(state, a, 'area'));
   const iterations = [-2, 0, 2].map((w, i) => node(state, `Sprint ${i + 1}`, 'iteration', [], sprintDates(w)));
@@ -81,6 +81,7 @@ export function addProject(
     name,
     description: options.description ?? '',
     process,
+    ...(options.customProcess ? { customProcess: options.customProcess } : {}),
     revision: 400 + state.projects.length,
     lastUpdateTime: new Date(state.lastChange).toISOString(),
     teams: [defaultTeam, ...extra],
@@ -98,8 +99,8 @@ export function insertItem(
   extra: Record<string, unknown> = {}, parent: SimWorkItem | null = null, by: SimIdentity = DEMO_USERS.dana,
 ): SimWorkItem {
   const id = state.nextId++;
-  const def = PROCESSES[project.process].types.find((t) => t.name === type);
-  if (!def) throw new Error(`Type ${type} is not in the ${project.process} process.`);
+  const def = projectTypeDef(project, type);
+  if (!def) throw new Error(`Type ${type} is not in the process of ${project.name}.`);
   const now = nextChangeDate(state);
   const who = identityRef(by, seed.base);
   const fields: Record<string, unknown> = {

@@ -7,6 +7,7 @@ import { FaultPlan, RateLimiter, THROTTLED_MESSAGE, type ChaosOptions, type Faul
 import { areaLocations, parseApiVersion, RESOURCE_AREAS, versionsFor, type SimMode } from './locations.js';
 import type { SimPat, SimProject, SimState } from './model.js';
 import { addBigProject, bareState, demoState, type BigProjectOptions } from './seed.js';
+import { addContosoAgile, addVega } from './seed-processes.js';
 
 export { ADO_DEMO_PATS } from './auth.js';
 export type { BigProjectOptions } from './seed.js';
@@ -19,8 +20,13 @@ export interface AdoSimulatorOptions {
   host?: string;
   /** Organization (cloud) or `tfs/{collection}` path (server). Default `contoso` / `tfs/DefaultCollection`. */
   org?: string;
-  /** `demo` (default): Phoenix, Atlas, Hermes, Orion. `empty`: users and PATs only. */
+  /** `demo` (default): Phoenix, Atlas, Hermes, Orion, and the inherited process Contoso Agile. `empty`: users and PATs only. */
   seed?: 'demo' | 'empty';
+  /**
+   * The demo seed also gets Vega, a project on Contoso Agile. Off by default so tests that know
+   * the four demo projects by heart keep them; `npm run sim` turns it on (ADO_SIM_VEGA=0: off).
+   */
+  inheritedProject?: boolean;
   /** `cloud` (default): Azure DevOps Services, api 7.1. `server2019`: advertises 5.0, no resource areas. */
   mode?: SimMode;
   /** Delay before every answer. */
@@ -75,6 +81,7 @@ export function adoSimulatorOptionsFromEnv(env: NodeJS.ProcessEnv = process.env)
   if (n('ADO_SIM_ERROR_RATE') !== undefined || n('ADO_SIM_RESET_RATE') !== undefined) {
     options.chaos = { errorRate: n('ADO_SIM_ERROR_RATE') ?? 0, resetRate: n('ADO_SIM_RESET_RATE') ?? 0 };
   }
+  options.inheritedProject = env.ADO_SIM_VEGA !== '0';
   if (n('ADO_SIM_BIG_PROJECT_ITEMS') !== undefined) options.bigProject = { items: n('ADO_SIM_BIG_PROJECT_ITEMS') };
   return options;
 }
@@ -246,7 +253,7 @@ export async function startAdoSimulator(options: AdoSimulatorOptions = {}): Prom
       case 'GET /_sim/state':
         return reply(200, {
           mode, url: sim.url,
-          projects: state.projects.map((p) => ({ id: p.id, name: p.name, process: p.process, teams: p.teams.map((t) => t.name), workItems: [...state.items.values()].filter((i) => i.projectId === p.id && !i.deleted).length })),
+          projects: state.projects.map((p) => ({ id: p.id, name: p.name, process: p.customProcess?.name ?? p.process, teams: p.teams.map((t) => t.name), workItems: [...state.items.values()].filter((i) => i.projectId === p.id && !i.deleted).length })),
           pats: state.pats.map((p) => ({ scopes: p.scopes, validTo: p.validTo ?? null })),
           requests: requests.length,
         });
@@ -280,7 +287,13 @@ export async function startAdoSimulator(options: AdoSimulatorOptions = {}): Prom
   });
   const port = (server.address() as AddressInfo).port;
   base = `http://${host.includes(':') ? `[${host}]` : host}:${port}/${orgPath}`;
-  const fresh = (seed: 'demo' | 'empty' | undefined): SimState => (seed === 'empty' ? bareState() : demoState({ base, mode }));
+  const fresh = (seed: 'demo' | 'empty' | undefined): SimState => {
+    if (seed === 'empty') return bareState();
+    const demo = demoState({ base, mode });
+    addContosoAgile(demo);
+    if (options.inheritedProject) addVega(demo, { base, mode });
+    return demo;
+  };
   state = fresh(options.seed);
   if (options.bigProject) addBigProject(state, { base, mode }, options.bigProject);
 

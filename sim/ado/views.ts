@@ -1,5 +1,5 @@
-import { allPaths, type SimNode, type SimProject, type SimState, type SimTeam } from './model.js';
-import { FIELDS, PROCESSES, typeFields, type BacklogDef, type FieldDef, type TypeDef } from './processes.js';
+import { allPaths, type SimNode, type SimProcess, type SimProject, type SimState, type SimTeam } from './model.js';
+import { FIELDS, PROCESSES, projectProcessRef, typeFields, type BacklogDef, type FieldDef, type TypeDef } from './processes.js';
 import { RELATION_TYPES } from './workitems.js';
 
 /** JSON shapes of the core, wit and work resources, as the 7.1 specs define them. */
@@ -16,7 +16,8 @@ export function projectView(base: string, p: SimProject, capabilities = false): 
     ...(capabilities ? {
       capabilities: {
         versioncontrol: { sourceControlType: 'Git', gitEnabled: 'true', tfvcEnabled: 'false' },
-        processTemplate: { templateName: p.process, templateTypeId: PROCESSES[p.process].typeId },
+        // An inherited process is named here, not its parent: the parent is only in the process API.
+        processTemplate: { templateName: projectProcessRef(p).name, templateTypeId: projectProcessRef(p).typeId },
       },
       _links: { self: { href: `${base}/_apis/projects/${p.id}` }, collection: { href: `${base}/_apis/projectCollections/${p.id}` }, web: { href: `${base}/${encodeURIComponent(p.name)}` } },
       defaultTeam: { id: p.defaultTeamId, name: p.teams[0]!.name, url: `${base}/_apis/projects/${p.id}/teams/${p.defaultTeamId}` },
@@ -36,9 +37,14 @@ export function teamView(base: string, p: SimProject, t: SimTeam): Record<string
   };
 }
 
+/** Core's Process (`_apis/process/processes`): system processes and the organization's own. */
 export function processView(base: string, name: keyof typeof PROCESSES): Record<string, unknown> {
   const def = PROCESSES[name];
   return { id: def.typeId, description: def.description, isDefault: name === 'Agile', type: 'system', url: `${base}/_apis/process/processes/${def.typeId}`, name };
+}
+
+export function ownProcessView(base: string, p: SimProcess): Record<string, unknown> {
+  return { id: p.typeId, description: p.description, isDefault: false, type: p.customization, url: `${base}/_apis/process/processes/${p.typeId}`, name: p.name };
 }
 
 /** Classification node; `path` is `\Project\Area\Web` (the structure group name is part of it). */
@@ -85,7 +91,7 @@ export function typeView(base: string, p: SimProject, t: TypeDef): Record<string
   return {
     name: t.name,
     referenceName: t.referenceName,
-    description: `${t.name} in the ${p.process} process.`,
+    description: `${t.name} in the ${projectProcessRef(p).name} process.`,
     color: t.color,
     icon: { id: t.icon, url: `${base}/_apis/wit/workItemIcons/${t.icon}?color=${t.color}&v=2` },
     isDisabled: false,

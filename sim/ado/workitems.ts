@@ -2,7 +2,7 @@ import { adoErrors, AdoSimError } from './errors.js';
 import { findUser, identityRef } from './identities.js';
 import type { SimMode } from './locations.js';
 import { nextChangeDate, nodeByPath, type SimIdentity, type SimProject, type SimRelation, type SimState, type SimWorkItem } from './model.js';
-import { typeDef, typeFields, type TypeDef } from './processes.js';
+import { projectTypeDef, typeFields, type TypeDef } from './processes.js';
 
 /**
  * Work item behaviour: JSON-patch create/update with the rules ADO enforces (required title,
@@ -91,7 +91,7 @@ export function applyPatch(
     throw adoErrors.badRequest('You must pass a valid patch document in the body of the request.');
   }
   const ops = body as PatchOp[];
-  const type = typeDef(project.process, typeName ?? String(item?.fields['System.WorkItemType'] ?? ''));
+  const type = projectTypeDef(project, typeName ?? String(item?.fields['System.WorkItemType'] ?? ''));
   if (!type) throw adoErrors.typeNotFound(typeName ?? '');
   const allowed = typeFields(type);
   const shownId = item?.id ?? -1;

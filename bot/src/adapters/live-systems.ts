@@ -43,6 +43,7 @@ export function createLiveSystems(options: LiveSystemsOptions): SystemAccess {
       areaPaths: async (project) => (await connector.classificationPaths(project)).areas.map((a) => a.path),
       iterationPaths: async (project) => (await connector.classificationPaths(project)).iterations.map((a) => a.path),
       processOf: (project) => connector.processOf(project),
+      workItemTypes: async (project) => (await connector.workItemTypes(project)).map((t) => t.name),
       assignableUsers: async (projects) => (await connector.assignableUsers(projects)).map((u) => ({ displayName: u.displayName, uniqueName: u.uniqueName })),
       workItemUrl: (id) => `${connector.org.url.replace(/\/+$/, '')}/_workitems/edit/${encodeURIComponent(id)}`,
       side: () => createAdoSide(connector),

@@ -7,7 +7,7 @@ import { linkIdFor } from '../sync/ids.js';
 import { defaultRules } from '../sync/mapping/defaults.js';
 import type { MappingRule, RuleDirection, TransformName, ValueRule } from '../sync/mapping/rule.js';
 import type { CreationOption, Direction, Integration, Link, SideValues } from '../sync/model.js';
-import { PROCESSES, PROCESS_NAMES, type ProcessName } from '../sync/processes.js';
+import { PROCESSES, readProcessLabel, type ProcessName } from '../sync/processes.js';
 
 const TO_ENGINE: Record<SyncDirection, Direction> = { 'plan-to-ado': 'planToAdo', 'ado-to-plan': 'adoToPlan', 'two-way': 'both' };
 const TO_STORE: Record<Direction, SyncDirection> = { planToAdo: 'plan-to-ado', adoToPlan: 'ado-to-plan', both: 'two-way' };
@@ -29,8 +29,12 @@ export const CREATION_LABELS: Record<CreationOption, string> = {
 export const toEngineDirection = (d: SyncDirection): Direction => TO_ENGINE[d];
 export const toStoreDirection = (d: Direction): SyncDirection => TO_STORE[d];
 
+/**
+ * The system process behind a stored name or the ADO connector's label ("Contoso Agile (inherits
+ * Agile)" is Agile). Agile when nothing names one, as integrations stored before labels had it.
+ */
 export function processName(name: string | undefined): ProcessName {
-  return PROCESS_NAMES.find((p) => p.toLowerCase() === (name ?? '').toLowerCase()) ?? 'Agile';
+  return readProcessLabel(name ?? '').base ?? 'Agile';
 }
 
 export function creationOption(value: string | undefined): CreationOption {
@@ -75,7 +79,7 @@ export function toEngineIntegration(doc: IntegrationDocument, direction?: SyncDi
     },
     creation: creationOption(doc.creation),
     mapping: doc.mapping.map(toEngineRule),
-    // Stored overrides only; planIntegration adds the automatic matches for each run.
+    // Stored overrides only; planSync adds the automatic matches for each run.
     identities: doc.identityMap ?? {},
   };
 }

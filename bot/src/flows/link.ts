@@ -7,7 +7,7 @@ import type { Choice, IntegrationCardData } from '../cards/card-data.js';
 import { renderCard } from '../cards/render.js';
 import type { ProjectMatch } from '../connectors/ppm.js';
 import type { AdoScopeSetting, ConnectionDocument, IntegrationDocument, Stored, SyncDirection } from '../store/index.js';
-import { PROCESSES, hierarchyProblem } from '../sync/processes.js';
+import { PROCESSES, hierarchyProblem, readProcessLabel, type ProcessLabel, type ProcessName } from '../sync/processes.js';
 import { text, type ActionReply, type ActionTurn, type CardAction } from './actions.js';
 import { approverNames, isApprover } from './action-guard.js';
 import { button, errorMessage, notice } from './card-kit.js';
@@ -15,6 +15,7 @@ import type { AdaptiveCardJson, ChatTurn } from './chat.js';
 import { CREATION_LABELS, DIRECTION_LABELS, creationOption, defaultStoredRules, processName } from './integration-model.js';
 import { scheduleSummary } from './schedule.js';
 import type { FlowServices } from './services.js';
+import type { AdoDirectory } from './systems.js';
 
 const WHOLE = '';
 
@@ -27,6 +28,32 @@ function missingConnection(tenantId: string, kind: 'ado' | 'pwa'): AdaptiveCardJ
   return notice(kind === 'ado' ? 'Connect Azure DevOps first' : 'Connect Project Web App first',
     `An integration joins a Project Web App plan to Azure DevOps, and there is no ${kind === 'ado' ? 'Azure DevOps' : 'Project Web App'} connection yet.`,
     { tone: 'Warning', buttons: [button(tenantId, kind === 'ado' ? 'Connect Azure DevOps' : 'Connect Project Web App', kind === 'ado' ? 'connect.ado.start' : 'connect.pwa.start', {}, 'positive')] });
+}
+
+/**
+ * A directory that can also list a project's work item types (its adapter's `workItemTypes`).
+ * Without it the hierarchy is checked against the system process alone.
+ */
+
+/** A level or leaf type some project lacks, said with the types that project really has; null when all fit. */
+async function missingTypes(directory: AdoDirectory, projects: readonly string[], wanted: readonly string[]): Promise<string | null> {
+  if (!directory.workItemTypes) return null;
+  for (const project of projects) {
+    const types = await directory.workItemTypes(project);
+    const has = new Set(types.map((t) => t.toLowerCase()));
+    const missing = [...new Set(wanted)].filter((t) => t && !has.has(t.toLowerCase()));
+    if (missing.length > 0) {
+      return `${project} has no ${missing.map((m) => `"${m}"`).join(', ')} work item type. Its types are ${types.join(', ')}; pick the levels from those.`;
+    }
+  }
+  return null;
+}
+
+/** "Vega uses the Contoso Agile process (inherits Agile), so plan outline levels map to ...", and what was assumed when ADO could not tell. */
+function processNote(project: string, label: ProcessLabel, process: ProcessName): string {
+  const p = PROCESSES[process];
+  const note = `${project} uses the ${label.name} process${label.note ? ` ${label.note}` : ''}, so plan outline levels map to ${p.levels.join(' > ')} and leaf tasks become ${p.leafType}s.`;
+  return label.base ? note : `${note} PlanBridge could not tell which system process it follows, so these are ${process}'s levels; check them.`;
 }
 
 const choices = (values: string[], whole?: string): Choice[] => [...(whole ? [{ title: whole, value: WHOLE }] : []), ...values.map((v) => ({ title: v, value: v }))];
@@ -47,13 +74,16 @@ export async function linkSetupCard(s: FlowServices, turn: { tenantId: string; c
     const adoChoice = adoProjects.find((p) => p.name.toLowerCase() === (adoProject ?? '').toLowerCase()) ?? adoProjects[0];
     if (!planChoice) return notice('No plans to link', `${pwa.name} has no projects this account can read.`, { tone: 'Warning' });
     if (!adoChoice) return notice('No ADO projects to link', `${ado.name} has no projects this PAT can read.`, { tone: 'Warning' });
-    const process = processName(await directory.processOf(adoChoice.name));
+    const label = readProcessLabel(await directory.processOf(adoChoice.name));
+    const process = processName(label.base ?? undefined);
     const p = PROCESSES[process];
     const [teams, areas, iterations] = await Promise.all([directory.listTeams(adoChoice.name), directory.areaPaths(adoChoice.name), directory.iterationPaths(adoChoice.name)]);
     const notes: string[] = [];
     if (planProject && matches.length === 0) notes.push(`No plan is called "${planProject}"; pick one below.`);
     else if (matches.length > 1 && matches[0]!.match !== 'exact') notes.push(`"${planProject}" matches ${matches.length} plans; check the one picked below.`);
     if (adoProject && adoChoice.name.toLowerCase() !== adoProject.toLowerCase()) notes.push(`No ADO project is called "${adoProject}"; pick one below.`);
+    const unfit = await missingTypes(directory, [adoChoice.name], [...p.levels, p.leafType]);
+    if (unfit) notes.push(unfit);
     return renderCard('link-setup', {
       title: `Link ${planChoice.name} to Azure DevOps`,
       intro: 'These defaults suit most teams: check them and press "Create integration". Everything can be changed later.',
@@ -71,7 +101,7 @@ export async function linkSetupCard(s: FlowServices, turn: { tenantId: string; c
       leafType: p.leafType,
       creations: Object.entries(CREATION_LABELS).map(([value, title]) => ({ title, value })),
       creation: 'withAllSubItems',
-      processNote: `${adoChoice.name} uses the ${process} process, so plan outline levels map to ${p.levels.join(' > ')} and leaf tasks become ${p.leafType}s.`,
+      processNote: processNote(adoChoice.name, label, process),
       approverNote: `Approvers: you (${turn.user.name ?? 'the person setting this up'}). Others can ask to be added from the integration card.`,
       notifyChoices: [{ title: turn.conversationKind === 'personal' ? 'This chat' : 'This chat or channel', value: 'here' }, { title: 'Nowhere (only when I ask)', value: 'none' }],
       notify: 'here',
@@ -134,7 +164,8 @@ export async function createIntegration(s: FlowServices, turn: ActionTurn, actio
     const unknown = adoProjects.filter((p) => !known.has(p));
     if (unknown.length > 0) return reshow(`Azure DevOps has no project ${unknown.map((u) => `"${u}"`).join(', ')}.`);
     const process = processName(await directory.processOf(adoProjects[0]!));
-    const problem = hierarchyProblem(process, levels, leafType);
+    // The project's real types first: they name what it lacks better than the system process can.
+    const problem = await missingTypes(directory, adoProjects, [...levels, leafType]) ?? hierarchyProblem(process, levels, leafType);
     if (problem) return reshow(problem);
     const existing = (await s.store.integrations.list(turn.tenantId, { pageSize: 500 })).items.find((i) => i.planProjectId === project.id);
     if (existing) return { card: integrationCard(turn.tenantId, existing, `${project.name} is already linked`) };

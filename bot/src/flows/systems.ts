@@ -35,6 +35,8 @@ export interface AdoDirectory {
   iterationPaths(project: string): Promise<string[]>;
   /** Agile, Scrum, CMMI or Basic (or a custom name). */
   processOf(project: string): Promise<string>;
+  /** The work item types the project really has (inherited processes add their own). Optional for doubles. */
+  workItemTypes?(project: string): Promise<string[]>;
   /**
    * People who can be assigned work in the projects (members of their teams), each once. Optional
    * so doubles without people still work: the sync then matches by stored overrides only.

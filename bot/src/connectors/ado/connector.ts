@@ -1,13 +1,14 @@
 import type { Logger } from '../../log.js';
-import { checkConnection, getProcessName, listProjects, listTeams } from './discovery.js';
+import { checkConnection, listProjects, listTeams } from './discovery.js';
 import { AdoConnectorError } from './errors.js';
 import { backlogLevels, classificationPaths, fields, teamAreaPaths, teamIterations, workItemTypes } from './metadata.js';
 import { assignableUsers, teamMembers } from './people.js';
+import { projectProcess } from './process.js';
 import { queryIds, readItems, readScopes, scopeWhere } from './reads.js';
 import type { RetryOptions } from './retry.js';
 import { AdoSession, type ConnectionHealth } from './session.js';
 import type {
-  AdoBacklogLevel, AdoClassificationPath, AdoUser, AdoCreateRequest, AdoField, AdoProject, AdoReadScope, AdoTeam,
+  AdoBacklogLevel, AdoClassificationPath, AdoUser, AdoCreateRequest, AdoField, AdoProject, AdoProjectProcess, AdoReadScope, AdoTeam,
   AdoUpdateRequest, AdoUpdateResult, AdoWorkItem, AdoWorkItemType, ConnectionReport,
 } from './types.js';
 import { assertPublicHost, parseAdoUrl, type AdoOrgUrl, type Resolver } from './url.js';
@@ -64,7 +65,10 @@ export class AdoConnector {
   }
 
   async listProjects(): Promise<AdoProject[]> { await this.ready(); return listProjects(this.session); }
-  async processOf(project: string): Promise<string> { await this.ready(); return getProcessName(this.session, project); }
+  /** The project's process placed against the system ones (inherited: by its parent; XML: by its types). */
+  async projectProcess(project: string): Promise<AdoProjectProcess> { await this.ready(); return projectProcess(this.session, project); }
+  /** The process as people should see it: "Agile", or "Contoso Agile (inherits Agile)". */
+  async processOf(project: string): Promise<string> { return (await this.projectProcess(project)).label; }
   async listTeams(project: string): Promise<AdoTeam[]> { await this.ready(); return listTeams(this.session, project); }
   async classificationPaths(project: string): Promise<{ areas: AdoClassificationPath[]; iterations: AdoClassificationPath[] }> { await this.ready(); return classificationPaths(this.session, project); }
   async teamAreaPaths(project: string, team: string): Promise<Array<{ path: string; includeChildren: boolean }>> { await this.ready(); return teamAreaPaths(this.session, project, team); }

@@ -116,12 +116,6 @@ export async function listProjects(session: AdoSession): Promise<AdoProject[]> {
   return out;
 }
 
-export async function getProcessName(session: AdoSession, project: string): Promise<string> {
-  const p = await session.call({ what: `read project ${project}`, scope: 'project-read', project }, async () => (await session.core()).getProject(project, true));
-  if (!p) throw await session.explainNull({ what: `read project ${project}`, project });
-  return p.capabilities?.processTemplate?.templateName ?? 'unknown';
-}
-
 export async function listTeams(session: AdoSession, project: string): Promise<AdoTeam[]> {
   const teams = await session.call({ what: `list teams of ${project}`, scope: 'project-read', project }, async () => (await session.core()).getTeams(project));
   if (!teams) throw await session.explainNull({ what: `list teams of ${project}`, project });

@@ -2,6 +2,7 @@ import * as azdev from 'azure-devops-node-api';
 import type { CoreApi } from 'azure-devops-node-api/CoreApi.js';
 import type { WorkApi } from 'azure-devops-node-api/WorkApi.js';
 import type { WorkItemTrackingApi } from 'azure-devops-node-api/WorkItemTrackingApi.js';
+import type { IWorkItemTrackingProcessApi } from 'azure-devops-node-api/WorkItemTrackingProcessApi.js';
 import type { Logger } from '../../log.js';
 import { AdoConnectorError, isConflict, statusOf, toAdoError, type Operation } from './errors.js';
 import { RequestGate, type RateLimitInfo } from './gate.js';
@@ -50,6 +51,7 @@ export class AdoSession {
   private coreApi?: Promise<CoreApi>;
   private witApi?: Promise<WorkItemTrackingApi>;
   private workApi?: Promise<WorkApi>;
+  private processApi?: Promise<IWorkItemTrackingProcessApi>;
 
   constructor(options: SessionOptions) {
     this.orgUrl = options.orgUrl;
@@ -83,6 +85,12 @@ export class AdoSession {
   work(): Promise<WorkApi> {
     this.workApi ??= this.webApi.getWorkApi().catch((e: unknown) => { this.workApi = undefined; throw e; });
     return this.workApi;
+  }
+
+  /** The work item tracking process API (`_apis/work/processes`): inherited and XML processes. */
+  processes(): Promise<IWorkItemTrackingProcessApi> {
+    this.processApi ??= this.webApi.getWorkItemTrackingProcessApi().catch((e: unknown) => { this.processApi = undefined; throw e; });
+    return this.processApi;
   }
 
   /**
@@ -119,7 +127,7 @@ export class AdoSession {
   /** Closes the kept-alive sockets of every client this session made. The session is unusable after. */
   async dispose(): Promise<void> {
     type Disposable = { dispose(): void };
-    const clients = await Promise.allSettled([this.coreApi, this.witApi, this.workApi].filter(Boolean) as Array<Promise<{ http: Disposable; rest: { client: Disposable } }>>);
+    const clients = await Promise.allSettled([this.coreApi, this.witApi, this.workApi, this.processApi].filter(Boolean) as Array<Promise<{ http: Disposable; rest: { client: Disposable } }>>);
     const all: Disposable[] = [(this.webApi.rest as unknown as { client: Disposable }).client];
     for (const c of clients) if (c.status === 'fulfilled') all.push(c.value.http, c.value.rest.client);
     for (const d of all) {

@@ -25,6 +25,24 @@ export interface AdoProject {
   url: string;
 }
 
+export type AdoSystemProcess = 'Agile' | 'Scrum' | 'CMMI' | 'Basic';
+
+/** The process a project uses, placed against the four system processes PlanBridge knows. */
+export interface AdoProjectProcess {
+  /** As the organization names it: "Agile", "Contoso Agile". */
+  name: string;
+  /** The process's type id (the project's templateTypeId); '' when the project reports none. */
+  typeId: string;
+  /** `custom` is an XML process; `unknown` when the process API could not say. */
+  customization: 'system' | 'inherited' | 'custom' | 'unknown';
+  /** The system process it is, inherits from or works like; null when nothing tells. */
+  base: AdoSystemProcess | null;
+  /** How `base` was found: from the process (or its parent), or from the project's work item types. */
+  basedOn: 'process' | 'work-item-types' | null;
+  /** For people: "Agile", "Contoso Agile (inherits Agile)", "Legacy (custom process, works like Scrum)". */
+  label: string;
+}
+
 export interface AdoTeam {
   id: string;
   name: string;
