@@ -43,7 +43,7 @@ export async function handleMessageText(turn: ChatTurn, text: string, options: D
     case 'link':
       return startLink(services, turn, intent.planProject, intent.adoProject);
     case 'sync':
-      return startSync(services, turn, intent.project, intent.direction);
+      return startSync(services, turn, intent.project, intent.direction, intent.previewOnly);
     case 'status':
       return sendStatus(services, turn, intent.project, false);
     case 'history':

@@ -25,6 +25,8 @@ export interface RunSummary {
   direction: IntegrationDocument['direction'];
   startedAt: string;
   approvedBy?: string;
+  /** "preview sync Apollo": shown, never approvable. */
+  previewOnly?: boolean;
   durationMs?: number;
   results?: Array<{ opId: string; status: string; key?: string; side: string | null; reason?: string }>;
 }
@@ -144,7 +146,9 @@ export function previewCard(v: PreviewView): AdaptiveCardJson {
   ];
   const buttons: CardButton[] = [];
   if (shownTo < total) buttons.push(button(v.tenantId, 'Show more', 'sync.page', { ...ids, page: page + 1 }));
-  if (v.canDecide) {
+  const canDecide = v.canDecide && !summary.previewOnly;
+  if (summary.previewOnly) buttons.push(button(v.tenantId, 'Sync for real', 'sync.preview', { integrationId: v.integration.id, direction: summary.direction }, 'positive'));
+  if (canDecide) {
     buttons.push(button(v.tenantId, 'Approve and apply', 'sync.approve', { ...ids, hash: v.plan.hash }, 'positive'));
     buttons.push(button(v.tenantId, 'Reject', 'sync.reject', ids, 'destructive'));
   }
@@ -155,7 +159,9 @@ export function previewCard(v: PreviewView): AdaptiveCardJson {
   const approvers = (v.integration.approvers ?? []).map((a) => a.id);
   const data: SyncPreviewCardData = {
     title: `Preview: ${v.integration.name}`,
-    subtitle: `${total} change${total === 1 ? '' : 's'}; nothing is written until an approver approves.`,
+    subtitle: summary.previewOnly
+      ? `${total} change${total === 1 ? '' : 's'} a sync would make. This is a preview only: nothing will be applied from this card.`
+      : `${total} change${total === 1 ? '' : 's'}; nothing is written until an approver approves.`,
     requestedBy: v.showRequester && v.run.requestedBy ? `Asked by ${v.run.requestedBy.name ?? 'a user'}` : '',
     counts: facts,
     changes: summary.lines.slice(page * PAGE_SIZE, shownTo).map((l) => ({ symbol: SYMBOL(l.text), text: l.text })),
@@ -164,8 +170,8 @@ export function previewCard(v: PreviewView): AdaptiveCardJson {
     hierarchy: v.plan.hierarchy.slice(0, MAX_DECISIONS).map((h, i) => mismatchDecision(h, i, summary.titles, choices.hierarchy?.[h.id])),
     deletions: v.plan.deletions.slice(0, MAX_DECISIONS).map((d, i) => deletionDecision(d, i, choices.deletions?.[d.id])),
     warnings: [...v.plan.warnings.slice(0, 3), ...(v.plan.warnings.length > 3 ? [`...and ${v.plan.warnings.length - 3} more notes like these.`] : []), ...(v.plan.conflicts.length > MAX_DECISIONS || v.plan.hierarchy.length > MAX_DECISIONS || v.plan.deletions.length > MAX_DECISIONS ? [`Only the first ${MAX_DECISIONS} decisions of each kind are shown; the rest are skipped (or kept) this time.`] : [])],
-    canDecide: v.canDecide,
-    viewNote: v.canDecide ? (hasDecisions ? 'You are an approver: pick a side for each decision, then approve.' : 'You are an approver: check the changes, then approve.') : `Read-only view. Approvers: ${(v.integration.approvers ?? []).map((a) => a.name ?? 'unnamed').join(', ') || 'none'}.`,
+    canDecide,
+    viewNote: summary.previewOnly ? `To sync, type "sync ${v.integration.planProjectName ?? v.integration.name}" or use Sync for real: it makes a fresh preview to approve.` : canDecide ? (hasDecisions ? 'You are an approver: pick a side for each decision, then approve.' : 'You are an approver: check the changes, then approve.') : `Read-only view. Approvers: ${(v.integration.approvers ?? []).map((a) => a.name ?? 'unnamed').join(', ') || 'none'}.`,
     buttons,
     refresh: { action: { type: 'Action.Execute', verb: 'sync.view', data: { ...ids, t: v.tenantId } }, userIds: approvers },
   };

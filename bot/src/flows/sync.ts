@@ -23,7 +23,7 @@ import { MAX_DECISIONS, previewCard, progressCard, summarize, type RunSummary } 
 
 const ASKED: Record<AskedDirection, SyncDirection> = { 'to-ado': 'plan-to-ado', 'to-plan': 'ado-to-plan', both: 'two-way' };
 
-export async function startSync(s: FlowServices, turn: ChatTurn, project: string, direction?: AskedDirection): Promise<void> {
+export async function startSync(s: FlowServices, turn: ChatTurn, project: string, direction?: AskedDirection, previewOnly = false): Promise<void> {
   const match = await findIntegration(s, turn.tenantId, project);
   if (match.kind === 'none') {
     await turn.send({
@@ -41,14 +41,14 @@ export async function startSync(s: FlowServices, turn: ChatTurn, project: string
     });
     return;
   }
-  await runPreview(s, turn, match.integration, direction ? ASKED[direction] : undefined);
+  await runPreview(s, turn, match.integration, direction ? ASKED[direction] : undefined, previewOnly);
 }
 
 
 const STEPS = (i: IntegrationDocument) => [`Read ${i.planProjectName ?? 'the plan'} from Project Web App`, `Read ${i.adoProjects.join(', ')} from Azure DevOps`, 'Compare and build the preview'];
 
 /** Sends a progress card, reads, plans, and replaces the card with the preview. */
-export async function runPreview(s: FlowServices, turn: ChatTurn, i: Stored<IntegrationDocument>, direction?: SyncDirection): Promise<void> {
+export async function runPreview(s: FlowServices, turn: ChatTurn, i: Stored<IntegrationDocument>, direction?: SyncDirection, previewOnly = false): Promise<void> {
   const dir = direction ?? i.direction;
   const title = `Preparing a preview: ${i.name}`;
   const subtitle = DIRECTION_LABELS[dir];
@@ -79,7 +79,7 @@ export async function runPreview(s: FlowServices, turn: ChatTurn, i: Stored<Inte
     requestedBy: { id: turn.user.id, ...(turn.user.name ? { name: turn.user.name } : {}) },
     card: { conversationId: turn.conversationId, ...(activityId ? { activityId } : {}) },
   });
-  const saved = await s.store.runs.update(turn.tenantId, i.id, run.id, () => ({ summary: summary as unknown as Record<string, unknown> }));
+  const saved = await s.store.runs.update(turn.tenantId, i.id, run.id, () => ({ summary: { ...(summary as unknown as Record<string, unknown>), ...(previewOnly ? { previewOnly: true } : {}) } }));
   // The message everyone sees: decisions only in a personal chat with an approver; elsewhere
   // approvers get their view through the card's refresh.
   const personalApprover = turn.conversationKind === 'personal' && isApprover(i, turn.user);
@@ -133,6 +133,7 @@ const whoIs = (turn: ChatTurn): string => turn.user.name ?? turn.user.id;
 
 export async function approve(s: FlowServices, turn: ActionTurn, i: Stored<IntegrationDocument>, run: Stored<RunDocument>, action: CardAction): Promise<ActionReply> {
   if (run.status !== 'awaiting-approval') return { message: alreadyMessage(run) };
+  if ((run.summary as unknown as RunSummary | undefined)?.previewOnly) return { message: `That was a preview only, so nothing was applied. To sync, type "sync ${i.planProjectName ?? i.name}" and approve that preview.` };
   const syncPlan = run.plan as SyncPlan;
   const choices = readChoices(syncPlan, action.data);
   const approval = approvePlan(syncPlan, text(action.data, 'hash', 128)!, choices);

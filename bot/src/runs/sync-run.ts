@@ -130,7 +130,7 @@ export async function applyApproved(s: FlowServices, i: Stored<IntegrationDocume
 
 /** Records true baselines, then the run's status, outcome and report data. */
 async function recordRun(s: FlowServices, i: IntegrationDocument, runId: string, fresh: Planned, outcome: ApplyOutcome, durationMs: number): Promise<Stored<RunDocument>> {
-  const after = await settleLinks(fresh.ports, fresh.engine, fresh.links, outcome);
+  const after = await settleLinks(fresh.ports, fresh.engine, fresh.links, outcome, fresh.planItems);
   await createLinkBook(s.store.links, i.tenantId, i.id).save(fresh.links, after, { runId, syncedAt: s.now().toISOString() });
   const failed = outcome.counts.failed;
   const stale = outcome.counts.stale;

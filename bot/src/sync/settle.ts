@@ -1,23 +1,36 @@
 /**
  * After an apply: read back what the touched items now hold on both sides and fold the outcome into
- * the links with true baselines (true-baselines.ts), through the engine's own link merge.
+ * the links with true baselines, echoes of our own writes absorbed (true-baselines.ts), through the
+ * engine's own link merge.
  */
 import type { ApplyOutcome } from './apply.js';
 import { mergeLinks } from './links.js';
 import { compileMapping } from './mapping/compile.js';
-import type { Integration, Link } from './model.js';
+import type { Integration, Item, Link } from './model.js';
 import type { AdoSide, PlanSide } from './ports.js';
-import { byKey, readBackKeys, withTrueBaselines } from './true-baselines.js';
+import { byKey, echoUpdates, readBackKeys, withTrueBaselines } from './true-baselines.js';
+import { NO_LIMITS } from './write-limits.js';
 
 export async function settleLinks(
   ports: { readonly plan: PlanSide; readonly ado: AdoSide }, integration: Integration, links: readonly Link[],
-  outcome: Pick<ApplyOutcome, 'linkUpdates' | 'unlinked'>,
+  outcome: Pick<ApplyOutcome, 'linkUpdates' | 'unlinked' | 'results'>, planItemsBefore: readonly Item[],
 ): Promise<Link[]> {
   const keys = readBackKeys(outcome.linkUpdates, links);
+  const writtenPlan = new Set(outcome.results.filter((r) => r.side === 'plan' && r.status === 'done' && r.key).map((r) => r.key!.toLowerCase()));
+  const parents = new Map(planItemsBefore.map((i) => [i.key.toLowerCase(), i.parentKey?.toLowerCase() ?? null]));
+  const mapping = compileMapping(integration);
+  const limits = ports.plan.limits ?? NO_LIMITS;
+  const echoes = writtenPlan.size > 0 && (Object.keys(limits.readOnly).length > 0 || Object.keys(limits.rolledUp).length > 0);
+  // The whole published plan when echoes may have rolled up; otherwise only what was written.
   const [planItems, adoItems] = await Promise.all([
-    keys.plan.length > 0 ? ports.plan.readByKeys(integration.scope.plan.projectId, keys.plan) : Promise.resolve([]),
+    echoes ? ports.plan.readScope(integration.scope.plan)
+      : keys.plan.length > 0 ? ports.plan.readByKeys(integration.scope.plan.projectId, keys.plan) : Promise.resolve([]),
     keys.ado.length > 0 ? ports.ado.readByKeys(keys.ado) : Promise.resolve([]),
   ]);
-  const updates = withTrueBaselines(outcome.linkUpdates, links, compileMapping(integration), { plan: byKey(planItems, true), ado: byKey(adoItems) });
-  return mergeLinks(links, { linkUpdates: updates, unlinked: outcome.unlinked });
+  const read = { plan: byKey(planItems, true), ado: byKey(adoItems) };
+  for (const item of planItems) if (!parents.has(item.key.toLowerCase())) parents.set(item.key.toLowerCase(), item.parentKey?.toLowerCase() ?? null);
+  const updates = withTrueBaselines(outcome.linkUpdates, links, mapping, read);
+  const merged = mergeLinks(links, { linkUpdates: updates, unlinked: outcome.unlinked });
+  if (!echoes) return merged;
+  return mergeLinks(merged, { linkUpdates: echoUpdates(merged, mapping, limits, read, writtenPlan, (k) => parents.get(k) ?? null), unlinked: [] });
 }

@@ -7,6 +7,7 @@
 import type { LinkUpdate } from './apply.js';
 import type { CompiledMapping } from './mapping/compile.js';
 import type { Item, Link, SideValues } from './model.js';
+import { whyNotWritable, type WriteLimits } from './write-limits.js';
 
 export interface ReadBack {
   /** Keyed by lower-case task id: plan systems may case GUIDs differently. */
@@ -58,4 +59,35 @@ export function withTrueBaselines(updates: readonly LinkUpdate[], links: readonl
 /** Items by key; plan keys are GUIDs that systems may case differently. */
 export function byKey(items: readonly Item[], caseless = false): Map<string, Item> {
   return new Map(items.map((i) => [caseless ? i.key.toLowerCase() : i.key, i]));
+}
+
+/**
+ * Echoes: values a system computes that changed because PlanBridge wrote something (a task's
+ * remaining work after its work was set; a summary task's roll-ups after a subtask changed). They
+ * are not anyone's edit, so they must not travel back as changes: each linked item written, and
+ * every plan ancestor of one, gets its computed fields' plan values refreshed from the read-back.
+ * `written` are the plan keys written in the run (lower case); `parentOf` walks the plan outline.
+ */
+export function echoUpdates(
+  links: readonly Link[], mapping: CompiledMapping, planLimits: WriteLimits, read: ReadBack,
+  written: ReadonlySet<string>, parentOf: (planKey: string) => string | null,
+): LinkUpdate[] {
+  const touched = new Set<string>();
+  for (const key of written) {
+    for (let k: string | null = key, guard = 0; k !== null && guard < 100 && !touched.has(k); k = parentOf(k), guard++) touched.add(k);
+  }
+  const out: LinkUpdate[] = [];
+  for (const link of links) {
+    const item = read.plan.get(link.planKey.toLowerCase());
+    if (!item || !touched.has(link.planKey.toLowerCase())) continue;
+    const fields: Record<string, SideValues> = {};
+    for (const [ruleId, base] of Object.entries(link.baseline.fields)) {
+      const c = mapping.byId(ruleId);
+      if (!c || !whyNotWritable(planLimits, c.rule.planField, item.type === 'Summary')) continue;
+      const now = c.conv.normPlan(item.fields[c.rule.planField]);
+      if (now !== base.plan) fields[ruleId] = { plan: now, ado: base.ado };
+    }
+    if (Object.keys(fields).length > 0) out.push({ linkId: link.id, isNew: false, baseline: { fields } });
+  }
+  return out;
 }

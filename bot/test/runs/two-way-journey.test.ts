@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Journey, cardText, type Card } from '../support/journey.js';
+import { Journey, TENANT, cardText, type Card } from '../support/journey.js';
 import { connectBoth, linkWithDefaults } from '../flows/support.js';
+import { connectorFor as adoConnector } from '../connectors/ado/harness.js';
+import { connectorFor as pwaConnector } from '../connectors/pwa/harness.js';
+import { actionsOf } from '../support/journey.js';
 
 /**
  * The two-way journey a new user takes with the demo data, over HTTP: link Apollo to Phoenix,
@@ -53,4 +56,50 @@ describe('two-way sync with no edits changes nothing', () => {
     await j.settle();
     expect(snapshotAdo()).toEqual(before);
   });
+
+  const adoItem = (title: string) => [...j.ado.state.items.values()].find((w) => w.fields['System.Title'] === title && !w.deleted)!;
+  const planTask = (title: string) => j.pwa.state.projects.find((p) => p.Name === 'Apollo')!.tasks.find((t) => t.Name === title)!;
+
+  it('an edit on each side moves exactly that value across, and then everything is in step', async () => {
+    const ado = adoConnector(j.ado);
+    const plan = pwaConnector(j.pwa, 'onprem', 'nometadata');
+    const vault = adoItem('Card vault API client');
+    await ado.update({ id: vault.id, expectedRev: vault.rev, fields: { 'Microsoft.VSTS.Scheduling.OriginalEstimate': 12 } });
+    const apollo = j.pwa.state.projects.find((p) => p.Name === 'Apollo')!;
+    await plan.applyChanges({ projectId: apollo.Id, creates: [], updates: [{ id: planTask('Discount rules engine').Id, name: 'Discount rules engine v2' }] });
+    const adoBefore = snapshotAdo();
+    const card = await syncBothWays();
+    const text = cardText(card);
+    expect(text).toMatch(/Update in ADO\n1\n/);
+    expect(text).toMatch(/Update in the plan\n1\n/);
+    await j.click(card, 'Approve and apply');
+    await j.settle();
+    expect(planTask('Card vault API client').WorkMinutes).toBe(12 * 60);
+    const renamed = adoItem('Discount rules engine v2');
+    expect(renamed).toBeDefined();
+    // Only the renamed work item changed in ADO, and only its title.
+    const after = snapshotAdo();
+    const changed = [...after.keys()].filter((id) => after.get(id) !== adoBefore.get(id));
+    expect(changed).toEqual([renamed.id]);
+    const again = await syncBothWays();
+    expect(cardText(again)).toMatch(/is in step/);
+  });
+
+  it('"preview sync" only previews: no Approve, says how to sync, and a crafted approval applies nothing', async () => {
+    const vault = adoItem('Card vault API client');
+    await adoConnector(j.ado).update({ id: vault.id, expectedRev: vault.rev, fields: { 'System.Title': 'Card vault API client (renamed)' } });
+    const preview = await j.say('preview sync Apollo both ways');
+    const card = await j.waitForUpdate(preview.id, (t) => /Preview:/.test(t));
+    const text = cardText(card);
+    expect(text).toMatch(/preview only: nothing will be applied/);
+    expect(text).toMatch(/To sync, type "sync Apollo"/);
+    expect(actionsOf(card).map((a) => a.title)).not.toContain('Approve and apply');
+    const run = (await j.bot.bot.store.runs.list(TENANT, (await j.bot.bot.store.integrations.list(TENANT)).items[0]!.id)).items
+      .find((r) => r.status === 'awaiting-approval')!;
+    const crafted = await j.invoke('sync.approve', { integrationId: run.integrationId, runId: run.id, hash: (run.plan as { hash: string }).hash, t: TENANT });
+    expect(crafted.message).toMatch(/preview only, so nothing was applied/);
+    await j.settle();
+    expect(planTask('Card vault API client (renamed)')).toBeUndefined();
+  });
 });
+
