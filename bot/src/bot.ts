@@ -28,6 +28,8 @@ export interface RunningBot {
   messenger: ProactiveMessenger;
   /** Scheduled syncs: scans for due runs every interval; tests call `tick()` themselves. */
   scheduler: Scheduler;
+  /** The services every flow and run uses (the model-based test drives the run path with them). */
+  flows: FlowServices;
   stop(): Promise<void>;
 }
 
@@ -131,6 +133,7 @@ export async function startBot(config: Config, logger: Logger, seams: BotSeams =
     background,
     messenger,
     scheduler,
+    flows,
     stop: () => (stopping ??= (async () => {
       // Runs in flight are aborted and keep their leases: another instance resumes them through the journal.
       runner.abortAll();

@@ -47,6 +47,19 @@ const toId = (key: string): number => {
 
 export function createAdoSide(connector: AdoConnector): AdoSide {
   return {
+    async writeLimits(scopes) {
+      // Union over the projects: an aggregation of projects on one process has the same types.
+      const fieldsByType: Record<string, string[]> = {};
+      const statesByType: Record<string, string[]> = {};
+      for (const project of [...new Set(scopes.map((s) => s.project))]) {
+        for (const t of await connector.workItemTypes(project)) {
+          // A server that did not list them: no limit known.
+          if (t.fields.length > 0) fieldsByType[t.name] = [...new Set([...(fieldsByType[t.name] ?? []), ...t.fields])];
+          if (t.states.length > 0) statesByType[t.name] = [...new Set([...(statesByType[t.name] ?? []), ...t.states.map((st) => st.name)])];
+        }
+      }
+      return { readOnly: {}, rolledUp: {}, fieldsByType, statesByType };
+    },
     async readScope(scopes) {
       const items = await connector.readScope(scopes.map((s) => ({
         project: s.project,

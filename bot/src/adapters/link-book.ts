@@ -36,7 +36,11 @@ export function createLinkBook(links: LinkRepository, tenantId: string, integrat
         kept.add(link.planKey);
         if (!storable(link)) continue;
         const prev = old.get(link.planKey);
-        if (prev && prev.adoKey === link.adoKey && canonicalJson(prev.baseline) === canonicalJson(link.baseline)) continue;
+        if (prev && prev.adoKey === link.adoKey && canonicalJson(prev.baseline) === canonicalJson(link.baseline) && !!prev.retired === !!link.retired) continue;
+        if (prev && link.retired && !prev.retired) {
+          await links.retire(tenantId, integrationId, link.planKey);
+          continue;
+        }
         const baseline = toStored(link, stamp);
         if (!prev) {
           try {

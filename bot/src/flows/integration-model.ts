@@ -90,6 +90,7 @@ export function toEngineLinks(integrationId: string, docs: readonly LinkDocument
     id: linkIdFor(integrationId, 'plan', d.planTaskId),
     planKey: d.planTaskId,
     adoKey: String(d.workItemId),
+    ...(d.retired ? { retired: true } : {}),
     baseline: {
       fields: (d.baseline?.fields ?? {}) as Record<string, SideValues>,
       ...(d.baseline?.planParent !== undefined ? { planParent: d.baseline.planParent } : {}),

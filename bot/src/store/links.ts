@@ -35,6 +35,8 @@ export interface LinkDocument extends BaseDocument {
   planTaskId: string;
   workItemId: number;
   baseline?: LinkBaseline;
+  /** Unlinked on purpose: neither item is synced or created again (sync/model.ts Link.retired). */
+  retired?: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -61,6 +63,8 @@ export interface LinkRepository {
   getByWorkItem(tenantId: string, integrationId: string, workItemId: number): Promise<Stored<LinkDocument> | undefined>;
   /** Replaces the baseline (after a sync) with etag concurrency; `change` may run more than once. */
   updateBaseline(tenantId: string, integrationId: string, planTaskId: string, change: (current: Stored<LinkDocument>) => LinkBaseline): Promise<Stored<LinkDocument>>;
+  /** Marks the pair as unlinked on purpose (kept, so the survivor is never re-created). */
+  retire(tenantId: string, integrationId: string, planTaskId: string): Promise<Stored<LinkDocument>>;
   /** Replaces the baseline only if the link is still the version `link.etag`; ConcurrencyError otherwise. */
   replaceBaseline(link: Stored<LinkDocument>, baseline: LinkBaseline): Promise<Stored<LinkDocument>>;
   list(tenantId: string, integrationId: string, request?: PageRequest): Promise<Page<Stored<LinkDocument>>>;
@@ -144,6 +148,14 @@ export function createLinkRepository(
         if (!current) throw new NotFoundError('link for plan task', planTaskId);
         const { etag: _etag, ...doc } = current;
         return { ...doc, baseline: change(current), updatedAt: now().toISOString() };
+      });
+      return updated!;
+    },
+    async retire(tenantId, integrationId, planTaskId) {
+      const updated = await links.update(tenantId, linkId(planTaskId), integrationPartition(tenantId, integrationId), (current) => {
+        if (!current) throw new NotFoundError('link for plan task', planTaskId);
+        const { etag: _etag, ...doc } = current;
+        return { ...doc, retired: true, updatedAt: now().toISOString() };
       });
       return updated!;
     },

@@ -57,6 +57,8 @@ export interface ApplyOutcome {
   readonly results: readonly ItemResult[];
   readonly linkUpdates: readonly LinkUpdate[];
   readonly unlinked: readonly string[];
+  /** Unlinked with a survivor left unsynced: the link stays, retired (Link.retired). */
+  readonly retired: readonly string[];
   readonly counts: { readonly done: number; readonly stale: number; readonly failed: number };
 }
 
@@ -83,10 +85,14 @@ class Run {
   async execute(): Promise<ApplyOutcome> {
     for (const e of await journaled(() => this.ports.journal.list(this.options.runId))) this.journal.set(e.opId, e);
     const ops = this.plan.operations;
-    await this.adoCreates(ops.filter((o): o is CreateOp => o.kind === 'create' && o.side === 'ado'));
     const concurrency = this.options.adoConcurrency ?? DEFAULT_ADO_CONCURRENCY;
     const adoWrites = ops.filter((o): o is UpdateOp | DeleteOp => (o.kind === 'update' || o.kind === 'delete') && o.side === 'ado');
-    await inPool(adoWrites, concurrency, (op) => (op.kind === 'update' ? this.adoUpdate(op) : this.adoDelete(op)));
+    // Creating a child under a work item bumps the parent's rev (the link is on both), so updates
+    // go first, guarded by the revs the preview saw; only those that need a new parent wait.
+    const needsCreated = (o: UpdateOp | DeleteOp): boolean => o.kind === 'update' && o.parent != null && 'linkId' in o.parent;
+    await inPool(adoWrites.filter((o) => !needsCreated(o)), concurrency, (op) => (op.kind === 'update' ? this.adoUpdate(op) : this.adoDelete(op)));
+    await this.adoCreates(ops.filter((o): o is CreateOp => o.kind === 'create' && o.side === 'ado'));
+    await inPool(adoWrites.filter(needsCreated), concurrency, (op) => this.adoUpdate(op as UpdateOp));
     await this.planWrites(ops.filter((o): o is CreateOp | UpdateOp | DeleteOp => o.kind !== 'link' && o.kind !== 'unlink' && o.side === 'plan'));
     for (const op of ops) {
       if (op.kind === 'link') this.record(op, 'done');
@@ -297,6 +303,7 @@ class Run {
     };
     for (const r of this.plan.refresh) patch(r.linkId, r.baseline);
     const unlinked: string[] = [];
+    const retired: string[] = [];
     const results: ItemResult[] = [];
     for (const op of this.plan.operations) {
       const r = this.results.get(op.id);
@@ -310,16 +317,16 @@ class Run {
           : { isNew: true, planKey: op.marker, adoKey: op.sourceKey });
         patch(op.linkId, op.baseline);
       } else if (op.kind === 'update') patch(op.linkId, op.baseline);
-      else if (op.kind === 'unlink') unlinked.push(op.linkId);
+      else if (op.kind === 'unlink') (op.retire ? retired : unlinked).push(op.linkId);
     }
-    for (const id of unlinked) updates.delete(id);
+    for (const id of [...unlinked, ...retired]) updates.delete(id);
     const linkUpdates: LinkUpdate[] = [...updates.values()].map(({ fields, planParent, adoParent, ...keys }) => ({
       ...keys,
       baseline: { fields, ...(planParent !== undefined ? { planParent } : {}), ...(adoParent !== undefined ? { adoParent } : {}) },
     }));
     let done = 0, stale = 0, failed = 0;
     for (const r of results) r.status === 'done' ? done++ : r.status === 'failed' ? failed++ : stale++;
-    return { runId: this.options.runId, planHash: this.plan.planHash, results, linkUpdates, unlinked, counts: { done, stale, failed } };
+    return { runId: this.options.runId, planHash: this.plan.planHash, results, linkUpdates, unlinked, retired, counts: { done, stale, failed } };
   }
 }
 

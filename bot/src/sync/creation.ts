@@ -9,11 +9,12 @@ import type { CompiledMapping } from './mapping/compile.js';
 import { TEXT_LIMITS, truncate } from './mapping/text.js';
 import { fieldNote } from './mapping/labels.js';
 import { flowsTo, type FieldValue, type Integration, type Item, type SideValues } from './model.js';
-import type { CreateOp, ParentRef } from './plan.js';
+import type { Proposed } from './matching.js';
+import type { CreateOp, MatchProposal, ParentRef } from './plan.js';
 import { includedByOption, planDepth, typeForOutline, type LinkIndex } from './hierarchy.js';
 import { TEAM_PROJECT_TYPE, isProjectKey, projectOfKey, type SideView } from './scope.js';
 import { formatHours, parseHours } from './mapping/work.js';
-import { NO_SIDE_LIMITS, whyNotWritable, type SideLimits } from './write-limits.js';
+import { NO_SIDE_LIMITS, whyNotAState, whyNotWritable, type SideLimits } from './write-limits.js';
 
 export interface CreationInput {
   readonly integration: Integration;
@@ -37,6 +38,86 @@ export function planCreations(input: CreationInput): Creations {
   if (flowsTo(input.integration.direction, 'ado')) createOnAdo(input, ops, warnings, unwritten);
   if (flowsTo(input.integration.direction, 'plan')) createOnPlan(input, ops, warnings, unwritten);
   return { ops, warnings: [...warnings, ...unwritten.notes()] };
+}
+
+export interface ConditionalCreations extends Creations {
+  /** The proposed pairs, each with the creations that linking it, or keeping it apart, brings. */
+  readonly matches: MatchProposal[];
+}
+
+const byOpId = (a: CreateOp, b: CreateOp): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * Creations when some pairs are only proposed (matching.ts): `ops` are the creations that happen
+ * whatever is decided; each proposal carries those that happen only if it is linked (the unmatched
+ * items right below it) and only if it is kept apart (both items and everything below them).
+ *
+ * Decisions along a chain of proposals are consistent (a pair can be linked only if its parents
+ * are), so for a proposal at depth d "kept apart" means: proposals above it linked, it and those
+ * below it not. The creations of that case are planned with exactly those links; the preset case
+ * (every proposal linked) gives the rest. Creation warnings describe the preset case.
+ */
+export function conditionalCreations(input: CreationInput, proposals: readonly Proposed[]): ConditionalCreations {
+  if (proposals.length === 0) return { ...planCreations(input), matches: [] };
+  const { planView, adoView, links } = input;
+  const byPlan = new Map(proposals.map((p) => [p.planKey, p]));
+  const byAdo = new Map(proposals.map((p) => [p.adoKey, p]));
+  const linkedAbove = (depth: number): LinkIndex => ({
+    adoOfPlan: (k) => links.adoOfPlan(k) ?? ((byPlan.get(k)?.depth ?? Infinity) < depth ? byPlan.get(k)!.adoKey : undefined),
+    planOfAdo: (k) => links.planOfAdo(k) ?? ((byAdo.get(k)?.depth ?? Infinity) < depth ? byAdo.get(k)!.planKey : undefined),
+  });
+  // The source side of a creation: where its item and its ancestors are.
+  const source = (op: CreateOp) => op.side === 'ado'
+    ? { view: planView, members: byPlan, linked: (k: string) => links.adoOfPlan(k) !== undefined }
+    : { view: adoView, members: byAdo, linked: (k: string) => links.planOfAdo(k) !== undefined };
+  const ifLinked = new Map<string, CreateOp[]>(proposals.map((p) => [p.id, []]));
+  const ifApart = new Map<string, CreateOp[]>(proposals.map((p) => [p.id, []]));
+
+  const preset = planCreations({ ...input, links: linkedAbove(Infinity) });
+  const ops: CreateOp[] = [];
+  for (const op of preset.ops) {
+    // The nearest linked ancestor decides: a proposed pair makes the creation depend on linking it.
+    const { view, members, linked } = source(op);
+    let owner: Proposed | undefined;
+    for (let k = view.parent.get(op.sourceKey) ?? null; k !== null; k = view.parent.get(k) ?? null) {
+      owner = members.get(k);
+      if (owner || linked(k)) break;
+    }
+    if (owner) ifLinked.get(owner.id)!.push(op);
+    else ops.push(op);
+  }
+  const deepest = Math.max(...proposals.map((p) => p.depth));
+  for (let depth = 0; depth <= deepest; depth++) {
+    for (const op of planCreations({ ...input, links: linkedAbove(depth) }).ops) {
+      const { view, members, linked } = source(op);
+      let owner: Proposed | undefined;
+      for (let k: string | null = op.sourceKey; k !== null; k = view.parent.get(k) ?? null) {
+        const m = members.get(k);
+        if (m ? m.depth < depth : linked(k)) break;
+        if (m?.depth === depth) { owner = m; break; }
+      }
+      if (owner) ifApart.get(owner.id)!.push(op);
+    }
+  }
+  const title = (item: Item | undefined, field: string): string => String(item?.fields[field] ?? '');
+  const matches: MatchProposal[] = [...proposals]
+    .sort((a, b) => a.depth - b.depth || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map((p) => {
+      const ado = adoView.items.get(p.adoKey);
+      const parent = planView.parent.get(p.planKey) ?? null;
+      return {
+        id: p.id,
+        link: { kind: 'link', id: `link:${p.linkId}`, linkId: p.linkId, planKey: p.planKey, adoKey: p.adoKey, reason: 'title' },
+        planTitle: title(planView.items.get(p.planKey), 'Name'),
+        adoTitle: title(ado, 'System.Title'),
+        adoType: ado?.type ?? '',
+        parentTitle: parent === null ? null : title(planView.items.get(parent), 'Name'),
+        dependsOn: p.dependsOn,
+        ifLinked: ifLinked.get(p.id)!.sort(byOpId),
+        ifApart: ifApart.get(p.id)!.sort(byOpId),
+      };
+    });
+  return { ops, warnings: preset.warnings, matches };
 }
 
 /** One preview note per field the other side computes, instead of one per new item. */
@@ -129,11 +210,13 @@ function createOnAdo(input: CreationInput, ops: CreateOp[], warnings: string[], 
       for (const c of mapping.forType(type)) {
         const p = item.fields[c.rule.planField];
         let ado: FieldValue = c.conv.normAdo(null);
-        const why = c.toAdo ? whyNotWritable(limits, c.rule.adoField, (planView.children.get(k)?.length ?? 0) > 0) : null;
+        const why = c.toAdo ? whyNotWritable(limits, c.rule.adoField, (planView.children.get(k)?.length ?? 0) > 0, type) : null;
         if (why) {
           if (meaningful(p)) unwritten.add('ado', c.rule.adoField, why);
         } else if (c.toAdo) {
-          const out = c.conv.toAdo(p);
+          const converted = c.conv.toAdo(p);
+          const badState = converted.ok ? whyNotAState(limits, c.rule.adoField, converted.value, type) : null;
+          const out = badState ? { ok: false as const, problem: badState } : converted;
           if (out.ok) {
             fields[c.rule.adoField] = out.value;
             ado = c.conv.normAdo(out.value);

@@ -9,7 +9,7 @@ import { fieldNote } from './mapping/labels.js';
 import { agree } from './mapping/convert.js';
 import type { FieldValue, Item, Link, SideValues } from './model.js';
 import type { Conflict, FieldResolution } from './plan.js';
-import { NO_SIDE_LIMITS, whyNotWritable, type SideLimits } from './write-limits.js';
+import { NO_SIDE_LIMITS, whyNotAState, whyNotWritable, type SideLimits } from './write-limits.js';
 
 export interface FieldWrites {
   fields: Record<string, FieldValue>;
@@ -43,7 +43,7 @@ function blocked(ctx: LinkContext, side: 'plan' | 'ado', c: CompiledRule): strin
   const limits = ctx.limits ?? NO_SIDE_LIMITS;
   return side === 'plan'
     ? whyNotWritable(limits.plan, c.rule.planField, ctx.planHasChildren ?? false)
-    : whyNotWritable(limits.ado, c.rule.adoField, ctx.adoHasChildren ?? false);
+    : whyNotWritable(limits.ado, c.rule.adoField, ctx.adoHasChildren ?? false, ctx.ado.type);
 }
 
 function titleOf(plan: Item, ado: Item): string {
@@ -67,6 +67,11 @@ export function diffLinkFields(ctx: LinkContext, rules: readonly CompiledRule[])
     const out = c.conv.toAdo(p);
     if (!out.ok) {
       warnings.push(fieldNote(titleOf(plan, ado), out, c.rule.adoField, 'stays as it is'));
+      return false;
+    }
+    const badState = whyNotAState((ctx.limits ?? NO_SIDE_LIMITS).ado, c.rule.adoField, out.value, ado.type);
+    if (badState) {
+      warnings.push(`"${titleOf(plan, ado)}": ${c.rule.adoField} is not written in ADO (${badState}), so it keeps its value.`);
       return false;
     }
     toAdo ??= { fields: {}, baseline: {} };

@@ -1,10 +1,14 @@
-/** Folds an apply outcome into the stored links: new links added, baselines patched, unlinked removed. */
+/** Folds an apply outcome into the stored links: new links added, baselines patched, unlinked removed, retired kept as such. */
 import type { ApplyOutcome } from './apply.js';
 import type { Link } from './model.js';
 
-export function mergeLinks(links: readonly Link[], outcome: Pick<ApplyOutcome, 'linkUpdates' | 'unlinked'>): Link[] {
+export function mergeLinks(links: readonly Link[], outcome: Pick<ApplyOutcome, 'linkUpdates' | 'unlinked'> & { readonly retired?: readonly string[] }): Link[] {
   const byId = new Map(links.map((l) => [l.id, l]));
   for (const id of outcome.unlinked) byId.delete(id);
+  for (const id of outcome.retired ?? []) {
+    const link = byId.get(id);
+    if (link) byId.set(id, { ...link, retired: true });
+  }
   for (const u of outcome.linkUpdates) {
     const prev = byId.get(u.linkId);
     const planKey = u.planKey ?? prev?.planKey;

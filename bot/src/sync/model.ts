@@ -53,6 +53,11 @@ export interface Link {
   readonly planKey: string;
   readonly adoKey: string;
   readonly baseline: Baseline;
+  /**
+   * Unlinked on purpose ("Unlink, keep the other item"): the pair is no longer synced, and neither
+   * item is created again on the other side. Kept so the survivor is not taken for a new item.
+   */
+  readonly retired?: boolean;
 }
 
 export type Direction = 'planToAdo' | 'adoToPlan' | 'both';

@@ -31,8 +31,11 @@ export interface AdoUpdate {
 }
 
 export interface AdoSide {
-  /** Fields ADO sets itself (process rules, read-only fields); the engine never writes them. */
-  readonly limits?: WriteLimits;
+  /**
+   * What ADO will not take in these projects: fields each work item type lacks, fields it sets
+   * itself. Read once per preview; absent: no limits known.
+   */
+  writeLimits?(scope: readonly AdoScope[]): Promise<WriteLimits>;
   /** Work items in the integration's ADO scope (all projects), normalized as described on `Item`. */
   readScope(scope: readonly AdoScope[]): Promise<Item[]>;
   /** The given work items (batches of 200); ids that no longer exist are simply absent. */

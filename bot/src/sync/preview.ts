@@ -28,12 +28,15 @@ export interface Preview {
 export async function preview(ports: { readonly plan: PlanSide; readonly ado: AdoSide }, integration: Integration, links: readonly Link[], options: PreviewOptions = {}): Promise<Preview> {
   const planItems = await ports.plan.readScope(integration.scope.plan);
   await options.step?.(1);
-  const adoItems = await ports.ado.readScope(integration.scope.ado);
+  const [adoItems, adoLimits] = await Promise.all([
+    ports.ado.readScope(integration.scope.ado),
+    ports.ado.writeLimits ? ports.ado.writeLimits(integration.scope.ado) : Promise.resolve(NO_LIMITS),
+  ]);
   await options.step?.(2);
   const engine = options.prepare ? await options.prepare(planItems, adoItems) : integration;
   const plan = buildPlan({
     integration: engine, planItems, adoItems, links,
-    limits: { plan: ports.plan.limits ?? NO_LIMITS, ado: ports.ado.limits ?? NO_LIMITS },
+    limits: { plan: ports.plan.limits ?? NO_LIMITS, ado: adoLimits },
     ...(options.changesSince !== undefined ? { changesSince: options.changesSince } : {}),
   });
   return { plan, planItems, adoItems, integration: engine };

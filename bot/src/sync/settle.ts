@@ -13,7 +13,7 @@ import { NO_LIMITS } from './write-limits.js';
 
 export async function settleLinks(
   ports: { readonly plan: PlanSide; readonly ado: AdoSide }, integration: Integration, links: readonly Link[],
-  outcome: Pick<ApplyOutcome, 'linkUpdates' | 'unlinked' | 'results'>, planItemsBefore: readonly Item[],
+  outcome: Pick<ApplyOutcome, 'linkUpdates' | 'unlinked' | 'retired' | 'results'>, planItemsBefore: readonly Item[],
 ): Promise<Link[]> {
   const keys = readBackKeys(outcome.linkUpdates, links);
   const writtenPlan = new Set(outcome.results.filter((r) => r.side === 'plan' && r.status === 'done' && r.key).map((r) => r.key!.toLowerCase()));
@@ -30,7 +30,7 @@ export async function settleLinks(
   const read = { plan: byKey(planItems, true), ado: byKey(adoItems) };
   for (const item of planItems) if (!parents.has(item.key.toLowerCase())) parents.set(item.key.toLowerCase(), item.parentKey?.toLowerCase() ?? null);
   const updates = withTrueBaselines(outcome.linkUpdates, links, mapping, read);
-  const merged = mergeLinks(links, { linkUpdates: updates, unlinked: outcome.unlinked });
+  const merged = mergeLinks(links, { linkUpdates: updates, unlinked: outcome.unlinked, retired: outcome.retired });
   if (!echoes) return merged;
   return mergeLinks(merged, { linkUpdates: echoUpdates(merged, mapping, limits, read, writtenPlan, (k) => parents.get(k) ?? null), unlinked: [] });
 }

@@ -12,6 +12,20 @@ export interface WriteLimits {
   readonly readOnly: Readonly<Record<string, string>>;
   /** Field -> why it is never written on an item that has children (rolled up from them). */
   readonly rolledUp: Readonly<Record<string, string>>;
+  /**
+   * Item type -> the fields it has, where the system says (ADO work item types). A field the type
+   * lacks is never written: ADO refuses the whole write (TF51535), losing the values that fit.
+   */
+  readonly fieldsByType?: Readonly<Record<string, readonly string[]>>;
+  /** Item type -> the states it has (ADO refuses any other, TF401320). */
+  readonly statesByType?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Why `value` cannot be the state of an item of `type`, or null. */
+export function whyNotAState(limits: WriteLimits, field: string, value: unknown, type: string): string | null {
+  const states = field === 'System.State' ? limits.statesByType?.[type] : undefined;
+  if (!states || typeof value !== 'string' || states.includes(value)) return null;
+  return `a ${type} has no state "${value}" (its states: ${states.join(', ')}); add a value rule for it in the mapping`;
 }
 
 export const NO_LIMITS: WriteLimits = { readOnly: {}, rolledUp: {} };
@@ -23,8 +37,10 @@ export interface SideLimits {
 
 export const NO_SIDE_LIMITS: SideLimits = { plan: NO_LIMITS, ado: NO_LIMITS };
 
-/** Why `field` cannot be written on an item (with or without children), or null when it can. */
-export function whyNotWritable(limits: WriteLimits, field: string, hasChildren: boolean): string | null {
+/** Why `field` cannot be written on an item of `type` (with or without children), or null when it can. */
+export function whyNotWritable(limits: WriteLimits, field: string, hasChildren: boolean, type?: string): string | null {
+  const known = type !== undefined ? limits.fieldsByType?.[type] : undefined;
+  if (known && !known.includes(field)) return `a ${type} has no such field in this project's process`;
   return limits.readOnly[field] ?? (hasChildren ? limits.rolledUp[field] ?? null : null);
 }
 

@@ -51,7 +51,8 @@ export async function workItemTypes(session: AdoSession, project: string): Promi
   return Promise.all(types.filter((t) => !t.isDisabled).map(async (t) => {
     // Older servers leave `states` out of the type; ask for them then.
     const states = t.states ?? (await session.call(op, () => wit.getWorkItemTypeStates(project, t.name!))) ?? [];
-    return { name: t.name!, referenceName: t.referenceName ?? '', color: t.color ?? '', states: states.map((s) => ({ name: s.name!, category: s.category ?? '' })) };
+    const fields = (t.fieldInstances ?? t.fields ?? []).map((f) => f.referenceName).filter((r): r is string => typeof r === 'string');
+    return { name: t.name!, referenceName: t.referenceName ?? '', color: t.color ?? '', states: states.map((s) => ({ name: s.name!, category: s.category ?? '' })), fields };
   }));
 }
 

@@ -63,6 +63,8 @@ export interface AdoWorkItemType {
   referenceName: string;
   color: string;
   states: Array<{ name: string; category: string }>;
+  /** Reference names of the fields the type has (`fieldInstances`): writing any other is refused (TF51535). */
+  fields: string[];
 }
 
 export interface AdoField {

@@ -8,6 +8,16 @@ import type { MappingRule, ValueRule } from './rule.js';
 
 const SCHED = 'Microsoft.VSTS.Scheduling';
 
+/**
+ * Scrum's Epics and Features have their own states (New, In Progress, Done), unlike its Product
+ * Backlog Items (New, Approved, Committed, Done): ADO refuses a state the type lacks (TF401320).
+ */
+const SCRUM_PORTFOLIO_STATES: readonly ValueRule[] = [
+  { plan: { min: 0, max: 0 }, ado: 'New' },
+  { plan: { min: 1, max: 99 }, ado: 'In Progress', planValue: 50 },
+  { plan: 100, ado: 'Done' },
+];
+
 /** % complete <-> State, per process: [requirement/portfolio states, Task states]. */
 const STATE_MAPS: Readonly<Record<ProcessName, readonly [readonly ValueRule[], readonly ValueRule[]]>> = {
   Agile: [
@@ -110,7 +120,12 @@ export function defaultRules(process: ProcessName): MappingRule[] {
     { id: 'finish-target', planField: 'Finish', adoField: `${SCHED}.TargetDate`, direction: 'both', active: true, transform: 'date', appliesTo: p.portfolioTypes },
     { id: 'finish', planField: 'Finish', adoField: `${SCHED}.FinishDate`, direction: 'both', active: true, transform: 'date', appliesTo: nonPortfolio },
     ...workRules(process),
-    { id: 'state', planField: 'PercentComplete', adoField: 'System.State', direction: 'both', active: true, valueMap: backlogStates, appliesTo: [...p.levels, ...p.extraTaskTypes] },
+    ...(process === 'Scrum'
+      ? [
+        { id: 'state-portfolio', planField: 'PercentComplete', adoField: 'System.State', direction: 'both', active: true, valueMap: SCRUM_PORTFOLIO_STATES, appliesTo: p.portfolioTypes } satisfies MappingRule,
+        { id: 'state', planField: 'PercentComplete', adoField: 'System.State', direction: 'both', active: true, valueMap: backlogStates, appliesTo: [p.requirementType, ...p.extraTaskTypes] } satisfies MappingRule,
+      ]
+      : [{ id: 'state', planField: 'PercentComplete', adoField: 'System.State', direction: 'both', active: true, valueMap: backlogStates, appliesTo: [...p.levels, ...p.extraTaskTypes] } satisfies MappingRule]),
     { id: 'state-task', planField: 'PercentComplete', adoField: 'System.State', direction: 'both', active: true, valueMap: taskStates, appliesTo: [p.leafType] },
     { id: 'notes', planField: 'Notes', adoField: 'System.Description', direction: 'both', active: true, transform: 'html' },
     { id: 'assigned-to', planField: 'ResourceNames', adoField: 'System.AssignedTo', direction: 'both', active: true, transform: 'identity' },
