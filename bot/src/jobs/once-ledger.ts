@@ -12,9 +12,15 @@ export interface OnceLedger {
   claim(tenantId: string, key: string, keepUntil: Date): Promise<boolean>;
 }
 
-export function createLeaseOnceLedger(leases: LeaseRepository, now: () => Date = () => new Date()): OnceLedger {
+/**
+ * `fence`: when claims are made under a run's lease, pass its `ctx.fence` so a holder that was
+ * taken over claims nothing and leaves the notice to its successor (a claim is the side effect:
+ * whoever claims is the one who sends).
+ */
+export function createLeaseOnceLedger(leases: LeaseRepository, now: () => Date = () => new Date(), fence?: () => Promise<void>): OnceLedger {
   return {
     async claim(tenantId, key, keepUntil) {
+      await fence?.();
       const ttlMs = Math.max(keepUntil.getTime() - now().getTime(), 60_000);
       return (await leases.acquire(tenantId, `once:${key}`, randomUUID(), ttlMs)) !== undefined;
     },

@@ -1,6 +1,7 @@
 import type { Logger } from '../log.js';
 import type { IntegrationRepository, ScheduleRecord } from '../store/integrations.js';
 import { afterRun, pause, resume, scheduleState, validateSchedule, type ApprovalPolicy, type Schedule, type ScheduleState } from '../schedule/index.js';
+import { LeaseLostError } from '../store/leases.js';
 import { NO_STREAK, type StreakState } from './failure-streak.js';
 import type { IntegrationKey } from './runner.js';
 
@@ -12,6 +13,8 @@ import type { IntegrationKey } from './runner.js';
 export interface ScheduleEntry extends IntegrationKey {
   readonly state: ScheduleState;
   readonly streak: StreakState;
+  /** Epoch of the integration lease under which a run last began (see `begin`). */
+  readonly fence?: number;
 }
 
 export interface FinishedRun {
@@ -24,6 +27,12 @@ export interface ScheduleBook {
   /** Entries due at `now` or earlier, oldest first, at most `limit`. */
   due(now: Date, limit: number): Promise<ScheduleEntry[]>;
   get(key: IntegrationKey): Promise<ScheduleEntry | undefined>;
+  /**
+   * Reads the entry for a run that holds the integration's lease at `epoch`, and stamps that epoch
+   * on it (in the same conditional write), so the holder it took over from can no longer
+   * `complete`. LeaseLostError when a run at a later epoch has already begun.
+   */
+  begin(key: IntegrationKey, epoch: number): Promise<ScheduleEntry | undefined>;
   /** Sets (or replaces) the schedule; the first run is the first slot at or after both `startAt` and `now`. */
   set(key: IntegrationKey, schedule: Schedule, startAt: Date, now: Date): Promise<ScheduleEntry>;
   setPaused(key: IntegrationKey, paused: boolean, now: Date): Promise<ScheduleEntry | undefined>;
@@ -32,8 +41,19 @@ export interface ScheduleBook {
   /**
    * Records the run of `slot` and the streak after it. If the entry still waits for `slot` it moves
    * on to the next slot; if someone changed the schedule meanwhile, their due time is kept.
+   * With `epoch`, atomically refused (LeaseLostError) once a run at a later epoch has begun.
    */
-  complete(key: IntegrationKey, slot: string, run: FinishedRun, streak: StreakState): Promise<ScheduleEntry | undefined>;
+  complete(key: IntegrationKey, slot: string, run: FinishedRun, streak: StreakState, epoch?: number): Promise<ScheduleEntry | undefined>;
+}
+
+/**
+ * The fencing rule of `begin` and `complete`, shared by every implementation: a write carrying
+ * an epoch older than the stamped one is refused; an accepted one raises the stamp to its epoch.
+ */
+export function fenced(entry: ScheduleEntry, epoch: number | undefined): ScheduleEntry {
+  if (epoch === undefined) return entry;
+  if ((entry.fence ?? 0) > epoch) throw new LeaseLostError(`integration:${entry.integrationId}`);
+  return { ...entry, fence: epoch };
 }
 
 /** The pure part of `complete`, shared by every implementation. */
@@ -45,8 +65,11 @@ export function recordRun(entry: ScheduleEntry, slot: string, run: FinishedRun, 
   return { ...entry, state: { ...rest, ...(entry.state.nextRunAt ? { nextRunAt: entry.state.nextRunAt } : {}) }, streak };
 }
 
+/** Changing a schedule keeps the stamp, or a stale run could record a slot after the change. */
+const fenceOf = (entry: ScheduleEntry | undefined): { fence?: number } => (entry?.fence !== undefined ? { fence: entry.fence } : {});
+
 function toRecord(entry: ScheduleEntry): ScheduleRecord {
-  return { ...entry.state, streak: entry.streak };
+  return { ...entry.state, streak: entry.streak, ...(entry.fence !== undefined ? { fence: entry.fence } : {}) };
 }
 
 /** Reads a stored record; undefined (and a warning) for one that no longer validates, so one bad document cannot stop the scan. */
@@ -57,8 +80,8 @@ function fromRecord(key: IntegrationKey, record: ScheduleRecord | undefined, log
     logger?.warn({ ...key, problem: checked.ok ? 'startAt missing' : checked.problem }, 'skipping an unreadable schedule');
     return undefined;
   }
-  const { streak, ...state } = record as ScheduleRecord & { streak?: StreakState };
-  return { ...key, state: { ...(state as unknown as ScheduleState), schedule: checked.schedule }, streak: streak ?? NO_STREAK };
+  const { streak, fence, ...state } = record as ScheduleRecord & { streak?: StreakState; fence?: number };
+  return { ...key, state: { ...(state as unknown as ScheduleState), schedule: checked.schedule }, streak: streak ?? NO_STREAK, ...(typeof fence === 'number' ? { fence } : {}) };
 }
 
 export function createCosmosScheduleBook(integrations: IntegrationRepository, logger?: Logger): ScheduleBook {
@@ -79,12 +102,14 @@ export function createCosmosScheduleBook(integrations: IntegrationRepository, lo
       const doc = await integrations.get(key.tenantId, key.integrationId);
       return doc ? fromRecord(key, doc.scheduling, logger) : undefined;
     },
+    // One conditional read-modify-write of the integration document: no one can slip in between the check and the stamp.
+    begin: (key, epoch) => write(key, (current) => current && fenced(current, epoch)),
     async set(key, schedule, startAt, now) {
-      return (await write(key, (current) => ({ ...key, state: scheduleState(schedule, startAt, now, current?.state), streak: current?.streak ?? NO_STREAK })))!;
+      return (await write(key, (current) => ({ ...key, state: scheduleState(schedule, startAt, now, current?.state), streak: current?.streak ?? NO_STREAK, ...fenceOf(current) })))!;
     },
     setPaused: (key, paused, now) => write(key, (current) => current && { ...current, state: paused ? pause(current.state) : resume(current.state, now) }),
     setApproval: (key, approval) => write(key, (current) => current && { ...current, state: { ...current.state, approval } }),
-    complete: (key, slot, run, streak) => write(key, (current) => current && recordRun(current, slot, run, streak)),
+    complete: (key, slot, run, streak, epoch) => write(key, (current) => current && recordRun(fenced(current, epoch), slot, run, streak)),
   };
 }
 
@@ -105,7 +130,11 @@ export function createMemoryScheduleBook(): ScheduleBook & { entries: Map<string
         .slice(0, limit);
     },
     get: async (key) => entries.get(id(key)),
-    set: async (key, schedule, startAt, now) => write(key, { ...key, state: scheduleState(schedule, startAt, now, entries.get(id(key))?.state), streak: entries.get(id(key))?.streak ?? NO_STREAK })!,
+    begin: async (key, epoch) => {
+      const current = entries.get(id(key));
+      return write(key, current && fenced(current, epoch));
+    },
+    set: async (key, schedule, startAt, now) => write(key, { ...key, state: scheduleState(schedule, startAt, now, entries.get(id(key))?.state), streak: entries.get(id(key))?.streak ?? NO_STREAK, ...fenceOf(entries.get(id(key))) })!,
     setPaused: async (key, paused, now) => {
       const current = entries.get(id(key));
       return write(key, current && { ...current, state: paused ? pause(current.state) : resume(current.state, now) });
@@ -114,9 +143,9 @@ export function createMemoryScheduleBook(): ScheduleBook & { entries: Map<string
       const current = entries.get(id(key));
       return write(key, current && { ...current, state: { ...current.state, approval } });
     },
-    complete: async (key, slot, run, streak) => {
+    complete: async (key, slot, run, streak, epoch) => {
       const current = entries.get(id(key));
-      return write(key, current && recordRun(current, slot, run, streak));
+      return write(key, current && recordRun(fenced(current, epoch), slot, run, streak));
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Logger } from '../log.js';
 import { changesSince, type Schedule } from '../schedule/index.js';
+import { LeaseLostError } from '../store/leases.js';
 import { inPool } from '../sync/pool.js';
 import { classifyFailure, type ClassifiedFailure } from './failure-causes.js';
 import { afterRunOutcome } from './failure-streak.js';
@@ -14,6 +15,13 @@ import type { ScheduleBook, ScheduleEntry } from './schedule-book.js';
  * work, still under the lease, the next due time and the failure streak are stored, then the
  * reporter is told. An instance that dies mid-run leaves its lease; once it expires another
  * instance's scan finds the slot still due and resumes it (`resumed: true`).
+ *
+ * Fencing, for a holder that is slow rather than dead: the entry is stamped with the lease epoch
+ * when the run begins, and the slot is recorded only by an epoch-conditional `complete`, so at
+ * most one run records a slot, with no window. Reports follow a `ctx.fence()`: a holder that was
+ * taken over never reports, but one that loses its lease between recording and reporting (a pause
+ * of more than the fence margin in those few milliseconds) leaves that run unreported, never
+ * reported twice.
  */
 export interface ScheduledRun extends IntegrationKey {
   readonly slot: string;
@@ -81,7 +89,9 @@ export function createScheduler<S>(options: SchedulerOptions<S>): Scheduler {
   const runSlot = async (key: IntegrationKey, trigger: JobTrigger, slot: string, stillDue: (fresh: ScheduleEntry) => boolean): Promise<EntryOutcome> => {
     const result = await options.runner.run(key, trigger, async (ctx): Promise<EntryOutcome> => {
       // Under the lease: is this slot still waiting? Another instance may have finished it.
-      const fresh = await options.book.get(key);
+      // Stamping our epoch locks out the holder we may have taken over from.
+      await ctx.fence();
+      const fresh = await options.book.begin(key, ctx.epoch);
       if (!fresh || !stillDue(fresh)) return 'already-done';
       const startedAt = now();
       const run: ScheduledRun = { ...key, slot, schedule: fresh.state.schedule, changesSince: changesSince(fresh.state), resumed: ctx.resumed, trigger };
@@ -94,11 +104,12 @@ export function createScheduler<S>(options: SchedulerOptions<S>): Scheduler {
         failure = classifyFailure(err);
         log?.warn({ ...key, slot, cause: failure.cause, code: failure.code }, 'scheduled run failed');
       }
-      ctx.signal.throwIfAborted();
       const finishedAt = now();
       const streak = afterRunOutcome(fresh.streak, failure ? { ok: false, cause: failure.cause } : { ok: true }, finishedAt);
-      await options.book.complete(key, slot, { startedAt, finishedAt, outcome: failure ? 'failed' : 'succeeded' }, streak.state);
+      await ctx.fence();
+      await options.book.complete(key, slot, { startedAt, finishedAt, outcome: failure ? 'failed' : 'succeeded' }, streak.state, ctx.epoch);
       const info: ScheduledRunInfo = { ...key, slot, schedule: fresh.state.schedule, resumed: ctx.resumed, startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString() };
+      await ctx.fence();
       await report(info, summary as S, failure, streak.notice);
       return failure ? 'failed' : 'succeeded';
     });
@@ -107,6 +118,8 @@ export function createScheduler<S>(options: SchedulerOptions<S>): Scheduler {
       case 'busy': return 'busy';
       case 'abandoned': return 'abandoned';
       case 'failed':
+        // Our stamp was overtaken (a pause between fence and write): the successor records the slot.
+        if (result.error instanceof LeaseLostError) return 'abandoned';
         log?.error({ ...key, slot, err: result.error instanceof Error ? result.error.message : String(result.error) }, 'scheduled run could not be recorded');
         return 'error';
     }

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,8 +14,11 @@ import { sampleIntegration, tenant } from '../store/support.js';
 
 /**
  * Three bot processes share one embedded Cosmos server over loopback. 50 integrations are due
- * at once; each must run exactly once. The process running the "slow" integration is killed
- * with SIGKILL mid-run; another must resume it, once, after the lease expires.
+ * at once; each must complete and be reported exactly once. The process running the "slow"
+ * integration is either killed (SIGKILL) mid-run, or paused (SIGSTOP) past the lease TTL and
+ * resumed (SIGCONT) after another instance has taken over and finished it: the paused holder
+ * wakes up mid-work believing it holds the lease, and only fencing stops it completing twice.
+ * Every wait is for a state, with generous deadlines, so a loaded machine makes it slower, not red.
  */
 const root = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const dist = join(root, 'dist');
@@ -63,7 +66,7 @@ async function until(check: () => boolean, what: string, instances: Instance[], 
 interface RunFile { tenantId: string; integrationId: string; pid: number; phase: string; resumed: boolean; takenOverFrom: string | null; slot: string }
 
 function runFiles(dir: string): RunFile[] {
-  return readdirSync(dir).flatMap((name) => {
+  return readdirSync(dir).filter((name) => name.includes('__')).flatMap((name) => {
     const [tenantId, integrationId, pid] = name.split('.')[0]!.split('__') as [string, string, string];
     const raw = readFileSync(join(dir, name), 'utf8');
     // A child creates its file ('wx') and then writes it: a poll may see it still empty; the next poll reads it.
@@ -95,14 +98,17 @@ describe('scheduled runs on three instances sharing one Cosmos', () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('50 due integrations each run exactly once, and a killed holder\'s run is resumed exactly once', async () => {
+  let round = 0;
+  /** Seeds 50 due integrations (fresh tenants), starts three instances and waits for the slow run to start. */
+  async function scenario(): Promise<{ keys: { tenantId: string; integrationId: string }[]; outDir: string; started: Instance[]; victim: Instance; victimPid: number }> {
+    round++;
     // Every integration is due now: a daily schedule whose time was ten minutes ago (UTC).
     const tenMinutesAgo = new Date(Date.now() - 10 * 60_000);
     const time = tenMinutesAgo.toISOString().slice(11, 16);
     const book = createCosmosScheduleBook(store.integrations);
     const keys: { tenantId: string; integrationId: string }[] = [];
     for (let t = 0; t < TENANTS; t++) {
-      const tenantId = tenant(`t${t}`);
+      const tenantId = tenant(`r${round}t${t}`);
       for (let i = 0; i < PER_TENANT; i++) {
         const integrationId = t === 0 && i === 0 ? SLOW : `int-${t}-${i}`;
         await store.integrations.create(tenantId, { ...sampleIntegration(`Project ${t}-${i}`), id: integrationId });
@@ -111,46 +117,86 @@ describe('scheduled runs on three instances sharing one Cosmos', () => {
         keys.push({ tenantId, integrationId });
       }
     }
-    const outDir = join(dataDir, 'runs');
-    await import('node:fs/promises').then((fs) => fs.mkdir(outDir));
+    const outDir = join(dataDir, `runs-${round}`);
+    await mkdir(outDir);
     const config = { endpoint: db.endpoint, key: db.key, database: 'planbridge', secretKey: randomBytes(32).toString('base64'), outDir, slowIntegration: SLOW, leaseTtlMs: 2_000, heartbeatMs: 400, intervalMs: 200 };
-    for (const name of ['a', 'b', 'c']) instances.push(startInstance(name, { ...config, dataDir: join(dataDir, name) }));
+    const started = ['a', 'b', 'c'].map((name) => startInstance(name, { ...config, dataDir: join(dataDir, `${name}-${round}`) }));
+    instances.push(...started);
+    // The slow run starts somewhere and blocks; everything else completes and is reported meanwhile.
+    const slowStarted = (): RegExpExecArray | null => /slow-started (\d+)/.exec(started.map((i) => i.output).join(''));
+    await until(() => slowStarted() !== null, 'the slow run to start', started);
+    const victimPid = Number(slowStarted()![1]);
+    const victim = started.find((i) => i.proc.pid === victimPid)!;
+    await until(() => phase(outDir, 'done').length >= keys.length - 1 && phase(outDir, 'report').length >= keys.length - 1, '49 completions and reports', started);
+    return { keys, outDir, started, victim, victimPid };
+  }
 
-    // The slow run starts somewhere and blocks; everything else completes meanwhile.
-    await until(() => /slow-started (\d+)/.test(instances.map((i) => i.output).join('')), 'the slow run to start', instances);
-    const victimPid = Number(/slow-started (\d+)/.exec(instances.map((i) => i.output).join(''))![1]);
-    const victim = instances.find((i) => i.proc.pid === victimPid)!;
-    await until(() => runFiles(outDir).filter((f) => f.phase === 'done').length >= keys.length - 1, '49 completions', instances);
+  const phase = (dir: string, name: string): RunFile[] => runFiles(dir).filter((f) => f.phase === name);
+  const ids = (files: RunFile[]): string[] => files.map((f) => `${f.tenantId}/${f.integrationId}`).sort();
+  const slowDone = (dir: string): RunFile[] => phase(dir, 'done').filter((f) => f.integrationId === SLOW);
 
-    victim.proc.kill('SIGKILL');
-    await victim.exited;
-    await until(() => runFiles(outDir).some((f) => f.phase === 'done' && f.integrationId === SLOW), 'the slow run to be resumed', instances);
-    // Several more scans by the survivors, to give any duplicate the chance to show.
-    await new Promise((r) => setTimeout(r, 1_500));
-
-    const files = runFiles(outDir);
-    const done = files.filter((f) => f.phase === 'done');
-    // Exactly one completion per integration.
-    expect(done.map((f) => `${f.tenantId}/${f.integrationId}`).sort()).toEqual(keys.map((k) => `${k.tenantId}/${k.integrationId}`).sort());
-    // Every instance took part (the shuffle spreads the work).
-    expect(new Set(done.map((f) => f.pid)).size).toBeGreaterThanOrEqual(2);
-    // Only the slow integration started twice: killed once, resumed once by another process.
-    const slowStarts = files.filter((f) => f.integrationId === SLOW && f.phase === 'started');
-    expect(slowStarts).toHaveLength(2);
-    const resumedRun = done.find((f) => f.integrationId === SLOW)!;
-    expect(resumedRun).toMatchObject({ resumed: true, takenOverFrom: `${['a', 'b', 'c'][instances.indexOf(victim)]}:${victimPid}` });
-    expect(resumedRun.pid).not.toBe(victimPid);
-    expect(files.filter((f) => f.integrationId !== SLOW && f.phase === 'started')).toHaveLength(keys.length - 1);
+  /** What both cases must end with: one completion and one report per integration, the slow one by a successor. */
+  async function expectExactlyOnce(s: Awaited<ReturnType<typeof scenario>>): Promise<void> {
+    const files = runFiles(s.outDir);
+    const expected = s.keys.map((k) => `${k.tenantId}/${k.integrationId}`).sort();
+    expect(ids(files.filter((f) => f.phase === 'done'))).toEqual(expected);
+    expect(ids(files.filter((f) => f.phase === 'report'))).toEqual(expected);
+    // The slow integration was started by the victim and finished, as a resume, by another process.
+    expect(files.some((f) => f.integrationId === SLOW && f.phase === 'started' && f.pid === s.victimPid)).toBe(true);
+    const resumedRun = slowDone(s.outDir)[0]!;
+    expect(resumedRun).toMatchObject({ resumed: true, takenOverFrom: `${['a', 'b', 'c'][s.started.indexOf(s.victim)]}:${s.victimPid}` });
+    expect(resumedRun.pid).not.toBe(s.victimPid);
+    // Every integration started at least once. (Not "exactly once": on a starved machine a holder can
+    // lose a lease mid-run, and its successor then starts the same slot again; only completions count.)
+    expect(new Set(ids(files.filter((f) => f.phase === 'started')))).toEqual(new Set(expected));
     // And every schedule has moved on to tomorrow.
-    for (const key of keys) {
+    const book = createCosmosScheduleBook(store.integrations);
+    for (const key of s.keys) {
       const entry = await book.get(key);
       expect(Date.parse(entry!.state.nextRunAt!)).toBeGreaterThan(Date.now());
       expect(entry!.state.lastRun?.outcome).toBe('succeeded');
     }
+  }
 
+  /** Several more scans by every live instance, to give any duplicate the chance to show. Never a pass condition. */
+  const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 1_500));
+
+  async function stopAll(live: Instance[]): Promise<void> {
+    for (const i of live) i.proc.kill('SIGTERM');
+    expect(await Promise.all(live.map((i) => i.exited))).toEqual(live.map(() => 0));
+  }
+
+  it('50 due integrations each run exactly once, and a killed holder\'s run is resumed exactly once', async () => {
+    const s = await scenario();
+    s.victim.proc.kill('SIGKILL');
+    await s.victim.exited;
+    await until(() => slowDone(s.outDir).length > 0 && phase(s.outDir, 'report').length >= s.keys.length, 'the slow run to be resumed and reported', s.started);
+    await settle();
+    await expectExactlyOnce(s);
+    // Only the slow integration's killed holder left a started run without completing it.
+    expect(phase(s.outDir, 'started').filter((f) => f.integrationId === SLOW).length).toBeGreaterThanOrEqual(2);
     // The survivors shut down cleanly on SIGTERM.
-    const survivors = instances.filter((i) => i !== victim);
-    for (const s of survivors) s.proc.kill('SIGTERM');
-    expect(await Promise.all(survivors.map((s) => s.exited))).toEqual([0, 0]);
-  }, 120_000);
+    await stopAll(s.started.filter((i) => i !== s.victim));
+  }, 180_000);
+
+  it('a holder paused past its lease (SIGSTOP) and resumed after a takeover completes nothing and reports nothing', async () => {
+    const s = await scenario();
+    s.victim.proc.kill('SIGSTOP');
+    try {
+      // The lease lapses (2 s), a survivor's scan takes it over, resumes the slot and reports it.
+      await until(() => slowDone(s.outDir).length > 0 && phase(s.outDir, 'report').length >= s.keys.length, 'a survivor to take over, finish and report the slow run', s.started);
+      // The victim wakes up mid-work, still believing it holds the lease, and is let through to its side effect.
+      await writeFile(join(s.outDir, 'go'), '');
+    } finally {
+      s.victim.proc.kill('SIGCONT');
+    }
+    const ended = (): RegExpExecArray | null => new RegExp(`slow-ended ${s.victimPid} (\\w+)`).exec(s.victim.output);
+    await until(() => ended() !== null, 'the resumed holder to reach its side effect', s.started);
+    await settle();
+    await expectExactlyOnce(s);
+    // It was its fence that stopped it (its abort signal was never consulted).
+    expect(ended()![1]).toBe('LeaseLostError');
+    // The woken holder stays healthy: it shuts down cleanly with the others.
+    await stopAll(s.started);
+  }, 180_000);
 });

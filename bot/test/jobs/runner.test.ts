@@ -156,4 +156,75 @@ describe('JobRunner with leases in Cosmos (embedded server)', () => {
     clock += 60_001;
     expect(await instance('instance-b').run(key, { kind: 'schedule', key: 'schedule:s1' }, async () => 'resumed')).toEqual({ status: 'completed', value: 'resumed', resumed: true });
   });
+
+  describe('fence()', () => {
+    /** Starts a run whose work waits for the test; returns its context and result. */
+    async function holding(a: JobRunner, integrationId: string): Promise<{ ctx: JobContext; finish: () => void; result: Promise<unknown> }> {
+      const g = gate();
+      let ctx: JobContext | undefined;
+      const result = a.run({ tenantId: keyTenant, integrationId }, { kind: 'schedule', key: `schedule:${integrationId}` }, async (c) => {
+        ctx = c;
+        await g.wait;
+        await c.fence(); // the side effect at the end of the work
+        return 'side effect done';
+      });
+      await until(() => ctx !== undefined, 'the work to start');
+      return { ctx: ctx!, finish: g.open, result };
+    }
+    const keyTenant = tenant();
+    const stored = (integrationId: string) => t.store.leases.get(keyTenant, leaseNameFor(integrationId));
+
+    it('a holder whose lease was taken over is refused: it throws, is aborted, and does no side effect', async () => {
+      const h = await holding(instance('instance-a'), 'taken');
+      const held = (await stored('taken'))!;
+      expect(h.ctx.epoch).toBe(held.epoch);
+      // Another instance takes the lease (its clock said it had expired); the holder's own clock says it has plenty left.
+      await t.store.leases.release(held);
+      await t.store.leases.acquire(keyTenant, leaseNameFor('taken'), 'instance-b', 60_000);
+      await expect(h.ctx.fence()).rejects.toBeInstanceOf(LeaseLostError);
+      expect(h.ctx.signal.aborted).toBe(true);
+      h.finish();
+      expect(await h.result).toEqual({ status: 'abandoned', reason: expect.stringContaining('another instance holds it now') });
+      expect((await stored('taken'))?.owner).toBe('instance-b');
+    });
+
+    it('a later epoch of the same owner fences the earlier holding too', async () => {
+      const h = await holding(instance('instance-a'), 'reacquired');
+      await t.store.leases.acquire(keyTenant, leaseNameFor('reacquired'), 'instance-a', 60_000);
+      await expect(h.ctx.fence()).rejects.toBeInstanceOf(LeaseLostError);
+      h.finish();
+      expect(await h.result).toMatchObject({ status: 'abandoned' });
+    });
+
+    it('a holder that slept past its lease (own clock) gives up without trusting the store', async () => {
+      let reads = 0;
+      const leases: LeaseRepository = { ...t.store.leases, get: (...args) => { reads++; return t.store.leases.get(...args); } };
+      const h = await holding(new JobRunner({ leases, owner: 'instance-a', leaseTtlMs: 60_000, heartbeatMs: 59_000, now }), 'slept');
+      clock += 60_000; // paused for a whole TTL: no one has taken the lease yet, but anyone may now
+      reads = 0;
+      await expect(h.ctx.fence()).rejects.toBeInstanceOf(LeaseLostError);
+      expect(reads).toBe(0);
+      expect(h.ctx.signal.aborted).toBe(true);
+      h.finish();
+      expect(await h.result).toMatchObject({ status: 'abandoned' });
+      // Its lease stays for the successor to resume.
+      expect((await stored('slept'))?.owner).toBe('instance-a');
+    });
+
+    it('a healthy holder passes; with less than the margin left it renews first (etag-conditional)', async () => {
+      const h = await holding(instance('instance-a'), 'healthy');
+      const before = (await stored('healthy'))!;
+      clock += 1_000;
+      await h.ctx.fence(); // 59 s left of 60: no write
+      expect((await stored('healthy'))!.etag).toBe(before.etag);
+      clock += 30_000; // 29 s left, under the default margin of half the TTL
+      await h.ctx.fence();
+      const renewed = (await stored('healthy'))!;
+      expect(Date.parse(renewed.expiresAt)).toBe(clock + 60_000);
+      expect(renewed.epoch).toBe(before.epoch);
+      clock += 45_000; // past the first expiry, within the renewed one
+      h.finish();
+      expect(await h.result).toEqual({ status: 'completed', value: 'side effect done', resumed: false });
+    });
+  });
 });

@@ -142,6 +142,27 @@ describe('scheduler', () => {
     expect(reporter.reports).toEqual([]);
   });
 
+  it('a holder taken over while its work ignores the signal records nothing and reports nothing', async () => {
+    clock = Date.parse('2025-11-24T08:00:00.000Z');
+    const book = createMemoryScheduleBook();
+    const key = { tenantId: tenant(), integrationId: 'overtaken' };
+    await book.set(key, daily, new Date('2025-11-01T00:00:00Z'), new Date('2025-11-23T12:00:00Z'));
+    const reporter = recordingReporter();
+    const slow = createScheduler({
+      book, runner: runner('slow'), reporter, now,
+      // Paused past its lease, then a successor takes over and finishes the slot.
+      work: async () => {
+        clock += 60_001;
+        const successor = createScheduler({ book, runner: runner('successor'), reporter, now, work: async () => 'by successor' });
+        expect((await successor.tick()).outcomes.succeeded).toBe(1);
+        return 'by the slow holder';
+      },
+    });
+    expect((await slow.tick()).outcomes.abandoned).toBe(1);
+    expect(reporter.reports).toEqual([{ kind: 'success', integrationId: 'overtaken', slot: '2025-11-24T08:00:00.000Z', summary: 'by successor' }]);
+    expect((await book.get(key))?.state.nextRunAt).toBe('2025-11-25T08:00:00.000Z');
+  });
+
   it('paused and on-demand schedules never run', async () => {
     clock = Date.parse('2025-11-24T08:00:00.000Z');
     const book = createMemoryScheduleBook();

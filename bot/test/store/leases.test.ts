@@ -56,4 +56,23 @@ describe('job leases (contract)', () => {
     await t.store.leases.release(old);
     expect((await t.store.leases.get(tenantId, 'x'))?.owner).toBe('new');
   });
+
+  it('bumps the epoch on every acquisition, keeps it on renewal, and never resets it (release keeps a marker)', async () => {
+    const tenantId = tenant();
+    const first = (await t.store.leases.acquire(tenantId, 'fenced', 'a', 10_000))!;
+    expect(first.epoch).toBe(1);
+    expect((await t.store.leases.renew(first, 10_000)).epoch).toBe(1);
+    clock += 10_001;
+    const taken = (await t.store.leases.acquire(tenantId, 'fenced', 'b', 10_000))!;
+    expect(taken).toMatchObject({ epoch: 2, takenOver: { owner: 'a' } });
+    const again = (await t.store.leases.acquire(tenantId, 'fenced', 'b', 10_000))!;
+    expect(again.epoch).toBe(3); // even its own holder's re-acquisition is a new epoch
+    await t.store.leases.release(again);
+    expect(await t.store.leases.get(tenantId, 'fenced')).toBeUndefined();
+    const next = (await t.store.leases.acquire(tenantId, 'fenced', 'c', 10_000))!;
+    expect(next.epoch).toBe(4);
+    expect(next.takenOver).toBeUndefined(); // a released lease is free, not taken over
+    // The holder of an older epoch cannot renew.
+    await expect(t.store.leases.renew(again, 10_000)).rejects.toBeInstanceOf(LeaseLostError);
+  });
 });
