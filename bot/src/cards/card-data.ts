@@ -226,6 +226,8 @@ export interface SyncPreviewCardData {
   counts: Fact[];
   changes: PreviewChange[];
   pageNote: string;
+  /** "Link existing": pairs that look like the same work, each to link, keep apart or leave for later. */
+  matches: PreviewDecision[];
   conflicts: PreviewDecision[];
   hierarchy: PreviewDecision[];
   deletions: PreviewDecision[];

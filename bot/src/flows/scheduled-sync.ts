@@ -32,7 +32,7 @@ export const SCHEDULE_REQUESTER = { id: 'planbridge:schedule', name: 'the schedu
 export const AUTO_APPROVER = 'the schedule (applied automatically: nothing needed a decision)';
 
 /** Decisions a person must make: a plan with any of these is never applied automatically. */
-export const decisionsIn = (plan: SyncPlan): number => plan.conflicts.length + plan.deletions.length + plan.hierarchy.length;
+export const decisionsIn = (plan: SyncPlan): number => plan.conflicts.length + plan.deletions.length + plan.hierarchy.length + (plan.matches?.length ?? 0);
 
 export function scheduledSync(s: FlowServices): ScheduledWork<ScheduledOutcome> {
   return async (run, ctx) => {

@@ -120,6 +120,8 @@ function readChoices(plan: SyncPlan, data: Record<string, unknown>): PlanChoices
     conflicts: pick<Choice>('c', plan.conflicts.map((c) => c.id), ['plan', 'ado', 'skip']),
     hierarchy: pick<Choice>('h', plan.hierarchy.map((h) => h.id), ['plan', 'ado', 'skip']),
     deletions: pick<DeletionChoice>('d', plan.deletions.map((d) => d.id), ['keep', 'unlink', 'propagate']),
+    // "Link existing": only pairs shown on the card get a choice; the rest wait (approve.ts).
+    matches: pick<NonNullable<PlanChoices['matches']>[string]>('m', (plan.matches ?? []).map((m) => m.id), ['link', 'apart', 'skip']),
   };
 }
 

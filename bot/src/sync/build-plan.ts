@@ -4,11 +4,12 @@
  */
 import { itemsChangedSince, type LeftOut } from './changes-since.js';
 import { canonicalTimeZone, localDateTime, localDay } from '../time/zone-time.js';
-import { planCreations } from './creation.js';
+import { conditionalCreations } from './creation.js';
 import { diffLinkFields } from './diff.js';
 import { checkParents, type LinkIndex, type PendingCreations } from './hierarchy.js';
 import { linkIdFor, markersIn, planKeyFor } from './ids.js';
 import { compileMapping } from './mapping/compile.js';
+import { linkByAdoId, proposeMatches } from './matching.js';
 import { flowsTo, type Integration, type Item, type Link, type SideValues } from './model.js';
 import {
   countPlan, hashPlan, type BaselinePatch, type BaselineRefresh, type Conflict, type Deletion, type DeletionChoice,
@@ -52,9 +53,16 @@ export function buildPlan(input: PlanInput): SyncPlan {
   const planOfAdo = new Map<string, string>();
   const pairs: Pair[] = [];
   const deletions: Deletion[] = [];
+  const retiredPlan = new Set<string>();
+  const retiredAdo = new Set<string>();
   for (const link of input.links) {
     adoOfPlan.set(link.planKey, link.adoKey);
     planOfAdo.set(link.adoKey, link.planKey);
+    if (link.retired) {
+      retiredPlan.add(link.planKey);
+      retiredAdo.add(link.adoKey);
+      continue;
+    }
     const plan = planView.items.get(link.planKey);
     const ado = adoView.items.get(link.adoKey);
     if (plan && ado) pairs.push({ link, plan, ado });
@@ -64,12 +72,24 @@ export function buildPlan(input: PlanInput): SyncPlan {
   for (const op of linkOps) {
     adoOfPlan.set(op.planKey, op.adoKey);
     planOfAdo.set(op.adoKey, op.planKey);
-    pairs.push({ link: { id: op.linkId, baseline: { fields: {} } }, plan: planView.items.get(op.planKey)!, ado: adoView.items.get(op.adoKey)! });
   }
-  const links: LinkIndex = { adoOfPlan: (k) => adoOfPlan.get(k), planOfAdo: (k) => planOfAdo.get(k) };
-  const creations = planCreations({ integration, mapping, planView, adoView, links, planProject, limits });
+  const links: LinkIndex = {
+    adoOfPlan: (k) => adoOfPlan.get(k), planOfAdo: (k) => planOfAdo.get(k),
+    retired: (side, k) => (side === 'plan' ? retiredPlan : retiredAdo).has(k),
+  };
+  const byAdoId = linkByAdoId(integration, planView, adoView, links);
+  for (const op of byAdoId.ops) {
+    linkOps.push(op);
+    adoOfPlan.set(op.planKey, op.adoKey);
+    planOfAdo.set(op.adoKey, op.planKey);
+  }
+  for (const op of linkOps) pairs.push({ link: { id: op.linkId, baseline: { fields: {} } }, plan: planView.items.get(op.planKey)!, ado: adoView.items.get(op.adoKey)! });
+  const proposed = proposeMatches({ integration, planView, adoView, links });
+  const creations = conditionalCreations({ integration, mapping, planView, adoView, links, planProject, limits }, proposed.proposals);
   const adoLinkOfPlan = new Map<string, string>();
   const newPlanOfAdo = new Map<string, string>();
+  // Only creations that happen whatever is decided about proposed pairs: a pair whose parent is
+  // proposed, or created only with one decision, waits ('pending') for the next run.
   for (const op of creations.ops) {
     if (op.side === 'ado') adoLinkOfPlan.set(op.sourceKey, op.linkId);
     else newPlanOfAdo.set(op.sourceKey, op.marker);
@@ -105,6 +125,8 @@ export function buildPlan(input: PlanInput): SyncPlan {
 
   for (const op of creations.ops) operations.push(op);
   for (const w of creations.warnings) warnings.push(w);
+  for (const w of byAdoId.warnings) warnings.push(w);
+  for (const w of proposed.warnings) warnings.push(w);
 
   operations.sort(byId);
   conflicts.sort(byId);
@@ -116,6 +138,7 @@ export function buildPlan(input: PlanInput): SyncPlan {
   if (changed && changed.leftOut.planTasks + changed.leftOut.workItems > 0) warnings.unshift(leftOutNote(changed.leftOut, integration.timeZone));
   const body = {
     format: 1 as const, integrationId: integration.id, operations, conflicts, hierarchy, deletions, refresh, warnings,
+    ...(creations.matches.length > 0 ? { matches: creations.matches } : {}),
     ...(changed ? { leftOut: changed.leftOut } : {}),
   };
   const withCounts = { ...body, counts: countPlan(body) };
@@ -138,7 +161,8 @@ function formatSince(instant: string, timeZone: string): string {
 }
 
 function updateOp(side: 'ado' | 'plan', linkId: string, item: Item, project: string, fields: UpdateOp['fields'], baseline: BaselinePatch): UpdateOp {
-  return { kind: 'update', id: `update:${side}:${item.key}`, side, linkId, key: item.key, project, expectedVersion: item.version, fields, baseline };
+  const seen = Object.fromEntries(Object.keys(fields).map((f) => [f, item.fields[f] ?? null]));
+  return { kind: 'update', id: `update:${side}:${item.key}`, side, linkId, key: item.key, project, expectedVersion: item.version, fields, baseline, seen };
 }
 
 /**

@@ -63,6 +63,7 @@ export function conditionalCreations(input: CreationInput, proposals: readonly P
   const byPlan = new Map(proposals.map((p) => [p.planKey, p]));
   const byAdo = new Map(proposals.map((p) => [p.adoKey, p]));
   const linkedAbove = (depth: number): LinkIndex => ({
+    retired: (side, k) => links.retired?.(side, k) ?? false,
     adoOfPlan: (k) => links.adoOfPlan(k) ?? ((byPlan.get(k)?.depth ?? Infinity) < depth ? byPlan.get(k)!.adoKey : undefined),
     planOfAdo: (k) => links.planOfAdo(k) ?? ((byAdo.get(k)?.depth ?? Infinity) < depth ? byAdo.get(k)!.planKey : undefined),
   });
@@ -187,6 +188,10 @@ function createOnAdo(input: CreationInput, ops: CreateOp[], warnings: string[], 
     if (linked(key)) continue;
     const pp = planView.parent.get(key) ?? null;
     if (pp !== null && !linked(pp)) continue; // comes along with its parent, or waits for it
+    if (pp !== null && links.retired?.('plan', pp)) {
+      warnings.push(`Plan task "${String(planView.items.get(key)!.fields['Name'] ?? key)}" is under a task that was unlinked on purpose, so it was not created in ADO.`);
+      continue;
+    }
     if (pp === null && projectsOnTop) {
       warnings.push(`Plan task "${String(planView.items.get(key)!.fields['Name'] ?? key)}" is at the top level, where each task stands for an ADO project, and no project in scope has that name; it was not created in ADO.`);
       continue;
@@ -256,6 +261,10 @@ function createOnPlan(input: CreationInput, ops: CreateOp[], warnings: string[],
     // A team project is transparent: its top-level items are roots whether or not it is linked yet.
     const isRoot = ap === null || linked(ap) || isProjectKey(ap);
     if (!isRoot) continue;
+    if (ap !== null && links.retired?.('ado', ap)) {
+      warnings.push(`Work item ${key} "${String(adoView.items.get(key)!.fields['System.Title'] ?? '')}" is under a work item that was unlinked on purpose, so it was not created in the plan.`);
+      continue;
+    }
     const offset = ap !== null && isProjectKey(ap) && !linked(ap) ? 1 : 0; // after the new project task
     walk(key, adoView, linked, admit, (k, depth, parentCreated) => {
       const level = depth + offset;

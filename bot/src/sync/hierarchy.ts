@@ -52,6 +52,8 @@ export function planDepth(view: SideView, key: string, projectsOnTop: boolean): 
 export interface LinkIndex {
   adoOfPlan(planKey: string): string | undefined;
   planOfAdo(adoKey: string): string | undefined;
+  /** Whether the item's link was retired (unlinked on purpose): it and new items under it stay unsynced. */
+  retired?(side: 'plan' | 'ado', key: string): boolean;
 }
 
 /** Items that this plan creates on the other side, so a parent can point at them already. */

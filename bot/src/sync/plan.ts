@@ -51,16 +51,28 @@ export interface UpdateOp {
   /** Present when the parent changes. */
   readonly parent?: ParentRef;
   readonly baseline: BaselinePatch;
+  /**
+   * What the written fields (and the parent, when it changes) held when the plan was made. When the
+   * version moved for another reason (a child linked under the item bumps its rev), a write whose
+   * fields nobody touched since is retried on the new version; anything else stays stale.
+   */
+  readonly seen?: Readonly<Record<string, FieldValue>>;
+  readonly seenParent?: string | null;
 }
 
-/** Joins two existing items found to belong together (by marker, by task id, or by project name). */
+/**
+ * Joins two existing items found to belong together: certainly (by marker, by task id, by project
+ * name, or by the ADO id in the plan task's "ADO Work Item ID" field), or by title once a person
+ * accepted the pair in the "Link existing" section (matching.ts). A new link has no baseline, so
+ * the next diff settles its fields as for any first sync.
+ */
 export interface LinkOp {
   readonly kind: 'link';
   readonly id: string;
   readonly linkId: string;
   readonly planKey: string;
   readonly adoKey: string;
-  readonly reason: 'marker' | 'task-id' | 'project-name';
+  readonly reason: 'marker' | 'task-id' | 'project-name' | 'ado-id' | 'title';
 }
 
 export interface DeleteOp {
@@ -77,6 +89,8 @@ export interface UnlinkOp {
   readonly kind: 'unlink';
   readonly id: string;
   readonly linkId: string;
+  /** The survivor stays, unsynced: keep the link retired so it is never re-created (Link.retired). */
+  readonly retire: boolean;
 }
 
 export type Operation = CreateOp | UpdateOp | LinkOp | DeleteOp | UnlinkOp;
@@ -146,6 +160,38 @@ export interface Deletion {
   readonly choice: DeletionChoice | null;
 }
 
+/**
+ * What a person decides about a proposed pair: `link` the two items, keep them `apart` (each is
+ * created on the other side, as without matching), or `skip` (neither: both wait for a later run).
+ */
+export type MatchChoice = 'link' | 'apart' | 'skip';
+
+/**
+ * A plan task and a work item that look like the same work (same title and level, under parents
+ * that are linked or proposed): the "Link existing" section of the preview. Operations that depend
+ * on the decision are carried here, never in `operations`; approval (approve.ts) picks one set.
+ */
+export interface MatchProposal {
+  /** `match:<linkId>`. */
+  readonly id: string;
+  /** Applied when the pair is linked (reason 'title'). */
+  readonly link: LinkOp;
+  readonly planTitle: string;
+  readonly adoTitle: string;
+  readonly adoType: string;
+  /** Title of the parents (plan side) when there are any, for the preview. */
+  readonly parentTitle: string | null;
+  /**
+   * The proposal for the parents, when they are only proposed too: this pair can be linked only if
+   * that one is; when that one is kept apart or skipped, so is this one.
+   */
+  readonly dependsOn: string | null;
+  /** Creations made when the pair is linked: unmatched items right below either item, with what comes along. */
+  readonly ifLinked: readonly CreateOp[];
+  /** Creations made when the pair is kept apart: both items, each on the other side, with what comes along. */
+  readonly ifApart: readonly CreateOp[];
+}
+
 /** Baseline facts true at planning time (values that already agree); recorded whatever else happens. */
 export interface BaselineRefresh {
   readonly linkId: string;
@@ -174,6 +220,11 @@ export interface SyncPlan {
   readonly deletions: readonly Deletion[];
   readonly refresh: readonly BaselineRefresh[];
   readonly warnings: readonly string[];
+  /**
+   * Present when there are pairs to link or keep apart ("Link existing"), parents before children.
+   * Absent otherwise, so plans without proposals keep the shape and hash they always had.
+   */
+  readonly matches?: readonly MatchProposal[];
   /** Present when the run had a synchronization start date: unlinked items unchanged since then that were left out. */
   readonly leftOut?: LeftOut;
   /** sha256 of the canonical JSON of everything above. */
@@ -196,9 +247,15 @@ export function hashPlan(plan: Omit<SyncPlan, 'hash'> | SyncPlan): string {
   return createHash('sha256').update(canonicalJson(content)).digest('hex');
 }
 
-export function countPlan(plan: Pick<SyncPlan, 'operations' | 'conflicts' | 'hierarchy' | 'deletions' | 'warnings'>): PlanCounts {
+/**
+ * Counts of what the plan does. Proposed pairs count as the preview presets them: linked, with the
+ * creations that go with linking (so `link` is "Link existing pairs", certain and proposed).
+ */
+export function countPlan(plan: Pick<SyncPlan, 'operations' | 'conflicts' | 'hierarchy' | 'deletions' | 'warnings' | 'matches'>): PlanCounts {
   let createAdo = 0, createPlan = 0, updateAdo = 0, updatePlan = 0, link = 0;
-  for (const op of plan.operations) {
+  const ops: Operation[] = [...plan.operations];
+  for (const m of plan.matches ?? []) ops.push(m.link, ...m.ifLinked);
+  for (const op of ops) {
     if (op.kind === 'create') op.side === 'ado' ? createAdo++ : createPlan++;
     else if (op.kind === 'update') op.side === 'ado' ? updateAdo++ : updatePlan++;
     else if (op.kind === 'link') link++;
@@ -211,5 +268,5 @@ export function countPlan(plan: Pick<SyncPlan, 'operations' | 'conflicts' | 'hie
 
 /** True when the plan would change nothing on either side and needs no decision. */
 export function isNoop(plan: SyncPlan): boolean {
-  return plan.operations.length === 0 && plan.conflicts.length === 0 && plan.hierarchy.length === 0 && plan.deletions.length === 0;
+  return plan.operations.length === 0 && plan.conflicts.length === 0 && plan.hierarchy.length === 0 && plan.deletions.length === 0 && (plan.matches?.length ?? 0) === 0;
 }
