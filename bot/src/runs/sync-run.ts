@@ -116,7 +116,7 @@ export async function applyApproved(s: FlowServices, i: Stored<IntegrationDocume
   if (fresh.syncPlan.hash !== request.approved.planHash) return { kind: 'stale' };
   lease.signal.throwIfAborted();
   const started = Date.now();
-  const journal = fenced(createStoreJournal(s.store.journal, i.tenantId, i.id), lease.signal);
+  const journal = fenced(createStoreJournal(s.store.journal, i.tenantId, i.id), lease);
   const outcome = await applyPlan(request.approved, { ado: fresh.ports.ado, plan: fresh.ports.plan, journal }, {
     runId: request.runId, integration: fresh.engine,
     onResult: (r) => {
@@ -124,13 +124,13 @@ export async function applyApproved(s: FlowServices, i: Stored<IntegrationDocume
       request.onResult?.(r);
     },
   });
-  const run = await recordRun(s, i, request.runId, fresh, outcome, Date.now() - started);
+  const run = await recordRun(s, i, request.runId, fresh, request.approved, outcome, Date.now() - started);
   return { kind: 'applied', run, outcome };
 }
 
 /** Records true baselines, then the run's status, outcome and report data. */
-async function recordRun(s: FlowServices, i: IntegrationDocument, runId: string, fresh: Planned, outcome: ApplyOutcome, durationMs: number): Promise<Stored<RunDocument>> {
-  const after = await settleLinks(fresh.ports, fresh.engine, fresh.links, outcome, fresh.planItems);
+async function recordRun(s: FlowServices, i: IntegrationDocument, runId: string, fresh: Planned, approved: ApprovedPlan, outcome: ApplyOutcome, durationMs: number): Promise<Stored<RunDocument>> {
+  const after = await settleLinks(fresh.ports, fresh.engine, fresh.links, outcome, { planItems: fresh.planItems, approved });
   await createLinkBook(s.store.links, i.tenantId, i.id).save(fresh.links, after, { runId, syncedAt: s.now().toISOString() });
   const failed = outcome.counts.failed;
   const stale = outcome.counts.stale;
@@ -155,16 +155,20 @@ function planUrlOf(pwaUrl: string, projectId: string): string {
 }
 
 /**
- * The engine stops a run when its journal cannot be written; refusing to record the next intent
- * once the lease is lost stops the writes before another instance resumes the run.
+ * The engine stops a run when its journal cannot be written; fencing every journal write (a fresh
+ * lease read, see JobContext.fence) stops a holder that was paused or starved past its lease
+ * before its next intent or outcome is recorded, so only the instance that took over writes on.
  */
-function fenced(journal: ApplyJournal, signal: AbortSignal): ApplyJournal {
+function fenced(journal: ApplyJournal, lease: JobContext): ApplyJournal {
   return {
     recordIntent: async (runId, entry) => {
-      signal.throwIfAborted();
+      await lease.fence();
       return journal.recordIntent(runId, entry);
     },
-    markDone: (runId, entry) => journal.markDone(runId, entry),
+    markDone: async (runId, entry) => {
+      await lease.fence();
+      return journal.markDone(runId, entry);
+    },
     list: (runId) => journal.list(runId),
   };
 }

@@ -218,6 +218,16 @@ class Run {
         : c.conv.normPlan(current.fields[c.rule.planField]) === values.plan;
     }
     if (ours) return this.done(op, op.key);
+    if (op.side === 'ado' && untouched(op, current)) {
+      // Only the rev moved (a child linked under it, say): write again on the current rev, once.
+      try {
+        const again = await this.ports.ado.update({ key: op.key, expectedVersion: current.version, fields: op.fields, ...(op.parent !== undefined ? { parentKey } : {}) });
+        if (again.status === 'done') return await this.done(op, op.key);
+      } catch (err) {
+        if (err instanceof JournalUnavailable) throw err;
+        return this.record(op, 'failed', { reason: message(err) });
+      }
+    }
     this.record(op, 'skipped-stale', { reason: `it changed in ${where} since the preview; it will show in a fresh preview` });
   }
 
@@ -251,6 +261,9 @@ class Run {
           writes.push({ kind: 'create', opId: op.id, key: op.marker, parentKey, fields: op.fields });
         } else if (op.kind === 'update') {
           const parentKey = op.parent === undefined ? undefined : op.parent === null ? null : 'key' in op.parent ? op.parent.key : undefined;
+          // Sent before a crash: the batch may have landed, and Project may have adjusted what it
+          // wrote (a finish kept after its start), so a changed version then means our own write.
+          if (entry?.state !== 'intended') await journaled(() => this.ports.journal.recordIntent(this.options.runId, { opId: op.id, linkId: op.linkId, side: 'plan', marker: op.key }));
           writes.push({ kind: 'update', opId: op.id, key: op.key, expectedVersion: op.expectedVersion, fields: op.fields, ...(op.parent !== undefined ? { parentKey } : {}) });
         } else {
           writes.push({ kind: 'delete', opId: op.id, key: op.key, expectedVersion: op.expectedVersion });
@@ -278,6 +291,7 @@ class Run {
         if (!r) this.record(op, 'failed', { reason: 'the plan did not report on this task' });
         else if (r.status === 'done') await this.done(op, key);
         else if (r.status === 'failed') this.record(op, 'failed', { reason: r.reason ?? 'failed' });
+        else if (op.kind === 'update' && this.journal.get(op.id)?.state === 'intended' && current.has(op.key)) await this.done(op, key);
         else if (op.kind === 'update') await this.settleStale(op, current.get(op.key), op.parent === undefined ? undefined : op.parent === null ? null : 'key' in op.parent ? op.parent.key : undefined);
         else if (op.kind === 'delete' && !current.has(op.key)) await this.done(op, key);
         else this.record(op, 'skipped-stale', { reason: 'it changed in the plan since the preview' });
@@ -328,6 +342,14 @@ class Run {
     for (const r of results) r.status === 'done' ? done++ : r.status === 'failed' ? failed++ : stale++;
     return { runId: this.options.runId, planHash: this.plan.planHash, results, linkUpdates, unlinked, retired, counts: { done, stale, failed } };
   }
+}
+
+/** Whether nobody touched the fields an update writes (nor the parent it moves) since planning. */
+function untouched(op: UpdateOp, current: Item): boolean {
+  if (!op.seen) return false;
+  for (const [field, value] of Object.entries(op.seen)) if (JSON.stringify(current.fields[field] ?? null) !== JSON.stringify(value ?? null)) return false;
+  for (const field of Object.keys(op.fields)) if (!(field in op.seen)) return false;
+  return op.parent === undefined || (op.seenParent !== undefined && current.parentKey === op.seenParent);
 }
 
 function rank(op: CreateOp | UpdateOp | DeleteOp): number {

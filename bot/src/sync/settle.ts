@@ -4,6 +4,7 @@
  * engine's own link merge.
  */
 import type { ApplyOutcome } from './apply.js';
+import type { ApprovedPlan } from './approve.js';
 import { mergeLinks } from './links.js';
 import { compileMapping } from './mapping/compile.js';
 import type { Integration, Item, Link } from './model.js';
@@ -13,14 +14,23 @@ import { NO_LIMITS } from './write-limits.js';
 
 export async function settleLinks(
   ports: { readonly plan: PlanSide; readonly ado: AdoSide }, integration: Integration, links: readonly Link[],
-  outcome: Pick<ApplyOutcome, 'linkUpdates' | 'unlinked' | 'retired' | 'results'>, planItemsBefore: readonly Item[],
+  outcome: Pick<ApplyOutcome, 'linkUpdates' | 'unlinked' | 'retired' | 'results'>,
+  before: { readonly planItems: readonly Item[]; readonly approved: Pick<ApprovedPlan, 'operations'> },
 ): Promise<Link[]> {
   const keys = readBackKeys(outcome.linkUpdates, links);
-  const writtenPlan = new Set(outcome.results.filter((r) => r.side === 'plan' && r.status === 'done' && r.key).map((r) => r.key!.toLowerCase()));
-  const parents = new Map(planItemsBefore.map((i) => [i.key.toLowerCase(), i.parentKey?.toLowerCase() ?? null]));
+  const planItemsBefore = before.planItems;
+  // Plan tasks written in the run, with the fields written to each.
+  const done = new Set(outcome.results.filter((r) => r.status === 'done').map((r) => r.opId));
+  const writtenPlan = new Map<string, Set<string>>();
+  for (const op of before.approved.operations) {
+    if ((op.kind !== 'update' && op.kind !== 'create') || op.side !== 'plan' || !done.has(op.id)) continue;
+    const key = (op.kind === 'create' ? op.marker : op.key).toLowerCase();
+    writtenPlan.set(key, new Set([...(writtenPlan.get(key) ?? []), ...Object.keys(op.fields)]));
+  }
+  const parentsBefore = new Map(planItemsBefore.map((i) => [i.key.toLowerCase(), i.parentKey?.toLowerCase() ?? null]));
   const mapping = compileMapping(integration);
   const limits = ports.plan.limits ?? NO_LIMITS;
-  const echoes = writtenPlan.size > 0 && (Object.keys(limits.readOnly).length > 0 || Object.keys(limits.rolledUp).length > 0);
+  const echoes = writtenPlan.size > 0;
   // The whole published plan when echoes may have rolled up; otherwise only what was written.
   const [planItems, adoItems] = await Promise.all([
     echoes ? ports.plan.readScope(integration.scope.plan)
@@ -28,9 +38,10 @@ export async function settleLinks(
     keys.ado.length > 0 ? ports.ado.readByKeys(keys.ado) : Promise.resolve([]),
   ]);
   const read = { plan: byKey(planItems, true), ado: byKey(adoItems) };
-  for (const item of planItems) if (!parents.has(item.key.toLowerCase())) parents.set(item.key.toLowerCase(), item.parentKey?.toLowerCase() ?? null);
+  const parentsAfter = new Map(planItems.map((i) => [i.key.toLowerCase(), i.parentKey?.toLowerCase() ?? null]));
   const updates = withTrueBaselines(outcome.linkUpdates, links, mapping, read);
   const merged = mergeLinks(links, { linkUpdates: updates, unlinked: outcome.unlinked, retired: outcome.retired });
   if (!echoes) return merged;
-  return mergeLinks(merged, { linkUpdates: echoUpdates(merged, mapping, limits, read, writtenPlan, (k) => parents.get(k) ?? null), unlinked: [] });
+  const was = byKey(planItemsBefore, true);
+  return mergeLinks(merged, { linkUpdates: echoUpdates(merged, mapping, limits, read, writtenPlan, was, (k) => [parentsBefore.get(k) ?? null, parentsAfter.get(k) ?? null]), unlinked: [] });
 }

@@ -62,30 +62,44 @@ export function byKey(items: readonly Item[], caseless = false): Map<string, Ite
 }
 
 /**
- * Echoes: values a system computes that changed because PlanBridge wrote something (a task's
- * remaining work after its work was set; a summary task's roll-ups after a subtask changed). They
- * are not anyone's edit, so they must not travel back as changes: each linked item written, and
- * every plan ancestor of one, gets its computed fields' plan values refreshed from the read-back.
- * `written` are the plan keys written in the run (lower case); `parentOf` walks the plan outline.
+ * Echoes: plan values that changed because PlanBridge wrote something, not because anyone edited
+ * them: a task's remaining work after its work was set, its finish after its start moved (Project
+ * keeps the duration), a summary task's roll-ups after a subtask changed. They must not travel back
+ * as changes. A written task's mapped fields that changed although not written, and the computed
+ * fields of every plan ancestor of one, get their plan values refreshed from the read-back.
+ * `written` maps each plan key written in the run (lower case) to the plan fields written;
+ * `before` is what the plan held when the run was planned; `parentsOf` gives a task's parent before
+ * and after the run (a moved task rolls up into both).
  */
 export function echoUpdates(
   links: readonly Link[], mapping: CompiledMapping, planLimits: WriteLimits, read: ReadBack,
-  written: ReadonlySet<string>, parentOf: (planKey: string) => string | null,
+  written: ReadonlyMap<string, ReadonlySet<string>>, before: ReadonlyMap<string, Item>, parentsOf: (planKey: string) => ReadonlyArray<string | null>,
 ): LinkUpdate[] {
   const touched = new Set<string>();
-  for (const key of written) {
-    for (let k: string | null = key, guard = 0; k !== null && guard < 100 && !touched.has(k); k = parentOf(k), guard++) touched.add(k);
+  const queue = [...written.keys()];
+  while (queue.length > 0) {
+    const k = queue.pop()!;
+    if (touched.has(k)) continue;
+    touched.add(k);
+    for (const p of parentsOf(k)) if (p !== null && !touched.has(p)) queue.push(p);
   }
   const out: LinkUpdate[] = [];
   for (const link of links) {
     const item = read.plan.get(link.planKey.toLowerCase());
     if (!item || !touched.has(link.planKey.toLowerCase())) continue;
     const fields: Record<string, SideValues> = {};
+    const key = link.planKey.toLowerCase();
+    const wroteHere = written.get(key);
+    const was = before.get(key);
     for (const [ruleId, base] of Object.entries(link.baseline.fields)) {
       const c = mapping.byId(ruleId);
-      if (!c || !whyNotWritable(planLimits, c.rule.planField, item.type === 'Summary')) continue;
+      if (!c) continue;
       const now = c.conv.normPlan(item.fields[c.rule.planField]);
-      if (now !== base.plan) fields[ruleId] = { plan: now, ado: base.ado };
+      if (now === base.plan) continue;
+      const computed = whyNotWritable(planLimits, c.rule.planField, item.type === 'Summary') !== null;
+      // A consequence of our write to this very task: the field moved, and we did not write it.
+      const consequence = wroteHere !== undefined && !wroteHere.has(c.rule.planField) && was !== undefined && c.conv.normPlan(was.fields[c.rule.planField]) !== now;
+      if (computed || consequence) fields[ruleId] = { plan: now, ado: base.ado };
     }
     if (Object.keys(fields).length > 0) out.push({ linkId: link.id, isNew: false, baseline: { fields } });
   }

@@ -9,7 +9,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { approvePlan, type PlanChoices } from '../../src/sync/approve.js';
 import { applyPlan } from '../../src/sync/apply.js';
-import { mergeLinks } from '../../src/sync/links.js';
 import { isNoop, type SyncPlan } from '../../src/sync/plan.js';
 import { PROCESS_NAMES, type ProcessName } from '../../src/sync/processes.js';
 import { Crashpoint, sleep } from './support/crash.js';
@@ -17,6 +16,8 @@ import { World, integrationFor } from './support/fixtures.js';
 import { applyEdits, editsArb, plant, seedArb, type Edit, type Seed } from './support/generators.js';
 
 const ZONES = ['UTC', 'America/Los_Angeles', 'Pacific/Auckland', 'Asia/Kolkata'];
+/** Fixed in CI so a run is repeatable; PLANBRIDGE_FC_SEED explores others (the report prints the seed). */
+const RUNS = { numRuns: Number(process.env.PLANBRIDGE_FC_RUNS ?? 150), seed: Number(process.env.PLANBRIDGE_FC_SEED ?? 20261205) };
 
 interface Scenario {
   process: ProcessName;
@@ -42,13 +43,15 @@ function randomChoices(plan: SyncPlan, keepPlan: boolean[]): PlanChoices {
     const wanted = keepPlan[i % Math.max(1, keepPlan.length)] ? 'plan' : 'ado';
     conflicts[c.id] = c.resolutions[wanted] ? wanted : wanted === 'plan' ? 'ado' : 'plan';
   });
-  return { conflicts };
+  // Proposed pairs (same title and level): linked or kept apart, never left undecided.
+  const matches = Object.fromEntries((plan.matches ?? []).map((m, i) => [m.id, keepPlan[(i + 1) % Math.max(1, keepPlan.length)] ? 'link' as const : 'apart' as const]));
+  return { conflicts, matches };
 }
 
 async function syncedWorld(s: Scenario): Promise<World> {
   const world = new World(integrationFor(s.process, { timeZone: s.timeZone }));
   plant(world, s.seed);
-  await world.sync();
+  await world.sync((plan) => ({ matches: Object.fromEntries((plan.matches ?? []).map((m) => [m.id, 'link' as const])) }));
   expect(isNoop(await world.preview())).toBe(true);
   applyEdits(world, s.edits);
   return world;
@@ -76,13 +79,13 @@ describe('sync engine properties', () => {
     await fc.assert(fc.asyncProperty(scenario, async (s) => {
       const world = await syncedWorld(s);
       const { outcome } = await world.sync((plan) => randomChoices(plan, s.keepPlan));
-      expect(outcome.counts.failed + outcome.counts.stale).toBe(0);
+      expect(outcome.results.filter((r) => r.status !== 'done').map((r) => `${r.opId}: ${r.reason ?? r.status}`)).toEqual([]);
       const fresh = await world.preview();
       expect({ ops: fresh.operations, conflicts: fresh.conflicts, hierarchy: fresh.hierarchy, deletions: fresh.deletions }).toEqual({ ops: [], conflicts: [], hierarchy: [], deletions: [] });
       // Both ways with all sub-items: every task has exactly one work item and vice versa.
       expect(world.links.length).toBe(world.plan.tasks.size);
       expect(world.links.length).toBe(world.ado.items.size);
-    }), { numRuns: 150 });
+    }), RUNS);
   });
 
   it('a run killed at any step and resumed ends like an uninterrupted run, with no duplicates', async () => {
@@ -93,10 +96,11 @@ describe('sync engine properties', () => {
       if (!approval.ok) throw new Error(approval.problem);
       const options = { runId: 'run-x', integration: world.integration };
 
+      const before = await world.plan.readScope(world.integration.scope.plan);
       const straight = world.clone();
       const counter = new Crashpoint();
       useCrashpoint(straight, counter);
-      straight.links = mergeLinks(straight.links, await applyPlan(approval.plan, straight, options));
+      await straight.settle(await applyPlan(approval.plan, straight, options), before, approval.plan);
       fc.pre(counter.steps > 0);
 
       const crashed = world.clone();
@@ -104,13 +108,20 @@ describe('sync engine properties', () => {
       await applyPlan(approval.plan, crashed, options).catch(() => undefined); // its outcome dies with the process
       await sleep(0); // let the dead run's stragglers fail before the restart
       useCrashpoint(crashed, new Crashpoint());
-      crashed.links = mergeLinks(crashed.links, await applyPlan(approval.plan, crashed, options));
+      await crashed.settle(await applyPlan(approval.plan, crashed, options), before, approval.plan);
 
-      expect(observable(crashed)).toEqual(observable(straight));
+      // Both systems end the same, with the same links. Baselines may differ where a value the plan
+      // computes was absorbed in one order and not the other; what users see next is the same:
+      // a crashed-and-resumed run leaves nothing to do, exactly like the straight one.
+      const seen = (w: World) => ({ ...observable(w), links: observable(w).links.map(({ id, planKey, ado }) => ({ id, planKey, ado })) });
+      expect(seen(crashed)).toEqual(seen(straight));
       expect(crashed.ado.items.size).toBe(straight.ado.items.size);
       const markers = [...crashed.ado.items.values()].map((i) => i.fields['System.Tags']).filter((t) => t !== undefined);
       expect(new Set(markers).size).toBe(markers.length);
-      expect(isNoop(await crashed.preview())).toBe(true);
-    }), { numRuns: 150 });
+      for (const w of [straight, crashed]) {
+        const after = await w.preview();
+        expect(isNoop(after) ? [] : [...after.operations, ...after.conflicts, ...after.hierarchy, ...after.deletions]).toEqual([]);
+      }
+    }), RUNS);
   });
 });

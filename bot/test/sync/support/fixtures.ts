@@ -1,8 +1,8 @@
 /** Integrations per process and a small world (plan + ADO + journal) to sync in tests. */
-import { approvePlan, type PlanChoices } from '../../../src/sync/approve.js';
+import { approvePlan, type ApprovedPlan, type PlanChoices } from '../../../src/sync/approve.js';
 import { applyPlan, type ApplyOutcome } from '../../../src/sync/apply.js';
-import { buildPlan } from '../../../src/sync/build-plan.js';
-import { mergeLinks } from '../../../src/sync/links.js';
+import { settleLinks } from '../../../src/sync/settle.js';
+import { preview } from '../../../src/sync/preview.js';
 import { defaultRules } from '../../../src/sync/mapping/defaults.js';
 import type { Integration, Link } from '../../../src/sync/model.js';
 import type { SyncPlan } from '../../../src/sync/plan.js';
@@ -39,13 +39,13 @@ export class World {
     public plan = new MemoryPlan(),
     public ado = new MemoryAdo(),
     public journal = new MemoryJournal(),
-  ) {}
+  ) {
+    ado.process = integration.process;
+  }
 
   async preview(): Promise<SyncPlan> {
-    return buildPlan({
-      integration: this.integration, planItems: await this.plan.readScope(), adoItems: await this.ado.readScope(), links: this.links,
-      ...(this.changesSince !== undefined ? { changesSince: this.changesSince } : {}),
-    });
+    // The engine's own preview, as every production run makes it: ports read, their write limits applied.
+    return (await preview(this, this.integration, this.links, this.changesSince !== undefined ? { changesSince: this.changesSince } : {})).plan;
   }
 
   /** Preview, approve with `choices` (presets otherwise), apply, and store the new links. */
@@ -53,9 +53,15 @@ export class World {
     const plan = await this.preview();
     const approval = approvePlan(plan, plan.hash, typeof choices === 'function' ? choices(plan) : choices);
     if (!approval.ok) throw new Error(approval.problem);
+    const planItems = await this.plan.readScope(this.integration.scope.plan);
     const outcome = await applyPlan(approval.plan, this, { runId: `run-${++this.runs}`, integration: this.integration });
-    this.links = mergeLinks(this.links, outcome);
+    await this.settle(outcome, planItems, approval.plan);
     return { plan, outcome };
+  }
+
+  /** Records baselines as production does (runs/sync-run.ts): read back, echoes absorbed, engine merge. */
+  async settle(outcome: ApplyOutcome, planItems: Awaited<ReturnType<MemoryPlan['readScope']>>, approved: ApprovedPlan): Promise<void> {
+    this.links = await settleLinks(this, this.integration, this.links, outcome, { planItems, approved });
   }
 
   clone(): World {

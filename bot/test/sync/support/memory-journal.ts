@@ -1,4 +1,8 @@
-/** In-memory ApplyJournal (the store's job in production). */
+/**
+ * In-memory ApplyJournal (the store's job in production). Passes the ApplyJournal contract
+ * (bot/test/contracts/apply-journal.contract.ts), like the Cosmos journal: an intent is recorded
+ * once (a rerun's intent never resets a done entry), and markDone keeps the intent's marker.
+ */
 import type { ApplyJournal, JournalEntry } from '../../../src/sync/ports.js';
 import { Crashpoint } from './crash.js';
 
@@ -13,17 +17,19 @@ export class MemoryJournal implements ApplyJournal {
   }
 
   async recordIntent(runId: string, entry: { opId: string; linkId: string; side: 'ado' | 'plan'; marker: string }): Promise<void> {
-    this.crash.run(() => this.run(runId).set(entry.opId, { ...entry, state: 'intended' }));
+    this.crash.run(() => {
+      if (!this.run(runId).has(entry.opId)) this.run(runId).set(entry.opId, { ...entry, state: 'intended' });
+    });
   }
 
   async markDone(runId: string, entry: { opId: string; linkId: string; side: 'ado' | 'plan'; key: string }): Promise<void> {
     this.crash.run(() => {
       const prev = this.run(runId).get(entry.opId);
-      this.run(runId).set(entry.opId, { ...prev, ...entry, state: 'done' });
+      this.run(runId).set(entry.opId, { ...entry, state: 'done', ...(prev?.marker !== undefined ? { marker: prev.marker } : {}) });
     });
   }
 
   async list(runId: string): Promise<JournalEntry[]> {
-    return this.crash.run(() => [...this.run(runId).values()]);
+    return this.crash.run(() => [...this.run(runId).values()].map((e) => ({ ...e })));
   }
 }
