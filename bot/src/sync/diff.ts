@@ -58,10 +58,17 @@ export function diffLinkFields(ctx: LinkContext, rules: readonly CompiledRule[])
   const conflicts: Conflict[] = [];
   const warnings: string[] = [];
 
+  // A change the other side will not take, as the preview says ("keeps its value"): once a run is
+  // approved the baseline moves on, so it does not come back later as a change nobody just made.
+  const acknowledge = (c: CompiledRule, np: FieldValue, na: FieldValue): void => {
+    refresh ??= {};
+    refresh[c.rule.id] = { plan: np, ado: na };
+  };
   const pushAdo = (c: CompiledRule, p: FieldValue | undefined, np: FieldValue): boolean => {
     const why = blocked(ctx, 'ado', c);
     if (why) {
       warnings.push(`"${titleOf(plan, ado)}": ${c.rule.adoField} is not written in ADO (${why}), so it keeps its value.`);
+      acknowledge(c, np, c.conv.normAdo(ado.fields[c.rule.adoField]));
       return false;
     }
     const out = c.conv.toAdo(p);
@@ -72,6 +79,7 @@ export function diffLinkFields(ctx: LinkContext, rules: readonly CompiledRule[])
     const badState = whyNotAState((ctx.limits ?? NO_SIDE_LIMITS).ado, c.rule.adoField, out.value, ado.type);
     if (badState) {
       warnings.push(`"${titleOf(plan, ado)}": ${c.rule.adoField} is not written in ADO (${badState}), so it keeps its value.`);
+      acknowledge(c, np, c.conv.normAdo(ado.fields[c.rule.adoField]));
       return false;
     }
     toAdo ??= { fields: {}, baseline: {} };
@@ -83,6 +91,7 @@ export function diffLinkFields(ctx: LinkContext, rules: readonly CompiledRule[])
     const why = blocked(ctx, 'plan', c);
     if (why) {
       warnings.push(`"${titleOf(plan, ado)}": ${c.rule.planField} is not written in the plan (${why}), so it keeps its value.`);
+      acknowledge(c, c.conv.normPlan(p), na);
       return false;
     }
     const out = c.conv.toPlan(a, p);

@@ -30,10 +30,10 @@ describe('link and sync journey', () => {
     expect(choices.find((c) => c.value === values.planProjectId)?.title).toBe('Apollo');
   });
 
-  it('a wrong hierarchy is refused on the card, with the process\'s levels suggested', async () => {
+  it('a wrong hierarchy is refused on the card, naming the types the project really has', async () => {
     const { card } = await j.say('link project Apollo to ADO project Phoenix');
     const reply = await j.click(card, 'Create integration', { ...presets(card), levels: 'Epic > Sprint' });
-    expect(cardText(reply.card)).toMatch(/The Agile process has no "Sprint" type; use Epic > Feature > User Story/);
+    expect(cardText(reply.card)).toMatch(/Phoenix has no "Sprint" work item type. Its types are Epic, Feature, User Story, Task, Bug; pick the levels from those./);
   });
 
   it('accepting the defaults creates the integration with the setter-upper as approver', async () => {

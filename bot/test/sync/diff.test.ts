@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Integration } from '../../src/sync/model.js';
-import type { UpdateOp } from '../../src/sync/plan.js';
+import { isNoop, type UpdateOp } from '../../src/sync/plan.js';
 import { PROCESSES, PROCESS_NAMES, type ProcessName } from '../../src/sync/processes.js';
 import { World, integrationFor } from './support/fixtures.js';
 
@@ -28,10 +28,11 @@ describe.each(PROCESS_NAMES)('three-way field diff (%s)', (process) => {
 
   it('pushes a plan-only change to ADO, with the rev as precondition', async () => {
     const { world, planKey, adoKey } = await linkedPair(process);
-    world.plan.edit(planKey, { Name: 'Write the spec', RemainingWork: '2d' }); // 16h; '1d' would equal the 8h already there
+    // Project computes remaining work from Work and % complete: editing Work moves it too.
+    world.plan.edit(planKey, { Name: 'Write the spec', Work: '2d' }); // 16h; '1d' would equal the 8h already there
     const plan = await world.preview();
     expect(updates(plan.operations)).toEqual([expect.objectContaining({
-      side: 'ado', key: adoKey, expectedVersion: 1, fields: { 'System.Title': 'Write the spec', 'Microsoft.VSTS.Scheduling.RemainingWork': 16 },
+      side: 'ado', key: adoKey, expectedVersion: 1, fields: expect.objectContaining({ 'System.Title': 'Write the spec', 'Microsoft.VSTS.Scheduling.RemainingWork': 16 }),
     })]);
     await world.sync();
     expect(world.ado.items.get(adoKey)!.fields['System.Title']).toBe('Write the spec');
@@ -41,9 +42,13 @@ describe.each(PROCESS_NAMES)('three-way field diff (%s)', (process) => {
     const { world, planKey, adoKey } = await linkedPair(process);
     world.ado.edit(adoKey, { 'System.State': states.at(-1)!, 'Microsoft.VSTS.Scheduling.RemainingWork': 2 });
     const plan = await world.preview();
-    expect(updates(plan.operations)).toEqual([expect.objectContaining({ side: 'plan', key: planKey, fields: { PercentComplete: 100, RemainingWork: '2h' } })]);
+    // Remaining work is Project's to compute: it is named in the preview, never written.
+    expect(updates(plan.operations)).toEqual([expect.objectContaining({ side: 'plan', key: planKey, fields: { PercentComplete: 100 } })]);
+    expect(plan.warnings.join('\n')).toMatch(/RemainingWork is not written in the plan \(Project computes it from Work and % complete\)/);
     await world.sync();
-    expect(world.plan.tasks.get(planKey)!.fields).toMatchObject({ PercentComplete: 100, RemainingWork: '2h' });
+    expect(world.plan.tasks.get(planKey)!.fields).toMatchObject({ PercentComplete: 100 });
+    // The next run does not bring the unwritten value back as a change.
+    expect(isNoop(await world.preview())).toBe(true);
   });
 
   it('reports a conflict with baseline, plan and ADO values when both changed differently', async () => {

@@ -53,7 +53,7 @@ describe('sync plan', () => {
 });
 
 describe('apply', () => {
-  it('skips an item changed since the preview, reports it, and keeps its baseline for a fresh preview', async () => {
+  it('writes a field nobody touched since the preview even though the item changed elsewhere', async () => {
     const world = await worldWithTree();
     await world.sync();
     const link = world.links.find((l) => world.plan.tasks.get(l.planKey)!.fields['Name'] === 'Task 1')!;
@@ -63,11 +63,27 @@ describe('apply', () => {
     const approval = approvePlan(plan, plan.hash);
     if (!approval.ok) throw new Error(approval.problem);
     const outcome = await applyPlan(approval.plan, world, { runId: 'r1', integration: world.integration });
+    expect(outcome.results).toEqual([expect.objectContaining({ status: 'done' })]);
+    expect(world.ado.items.get(link.adoKey)!.fields).toMatchObject({ 'System.Title': 'Renamed', 'System.Description': '<div>edited meanwhile</div>' });
+  });
+
+  it('skips an item whose written field changed since the preview, reports it, and keeps its baseline for a fresh preview', async () => {
+    const world = await worldWithTree();
+    await world.sync();
+    const link = world.links.find((l) => world.plan.tasks.get(l.planKey)!.fields['Name'] === 'Task 1')!;
+    world.plan.edit(link.planKey, { Name: 'Renamed' });
+    const plan = await world.preview();
+    world.ado.edit(link.adoKey, { 'System.Title': 'Retitled in ADO meanwhile', 'System.Description': '<div>edited meanwhile</div>' });
+    const approval = approvePlan(plan, plan.hash);
+    if (!approval.ok) throw new Error(approval.problem);
+    const outcome = await applyPlan(approval.plan, world, { runId: 'r1', integration: world.integration });
     expect(outcome.results).toEqual([expect.objectContaining({ status: 'skipped-stale', reason: expect.stringMatching(/changed in ADO since the preview/) })]);
     expect(outcome.linkUpdates).toEqual([]);
-    expect(world.ado.items.get(link.adoKey)!.fields['System.Title']).toBe('Task 1');
+    expect(world.ado.items.get(link.adoKey)!.fields['System.Title']).toBe('Retitled in ADO meanwhile');
     const fresh = await world.preview();
-    expect(fresh.operations.map((o) => o.kind === 'update' && o.fields)).toEqual(expect.arrayContaining([{ 'System.Title': 'Renamed' }, { Notes: 'edited meanwhile' }]));
+    // Both sides changed the title since the baseline: a conflict for a person, nothing overwritten.
+    expect(fresh.conflicts.map((c) => [c.planField, c.plan, c.ado])).toEqual([['Name', 'Renamed', 'Retitled in ADO meanwhile']]);
+    expect(fresh.operations.map((o) => o.kind === 'update' && o.fields)).toEqual(expect.arrayContaining([{ Notes: 'edited meanwhile' }]));
   });
 
   it('reports a failed create with its reason, fails its children, and records links only for what succeeded', async () => {
