@@ -145,7 +145,10 @@ function deletionDecision(d: Deletion, index: number, choice: string | undefined
   return {
     inputId: `d_${index}`,
     title: d.survivor ? `"${d.survivor.title}" was deleted in ${where}` : `A linked pair was deleted on ${where}`,
-    lines: d.survivor ? [`It still exists in ${other}.`] : [],
+    lines: d.survivor ? [
+      `It still exists in ${other}.`,
+      ...(d.children && d.children.length > 0 ? [`If it is deleted there too, its ${d.children.length === 1 ? 'subtask' : `${d.children.length} subtasks`} (${d.children.slice(0, 3).map((c) => `"${c.title}"`).join(', ')}${d.children.length > 3 ? ', ...' : ''}) stay and move to the top level, as in ADO.`] : []),
+    ] : [],
     choices: d.allowed.map((a) => ({ title: a === 'keep' ? 'Keep the link, do nothing' : a === 'unlink' ? 'Unlink, keep the other item' : `Delete it in ${other} too`, value: a })),
     value: choice ?? d.choice ?? 'keep',
   };

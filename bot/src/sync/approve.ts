@@ -111,6 +111,10 @@ export function approvePlan(plan: SyncPlan, approvedHash: string, choices: PlanC
     if (choice === 'unlink' || (choice === 'propagate' && d.survivor)) rest.push({ kind: 'unlink', id: `unlink:${d.linkId}`, linkId: d.linkId, retire: choice === 'unlink' && d.survivor !== null });
     if (choice === 'propagate' && d.survivor) {
       const s = d.survivor;
+      // Project would delete the subtasks with it: move them to the top level first (updates run before deletes).
+      for (const child of s.side === 'plan' ? d.children ?? [] : []) {
+        upsert('plan', child.key, child.linkId ?? d.linkId, s.project, child.expectedVersion, { parent: null, baseline: { planParent: null } });
+      }
       rest.push({ kind: 'delete', id: `delete:${s.side}:${s.key}`, side: s.side, linkId: d.linkId, key: s.key, project: s.project, expectedVersion: s.expectedVersion });
     }
   }

@@ -53,6 +53,7 @@ export function buildPlan(input: PlanInput): SyncPlan {
   const planOfAdo = new Map<string, string>();
   const pairs: Pair[] = [];
   const deletions: Deletion[] = [];
+  const linkIdOfPlan = new Map(input.links.map((l) => [l.planKey, l.id]));
   const retiredPlan = new Set<string>();
   const retiredAdo = new Set<string>();
   for (const link of input.links) {
@@ -66,7 +67,7 @@ export function buildPlan(input: PlanInput): SyncPlan {
     const plan = planView.items.get(link.planKey);
     const ado = adoView.items.get(link.adoKey);
     if (plan && ado) pairs.push({ link, plan, ado });
-    else deletions.push(deletionFor(integration, link, plan, ado, planProject));
+    else deletions.push(deletionFor(integration, link, plan, ado, planProject, planView, linkIdOfPlan));
   }
   const linkOps = adopt(integration, planView, adoView, adoOfPlan, planOfAdo);
   for (const op of linkOps) {
@@ -210,7 +211,10 @@ function adopt(integration: Integration, planView: SideView, adoView: SideView, 
   return ops;
 }
 
-function deletionFor(integration: Integration, link: Link, plan: Item | undefined, ado: Item | undefined, planProject: string): Deletion {
+function deletionFor(
+  integration: Integration, link: Link, plan: Item | undefined, ado: Item | undefined, planProject: string,
+  planView: SideView, linkIdOfPlan: ReadonlyMap<string, string>,
+): Deletion {
   const id = `deletion:${link.id}`;
   if (!plan && !ado) return { id, linkId: link.id, missingOn: 'both', survivor: null, allowed: ['keep', 'unlink'], choice: null };
   const survivor = (plan ?? ado)!;
@@ -224,6 +228,13 @@ function deletionFor(integration: Integration, link: Link, plan: Item | undefine
       project: survivor.system === 'plan' ? planProject : String(survivor.fields['System.TeamProject'] ?? ''),
       title: String(survivor.fields['Name'] ?? survivor.fields['System.Title'] ?? survivor.key),
     },
+    ...(plan && (planView.children.get(plan.key)?.length ?? 0) > 0 ? {
+      children: planView.children.get(plan.key)!.map((k) => {
+        const child = planView.items.get(k)!;
+        const childLink = linkIdOfPlan.get(k);
+        return { key: k, expectedVersion: child.version, title: String(child.fields['Name'] ?? k), ...(childLink ? { linkId: childLink } : {}) };
+      }),
+    } : {}),
     allowed, choice: null,
   };
 }

@@ -114,7 +114,10 @@ export function diffLinkFields(ctx: LinkContext, rules: readonly CompiledRule[])
     else if (c.toPlan) pushPlan(c, a, p, na);
   };
 
+  const adoFields = (ctx.limits ?? NO_SIDE_LIMITS).ado.fieldsByType?.[ado.type];
   for (const c of rules) {
+    // A field the work item's type does not have holds no value to compare: the rule does not apply.
+    if (adoFields && !adoFields.includes(c.rule.adoField)) continue;
     const p = plan.fields[c.rule.planField];
     const a = ado.fields[c.rule.adoField];
     const np = c.conv.normPlan(p);

@@ -156,6 +156,12 @@ export interface Deletion {
   readonly linkId: string;
   readonly missingOn: System | 'both';
   readonly survivor: { readonly side: System; readonly key: string; readonly project: string; readonly expectedVersion: string | number; readonly title: string } | null;
+  /**
+   * A plan survivor's subtasks. Project deletes a summary task with its subtasks, while ADO keeps
+   * a deleted item's children (they lose their parent): deleting it in the plan first moves these
+   * to the top level, so nothing goes that the preview did not name.
+   */
+  readonly children?: ReadonlyArray<{ readonly key: string; readonly expectedVersion: string | number; readonly title: string; readonly linkId?: string }>;
   readonly allowed: readonly DeletionChoice[];
   readonly choice: DeletionChoice | null;
 }

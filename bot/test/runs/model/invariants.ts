@@ -2,14 +2,13 @@
  * The invariants of issue 14, checked from the outside: what the simulators hold (the systems'
  * truth), what the ports were asked to write, and what the store's links say.
  */
-import type { PwaSimulator } from '../../../../sim/pwa/server.js';
 import type { Planned } from '../../../src/runs/sync-run.js';
 import type { IntegrationDocument } from '../../../src/store/index.js';
 import type { ApprovedPlan } from '../../../src/sync/approve.js';
 import { markersIn } from '../../../src/sync/ids.js';
 import { adoDay, planDay } from '../../../src/sync/mapping/dates.js';
 import type { FieldValue } from '../../../src/sync/model.js';
-import { MODEL_TENANT, type ModelWorld, type RecordedWrite } from './world.js';
+import { MODEL_TENANT, type ModelWorld, type RecordedWrite, type ScenarioSystems } from './world.js';
 
 interface AdoView { type: string; fields: Record<string, unknown>; parent: number | null; tags: string }
 interface PlanView { name: string; start: string; finish: string; work: number; percent: number; notes: string; parent: string | null; summary: boolean }
@@ -28,9 +27,10 @@ const parentOf = (relations: ReadonlyArray<{ rel: string; url: string }>): numbe
   return up ? Number(/(\d+)$/.exec(up.url)![1]) : null;
 };
 
-export async function snapshot(world: ModelWorld, i: IntegrationDocument, adoProject: string, pwa: PwaSimulator, planProjectId: string): Promise<Snapshot> {
+export async function snapshot(world: ModelWorld, systems: ScenarioSystems, i: IntegrationDocument, adoProject: string, planProjectId: string): Promise<Snapshot> {
+  const pwa = systems.pwa;
   const ado = new Map<number, AdoView>();
-  for (const w of world.ado.state.items.values()) {
+  for (const w of systems.ado.state.items.values()) {
     if (w.deleted || w.fields['System.TeamProject'] !== adoProject) continue;
     ado.set(w.id, { type: String(w.fields['System.WorkItemType']), fields: { ...w.fields }, parent: parentOf(w.relations), tags: String(w.fields['System.Tags'] ?? '') });
   }
@@ -115,11 +115,43 @@ export function checkRound(before: Snapshot, after: Snapshot, writes: readonly R
   for (const [id, now] of after.plan) {
     if (!before.plan.has(id) && !wrote('plan', id).some((w) => w.kind === 'create')) out.push(`plan task ${id} "${now.name}" appeared without an approved creation`);
   }
-  void planned;
+  out.push(...checkDateWrites(before, approved, planned));
   return out;
 }
 
-/** 5. No duplicates. 6. Parents agree. 7. Dates agree as calendar days in the site zone (two-way). */
+const SCHED = 'Microsoft.VSTS.Scheduling';
+const PLAN_DATE_OF: Readonly<Record<string, 'start' | 'finish'>> = { [`${SCHED}.StartDate`]: 'start', [`${SCHED}.FinishDate`]: 'finish', [`${SCHED}.TargetDate`]: 'finish' };
+const ADO_DATES_OF: Readonly<Record<string, readonly string[]>> = { Start: [`${SCHED}.StartDate`], Finish: [`${SCHED}.FinishDate`, `${SCHED}.TargetDate`] };
+
+/**
+ * 7. Dates agree as calendar days in the site zone: every date the run wrote on one side is the
+ * same calendar day as the other side held when the run was planned.
+ */
+function checkDateWrites(before: Snapshot, approved: ApprovedPlan, planned: Planned): string[] {
+  const out: string[] = [];
+  const linkById = new Map(planned.links.map((l) => [l.id, l]));
+  for (const op of approved.operations) {
+    if (op.kind !== 'update' && op.kind !== 'create') continue;
+    const link = linkById.get(op.linkId);
+    for (const [field, value] of Object.entries(op.fields)) {
+      if (typeof value !== 'string') continue;
+      if (op.side === 'ado' && PLAN_DATE_OF[field]) {
+        const task = before.plan.get((op.kind === 'create' ? op.sourceKey : link?.planKey ?? '').toLowerCase());
+        if (!task) continue;
+        const want = planDay(task[PLAN_DATE_OF[field]!]);
+        if (want !== adoDay(value, before.zone)) out.push(`date shifted: wrote ${field} ${value} (${adoDay(value, before.zone)} in ${before.zone}) for plan "${task.name}" on ${want}`);
+      } else if (op.side === 'plan' && ADO_DATES_OF[field]) {
+        const item = before.ado.get(Number(op.kind === 'create' ? op.sourceKey : link?.adoKey));
+        if (!item) continue;
+        const source = ADO_DATES_OF[field]!.map((f) => item.fields[f]).find((v) => typeof v === 'string');
+        if (typeof source === 'string' && adoDay(source, before.zone) !== planDay(value)) out.push(`date shifted: wrote plan ${field} ${value} from work item "${String(item.fields['System.Title'])}" on ${adoDay(source, before.zone)} in ${before.zone}`);
+      }
+    }
+  }
+  return out;
+}
+
+/** 5. No duplicates. 6. Parents agree. */
 export function checkAfterSettle(view: Snapshot, planned: Planned): string[] {
   const out: string[] = [];
   const byMarker = new Map<string, number[]>();
@@ -138,11 +170,6 @@ export function checkAfterSettle(view: Snapshot, planned: Planned): string[] {
     }
     if (item.parent !== null && planOfAdo.has(item.parent) && planParent !== planOfAdo.get(item.parent)) {
       out.push(`parents disagree: work item #${l.adoKey} is under #${item.parent}, plan "${task.name}" is not under its task`);
-    }
-    if (view.direction !== 'two-way' || task.summary) continue;
-    const start = item.fields['Microsoft.VSTS.Scheduling.StartDate'];
-    if (typeof start === 'string' && planDay(task.start) !== adoDay(start, view.zone)) {
-      out.push(`dates disagree: plan "${task.name}" starts ${planDay(task.start)}, work item #${l.adoKey} on ${adoDay(start, view.zone)} in ${view.zone} (${start})`);
     }
   }
   void planned;

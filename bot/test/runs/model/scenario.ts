@@ -17,7 +17,7 @@ import { PROCESSES, type ProcessName } from '../../../src/sync/processes.js';
 import { editBothSides, seedAdoBacklog, seedPlan } from './backlogs.js';
 import { checkAfterSettle, checkRound, snapshot, type Snapshot } from './invariants.js';
 import { Random } from './random.js';
-import { MODEL_TENANT, SITE_ZONES, type ModelWorld } from './world.js';
+import { MODEL_TENANT, SITE_ZONES, type ModelWorld, type ScenarioSystems } from './world.js';
 
 export interface ScenarioOptions {
   readonly rounds: number;
@@ -48,24 +48,25 @@ export async function runScenario(world: ModelWorld, seed: number, options: Scen
   const zone = r.pick(SITE_ZONES);
   const direction = r.pick(DIRECTIONS);
   const adoProject = `Model ${seed}`;
-  const pwa = world.pwa[zone];
-  seedAdoBacklog(r, world.ado, { name: adoProject, processLabel: label, base }, zone);
+  const systems = await world.open(zone);
+  const { pwa } = systems;
+  seedAdoBacklog(r, systems.ado, { name: adoProject, processLabel: label, base }, zone);
   const planProjectId = seedPlan(r, pwa, `Plan ${seed}`);
   const report: ScenarioReport = { seed, setup: `${label}, ${direction}, site in ${zone}`, rounds: 0, operations: 0, crashes: 0, faults: 0, violations: [] };
   const s = world.services;
   const p = PROCESSES[base];
   const integration = await s.store.integrations.create(MODEL_TENANT, {
-    name: `Plan ${seed} ↔ ${adoProject}`, planConnectionId: world.pwaConnectionIds[zone], planProjectId, planProjectName: `Plan ${seed}`,
-    adoConnectionId: world.adoConnectionId, adoProjects: [adoProject], adoScopes: [{ project: adoProject }], direction, process: base,
+    name: `Plan ${seed} ↔ ${adoProject}`, planConnectionId: systems.pwaConnectionId, planProjectId, planProjectName: `Plan ${seed}`,
+    adoConnectionId: systems.adoConnectionId, adoProjects: [adoProject], adoScopes: [{ project: adoProject }], direction, process: base,
     creation: 'withAllSubItems', mapping: defaultStoredRules(base),
     hierarchy: { levels: [...p.levels], leafType: p.leafType, importAsTasks: [...p.extraTaskTypes], teamProjectAsTopParent: false, includeOutsideIterations: true },
     approvers: [{ id: 'model' }], notifications: { onFailure: false, onSuccess: false },
   });
   const editors = {
-    ado: { sim: world.ado, connector: new AdoConnector({ url: world.ado.url, pat: ADO_DEMO_PATS.fullAccess, localMode: true }), project: adoProject, base, zone },
+    ado: { sim: systems.ado, connector: new AdoConnector({ url: systems.ado.url, pat: ADO_DEMO_PATS.fullAccess, localMode: true }), project: adoProject, base, zone },
     plan: { connector: new PwaConnector({ siteUrl: pwa.url, auth: { kind: 'onprem', username: PWA_DEMO_CREDENTIALS.username, password: PWA_DEMO_CREDENTIALS.password }, timeZone: zone, pollIntervalMs: 5 }), projectId: planProjectId },
   };
-  const look = (): Promise<Snapshot> => snapshot(world, integration, adoProject, pwa, planProjectId);
+  const look = (): Promise<Snapshot> => snapshot(world, systems, integration, adoProject, planProjectId);
   const fail = (round: number, what: string): void => void report.violations.push(`seed ${seed} (${report.setup}), round ${round}: ${what}`);
 
   try {
@@ -73,11 +74,11 @@ export async function runScenario(world: ModelWorld, seed: number, options: Scen
       report.rounds++;
       if (round > 0) await editBothSides(r, editors.ado, editors.plan, options.editsPerRound);
       // A round: one preview with random decisions, maybe a crash or throttling during apply.
-      await applyOnce(world, integration, r, options, report, round, fail, look, true);
+      await applyOnce(world, systems, integration, r, options, report, round, fail, look, true);
       // Then settle: approve everything (no skips) until the preview is empty.
       let settled = false;
       for (let attempt = 0; attempt < 4 && !settled; attempt++) {
-        const outcome = await applyOnce(world, integration, r, options, report, round, fail, look, false);
+        const outcome = await applyOnce(world, systems, integration, r, options, report, round, fail, look, false);
         settled = outcome === 'in-step';
         if (outcome === 'clean') {
           // Convergence: after a clean apply of a plan with every decision made, nothing is left.
@@ -94,6 +95,7 @@ export async function runScenario(world: ModelWorld, seed: number, options: Scen
     }
   } finally {
     await s.store.integrations.remove(MODEL_TENANT, integration.id);
+    await systems.close();
   }
   return report;
 }
@@ -101,7 +103,7 @@ export async function runScenario(world: ModelWorld, seed: number, options: Scen
 type ApplyOutcome = 'in-step' | 'clean' | 'partial';
 
 async function applyOnce(
-  world: ModelWorld, i: Stored<IntegrationDocument>, r: Random, options: ScenarioOptions, report: ScenarioReport, round: number,
+  world: ModelWorld, systems: ScenarioSystems, i: Stored<IntegrationDocument>, r: Random, options: ScenarioOptions, report: ScenarioReport, round: number,
   fail: (round: number, what: string) => void, look: () => Promise<Snapshot>, randomDecisions: boolean,
 ): Promise<ApplyOutcome> {
   const s = world.services;
@@ -115,7 +117,7 @@ async function applyOnce(
   const crash = randomDecisions && r.chance(options.crashChance);
   if (crash) { world.crashAfter(r.int(0, Math.max(1, approval.plan.operations.length))); report.crashes++; }
   if (r.chance(options.faultChance)) {
-    world.ado.injectFault({ kind: r.pick([429, 503] as const), count: r.int(1, 2), retryAfter: '0' });
+    systems.ado.injectFault({ kind: r.pick([429, 503] as const), count: r.int(1, 2), retryAfter: '0' });
     report.faults++;
   }
   const { run } = await s.store.runs.start(MODEL_TENANT, { integrationId: i.id, trigger: { kind: 'chat', key: `model:${report.seed}:${round}:${r.int(0, 1e9)}`, by: 'model' }, status: 'approved', plan, requestedBy: { id: 'model' } });

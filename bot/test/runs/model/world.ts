@@ -34,12 +34,19 @@ export class Crash extends Error {
   }
 }
 
+/** Fresh simulators for one scenario, so a seed replays exactly whatever ran before it. */
+export interface ScenarioSystems {
+  readonly ado: AdoSimulator;
+  readonly pwa: PwaSimulator;
+  readonly zone: string;
+  readonly adoConnectionId: string;
+  readonly pwaConnectionId: string;
+  close(): Promise<void>;
+}
+
 export interface ModelWorld {
   readonly bot: TestBot;
-  readonly ado: AdoSimulator;
-  readonly pwa: Readonly<Record<(typeof SITE_ZONES)[number], PwaSimulator>>;
-  readonly adoConnectionId: string;
-  readonly pwaConnectionIds: Readonly<Record<(typeof SITE_ZONES)[number], string>>;
+  open(zone: string): Promise<ScenarioSystems>;
   /** Writes the ports were asked to make since the last `takeWrites`. */
   takeWrites(): RecordedWrite[];
   /** The next `n` journal writes succeed, then the journal fails (a crash); null disarms. */
@@ -50,18 +57,28 @@ export interface ModelWorld {
 }
 
 export async function startModelWorld(): Promise<ModelWorld> {
-  const [ado, tokyo, la, bot] = await Promise.all([
-    startAdoSimulator({ port: 0, seed: 'empty' }),
-    startPwaSimulator({ port: 0, queueJobMs: 0, seed: 'empty', timeZone: SITE_ZONES[0] }),
-    startPwaSimulator({ port: 0, queueJobMs: 0, seed: 'empty', timeZone: SITE_ZONES[1] }),
-    startTestBot({}, { scheduler: 'manual' }),
-  ]);
+  const bot = await startTestBot({}, { scheduler: 'manual' });
   const store = bot.bot.store;
-  const adoConnection = await store.connections.create(MODEL_TENANT, { kind: 'ado', name: 'Model ADO', url: ado.url, auth: { type: 'pat' }, secret: ADO_DEMO_PATS.fullAccess });
-  const pwaConnection = async (sim: PwaSimulator, zone: string) => (await store.connections.create(MODEL_TENANT, {
-    kind: 'pwa', name: `Model PWA ${zone}`, url: sim.url, auth: { type: 'basic', username: PWA_DEMO_CREDENTIALS.username }, secret: PWA_DEMO_CREDENTIALS.password, timeZone: zone,
-  })).id;
-  const pwaConnectionIds = { [SITE_ZONES[0]]: await pwaConnection(tokyo, SITE_ZONES[0]), [SITE_ZONES[1]]: await pwaConnection(la, SITE_ZONES[1]) } as Record<(typeof SITE_ZONES)[number], string>;
+  const open = async (zone: string): Promise<ScenarioSystems> => {
+    const [ado, pwa] = await Promise.all([
+      startAdoSimulator({ port: 0, seed: 'empty' }),
+      startPwaSimulator({ port: 0, queueJobMs: 0, seed: 'empty', timeZone: zone }),
+    ]);
+    const adoConnection = await store.connections.create(MODEL_TENANT, { kind: 'ado', name: `Model ADO ${ado.url}`, url: ado.url, auth: { type: 'pat' }, secret: ADO_DEMO_PATS.fullAccess });
+    const pwaConnection = await store.connections.create(MODEL_TENANT, {
+      kind: 'pwa', name: `Model PWA ${pwa.url}`, url: pwa.url, auth: { type: 'basic', username: PWA_DEMO_CREDENTIALS.username }, secret: PWA_DEMO_CREDENTIALS.password, timeZone: zone,
+    });
+    return {
+      ado, pwa, zone, adoConnectionId: adoConnection.id, pwaConnectionId: pwaConnection.id,
+      async close() {
+        for (const id of [adoConnection.id, pwaConnection.id]) {
+          bot.bot.flows.systems.forget(id);
+          await store.connections.remove(MODEL_TENANT, id);
+        }
+        await Promise.all([ado.close(), pwa.close()]);
+      },
+    };
+  };
 
   let writes: RecordedWrite[] = [];
   let crashBudget: number | null = null;
@@ -81,14 +98,12 @@ export async function startModelWorld(): Promise<ModelWorld> {
     },
   };
   return {
-    bot, ado, pwa: { [SITE_ZONES[0]]: tokyo, [SITE_ZONES[1]]: la } as ModelWorld['pwa'],
-    adoConnectionId: adoConnection.id, pwaConnectionIds,
+    bot, open,
     takeWrites: () => { const out = writes; writes = []; return out; },
     crashAfter: (n) => { crashBudget = n; },
     services: { ...bot.bot.flows, systems, store: crashingStore },
     async stop() {
       await bot.close();
-      await Promise.all([ado.close(), tokyo.close(), la.close()]);
     },
   };
 }
