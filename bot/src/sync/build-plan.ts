@@ -78,6 +78,11 @@ export function buildPlan(input: PlanInput): SyncPlan {
     adoOfPlan: (k) => adoOfPlan.get(k), planOfAdo: (k) => planOfAdo.get(k),
     retired: (side, k) => (side === 'plan' ? retiredPlan : retiredAdo).has(k),
   };
+  // For parents, a retired pair is no pair: its survivor is unsynced, so what it holds is not compared.
+  const activeLinks: LinkIndex = {
+    adoOfPlan: (k) => (retiredPlan.has(k) ? undefined : adoOfPlan.get(k)),
+    planOfAdo: (k) => (retiredAdo.has(k) ? undefined : planOfAdo.get(k)),
+  };
   const byAdoId = linkByAdoId(integration, planView, adoView, links);
   for (const op of byAdoId.ops) {
     linkOps.push(op);
@@ -117,7 +122,7 @@ export function buildPlan(input: PlanInput): SyncPlan {
       for (const w of d.warnings) warnings.push(w);
       refreshFields = d.refresh;
     }
-    const parents = checkParents({ integration, link, plan, ado, planView, adoView, links, pending, planProject });
+    const parents = checkParents({ integration, link, plan, ado, planView, adoView, links: activeLinks, pending, planProject });
     let parentRefresh: BaselinePatch | null = null;
     if (parents.kind === 'mismatch') hierarchy.push(parents.mismatch);
     else if (parents.kind === 'consistent' && parents.refresh) parentRefresh = { planParent: parents.refresh.planParent, adoParent: parents.refresh.adoParent === null ? null : { key: parents.refresh.adoParent } };

@@ -197,6 +197,11 @@ function createOnAdo(input: CreationInput, ops: CreateOp[], warnings: string[], 
       continue;
     }
     const parentAdo = pp === null ? null : links.adoOfPlan(pp)!;
+    if (parentAdo !== null && !isProjectKey(parentAdo) && !adoView.items.has(parentAdo)) {
+      // The parent's work item is gone (its deletion awaits a decision): children wait for it.
+      warnings.push(`Plan task "${String(planView.items.get(key)!.fields['Name'] ?? key)}" waits to be created in ADO until the deletion of its parent's work item is decided.`);
+      continue;
+    }
     const rootProject = parentAdo === null
       ? defaultAdoProject(integration)
       : isProjectKey(parentAdo) ? projectOfKey(parentAdo) : String(adoView.items.get(parentAdo)?.fields['System.TeamProject'] ?? defaultAdoProject(integration));
@@ -263,6 +268,12 @@ function createOnPlan(input: CreationInput, ops: CreateOp[], warnings: string[],
     if (!isRoot) continue;
     if (ap !== null && links.retired?.('ado', ap)) {
       warnings.push(`Work item ${key} "${String(adoView.items.get(key)!.fields['System.Title'] ?? '')}" is under a work item that was unlinked on purpose, so it was not created in the plan.`);
+      continue;
+    }
+    const parentTask = ap !== null && !isProjectKey(ap) ? links.planOfAdo(ap) : undefined;
+    if (parentTask !== undefined && !input.planView.items.has(parentTask)) {
+      // The parent's plan task is gone (its deletion awaits a decision): children wait for it.
+      warnings.push(`Work item ${key} "${String(adoView.items.get(key)!.fields['System.Title'] ?? '')}" waits to be created in the plan until the deletion of its parent's task is decided.`);
       continue;
     }
     const offset = ap !== null && isProjectKey(ap) && !linked(ap) ? 1 : 0; // after the new project task

@@ -23,9 +23,10 @@ export async function settleLinks(
   const done = new Set(outcome.results.filter((r) => r.status === 'done').map((r) => r.opId));
   const writtenPlan = new Map<string, Set<string>>();
   for (const op of before.approved.operations) {
-    if ((op.kind !== 'update' && op.kind !== 'create') || op.side !== 'plan' || !done.has(op.id)) continue;
+    if ((op.kind !== 'update' && op.kind !== 'create' && op.kind !== 'delete') || op.side !== 'plan' || !done.has(op.id)) continue;
     const key = (op.kind === 'create' ? op.marker : op.key).toLowerCase();
-    writtenPlan.set(key, new Set([...(writtenPlan.get(key) ?? []), ...Object.keys(op.fields)]));
+    // A deleted task writes nothing of its own, but its summary tasks roll up again.
+    writtenPlan.set(key, new Set([...(writtenPlan.get(key) ?? []), ...(op.kind === 'delete' ? [] : Object.keys(op.fields))]));
   }
   const parentsBefore = new Map(planItemsBefore.map((i) => [i.key.toLowerCase(), i.parentKey?.toLowerCase() ?? null]));
   const mapping = compileMapping(integration);

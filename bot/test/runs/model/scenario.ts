@@ -136,6 +136,7 @@ async function applyOnce(
   if (result.value.kind === 'stale') { fail(round, 'the preview went stale with nobody editing'); return 'partial'; }
   const failed = result.value.outcome.results.filter((x) => x.status !== 'done');
   if (process.env.PLANBRIDGE_MODEL_TRACE && failed.length > 0) console.log(`  not applied: ${failed.map((x) => `${x.opId}: ${x.reason ?? x.status}`).join('; ')}`);
+  if (process.env.PLANBRIDGE_MODEL_TRACE) console.log(`  applied: ${approval.plan.operations.map((o) => `${o.id}${'parent' in o && o.parent !== undefined ? ` parent=${JSON.stringify(o.parent)}` : ''}`).join('; ')} writes: ${JSON.stringify(writes).slice(0, 600)}`);
   if (failed.length > 0 && !crash) fail(round, `items not applied without a crash: ${failed.slice(0, 3).map((x) => `${x.opId}: ${x.reason ?? x.status}`).join('; ')}`);
   const undecided = plan.conflicts.length + plan.hierarchy.length + plan.deletions.length > Object.keys({ ...choices.conflicts, ...choices.hierarchy, ...choices.deletions }).length;
   const skipped = Object.values({ ...choices.conflicts, ...choices.hierarchy }).includes('skip') || Object.values(choices.deletions ?? {}).includes('keep');
@@ -162,5 +163,5 @@ function decide(r: Random, plan: SyncPlan, random: boolean): PlanChoices {
 
 function describe(plan: SyncPlan): string {
   const ops = plan.operations.slice(0, process.env.PLANBRIDGE_MODEL_TRACE ? 40 : 4).map((o) => o.kind === 'update' ? `${o.id} ${JSON.stringify(o.fields)}` : o.kind === 'create' ? `${o.id} from ${o.side === 'ado' ? 'plan task' : 'work item'} ${o.sourceKey} "${String(o.fields['System.Title'] ?? o.fields['Name'] ?? '')}"` : o.id);
-  return `${plan.operations.length} operations, ${plan.conflicts.length} conflicts, ${plan.hierarchy.length} mismatches, ${plan.deletions.length} deletions [${ops.join('; ')}${plan.conflicts.length ? `; conflict ${plan.conflicts[0]!.id}: plan ${JSON.stringify(plan.conflicts[0]!.plan)} ado ${JSON.stringify(plan.conflicts[0]!.ado)}` : ''}${plan.hierarchy.length ? `; mismatch ${plan.hierarchy[0]!.id}` : ''}${plan.deletions.length ? `; deletion ${plan.deletions[0]!.id}` : ''}]`;
+  return `${plan.operations.length} operations, ${plan.conflicts.length} conflicts, ${plan.hierarchy.length} mismatches, ${plan.deletions.length} deletions [${ops.join('; ')}${plan.conflicts.length ? `; conflict ${plan.conflicts[0]!.id}: plan ${JSON.stringify(plan.conflicts[0]!.plan)} ado ${JSON.stringify(plan.conflicts[0]!.ado)}` : ''}${plan.hierarchy.length ? `; mismatch ${plan.hierarchy[0]!.id} "${plan.hierarchy[0]!.title}" plan parent ${plan.hierarchy[0]!.planParent} ado parent ${plan.hierarchy[0]!.adoParent} resolutions ${JSON.stringify(plan.hierarchy[0]!.resolutions)}` : ''}${plan.deletions.length ? `; deletion ${plan.deletions[0]!.id}` : ''}]`;
 }
