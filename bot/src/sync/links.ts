@@ -16,6 +16,7 @@ export function mergeLinks(links: readonly Link[], outcome: Pick<ApplyOutcome, '
     if (planKey === undefined || adoKey === undefined) continue; // a patch for a link that no longer exists
     const base = prev?.baseline ?? { fields: {} };
     byId.set(u.linkId, {
+      ...(prev?.retired ? { retired: true } : {}),
       id: u.linkId,
       planKey,
       adoKey,

@@ -96,7 +96,9 @@ export function echoUpdates(
       if (!c) continue;
       const now = c.conv.normPlan(item.fields[c.rule.planField]);
       if (now === base.plan) continue;
-      const computed = whyNotWritable(planLimits, c.rule.planField, item.type === 'Summary') !== null;
+      // A task that stopped or started being a summary in this run rolled up (or lost) its values.
+      const summary = item.type === 'Summary' || was?.type === 'Summary';
+      const computed = whyNotWritable(planLimits, c.rule.planField, summary) !== null;
       // A consequence of our write to this very task: the field moved, and we did not write it.
       const consequence = wroteHere !== undefined && !wroteHere.has(c.rule.planField) && was !== undefined && c.conv.normPlan(was.fields[c.rule.planField]) !== now;
       if (computed || consequence) fields[ruleId] = { plan: now, ado: base.ado };
