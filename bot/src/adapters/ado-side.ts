@@ -39,6 +39,14 @@ function changedAt(value: unknown): string | undefined {
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
 
+/**
+ * A work item's web URL at organization level, so it opens whatever its project (the same URL the
+ * report card links to: adapters/live-systems.ts).
+ */
+export function workItemWebUrl(orgUrl: string, id: string): string {
+  return `${orgUrl.replace(/\/+$/, '')}/_workitems/edit/${encodeURIComponent(id)}`;
+}
+
 const toId = (key: string): number => {
   const id = Number(key);
   if (!Number.isInteger(id) || id <= 0) throw new Error(`"${key}" is not an Azure DevOps work item id.`);
@@ -51,14 +59,17 @@ export function createAdoSide(connector: AdoConnector): AdoSide {
       // Union over the projects: an aggregation of projects on one process has the same types.
       const fieldsByType: Record<string, string[]> = {};
       const statesByType: Record<string, string[]> = {};
+      const typesByProject: Record<string, string[]> = {};
       for (const project of [...new Set(scopes.map((s) => s.project))]) {
-        for (const t of await connector.workItemTypes(project)) {
+        const types = await connector.workItemTypes(project);
+        if (types.length > 0) typesByProject[project] = types.map((t) => t.name);
+        for (const t of types) {
           // A server that did not list them: no limit known.
           if (t.fields.length > 0) fieldsByType[t.name] = [...new Set([...(fieldsByType[t.name] ?? []), ...t.fields])];
           if (t.states.length > 0) statesByType[t.name] = [...new Set([...(statesByType[t.name] ?? []), ...t.states.map((st) => st.name)])];
         }
       }
-      return { readOnly: {}, rolledUp: {}, fieldsByType, statesByType };
+      return { readOnly: {}, rolledUp: {}, fieldsByType, statesByType, typesByProject };
     },
     async readScope(scopes) {
       const items = await connector.readScope(scopes.map((s) => ({
@@ -89,6 +100,7 @@ export function createAdoSide(connector: AdoConnector): AdoSide {
       });
       return result.status === 'done' ? { status: 'done', version: result.item.rev } : { status: 'stale' };
     },
+    workItemUrl: (key) => workItemWebUrl(connector.org.url, key),
     async remove(key, expectedVersion) {
       const status = await connector.remove(toId(key), Number(expectedVersion));
       return status === 'done' ? { status: 'done', version: expectedVersion } : { status: 'stale' };

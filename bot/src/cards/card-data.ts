@@ -157,6 +157,9 @@ export interface LinkSetupCardData {
   iterations: Choice[];
   directions: Choice[];
   direction: string;
+  /** "All tasks" or only those flagged "Sync to ADO"; preset 'all'. */
+  planTaskChoices: Choice[];
+  planTasks: string;
   levels: string;
   leafType: string;
   creations: Choice[];

@@ -8,6 +8,7 @@ import { defaultRules } from '../sync/mapping/defaults.js';
 import type { MappingRule, RuleDirection, TransformName, ValueRule } from '../sync/mapping/rule.js';
 import type { CreationOption, Direction, Integration, Link, SideValues } from '../sync/model.js';
 import { PROCESSES, readProcessLabel, type ProcessName } from '../sync/processes.js';
+import { SYNC_FLAG_FIELD } from '../sync/planbridge-fields.js';
 
 const TO_ENGINE: Record<SyncDirection, Direction> = { 'plan-to-ado': 'planToAdo', 'ado-to-plan': 'adoToPlan', 'two-way': 'both' };
 const TO_STORE: Record<Direction, SyncDirection> = { planToAdo: 'plan-to-ado', adoToPlan: 'ado-to-plan', both: 'two-way' };
@@ -70,7 +71,8 @@ export function toEngineIntegration(doc: IntegrationDocument, direction?: SyncDi
     id: doc.id,
     direction: TO_ENGINE[direction ?? doc.direction],
     process,
-    scope: { plan: { projectId: doc.planProjectId, tasks: 'all' }, ado: scopes },
+    // "Flagged tasks only" reads PlanBridge's "Sync to ADO" task field (connectors/ppm.ts).
+    scope: { plan: doc.planTasks === 'flagged' ? { projectId: doc.planProjectId, tasks: 'flagged', flagField: SYNC_FLAG_FIELD } : { projectId: doc.planProjectId, tasks: 'all' }, ado: scopes },
     hierarchy: {
       levels: doc.hierarchy.levels, leafType: doc.hierarchy.leafType,
       importAsTasks: doc.hierarchy.importAsTasks ?? [...p.extraTaskTypes],

@@ -8,6 +8,7 @@ import { renderCard } from '../cards/render.js';
 import type { ProjectMatch } from '../connectors/ppm.js';
 import type { AdoScopeSetting, ConnectionDocument, IntegrationDocument, Stored, SyncDirection } from '../store/index.js';
 import { PROCESSES, hierarchyProblem, readProcessLabel, type ProcessLabel, type ProcessName } from '../sync/processes.js';
+import { SYNC_FLAG_FIELD } from '../sync/planbridge-fields.js';
 import { text, type ActionReply, type ActionTurn, type CardAction } from './actions.js';
 import { approverNames, isApprover } from './action-guard.js';
 import { button, errorMessage, notice } from './card-kit.js';
@@ -18,6 +19,12 @@ import type { FlowServices } from './services.js';
 import type { AdoDirectory } from './systems.js';
 
 const WHOLE = '';
+
+/** Which plan tasks take part (IntegrationSettings.planTasks). */
+export const PLAN_TASKS_LABELS: Record<'all' | 'flagged', string> = {
+  all: 'All tasks',
+  flagged: `Only tasks flagged "${SYNC_FLAG_FIELD}"`,
+};
 
 async function connectionsFor(s: FlowServices, tenantId: string): Promise<{ pwa?: Stored<ConnectionDocument>; ado?: Stored<ConnectionDocument> }> {
   const all = await s.store.connections.list(tenantId);
@@ -97,6 +104,8 @@ export async function linkSetupCard(s: FlowServices, turn: { tenantId: string; c
       iterations: choices(iterations, '(every iteration)'),
       directions: Object.entries(DIRECTION_LABELS).map(([value, title]) => ({ title, value })),
       direction: 'plan-to-ado',
+      planTaskChoices: Object.entries(PLAN_TASKS_LABELS).map(([value, title]) => ({ title, value })),
+      planTasks: 'all',
       levels: p.levels.join(' > '),
       leafType: p.leafType,
       creations: Object.entries(CREATION_LABELS).map(([value, title]) => ({ title, value })),
@@ -123,6 +132,7 @@ export function integrationCard(tenantId: string, i: IntegrationDocument, headli
       { label: 'Azure DevOps', value: scopes.map((x) => [x.project, x.team, x.areaPath, x.iterationPath, x.queryId && `query ${x.queryId}`].filter(Boolean).join(' / ')).join('; ') },
       { label: 'Direction', value: DIRECTION_LABELS[i.direction] },
       { label: 'Hierarchy', value: `${i.hierarchy.levels.join(' > ')}; leaf tasks become ${i.hierarchy.leafType}s` },
+      { label: 'Plan tasks', value: PLAN_TASKS_LABELS[i.planTasks ?? 'all'] },
       { label: 'New items', value: CREATION_LABELS[creationOption(i.creation)] },
       { label: 'Field mapping', value: `${i.mapping.filter((r) => r.enabled).length} of ${i.mapping.length} rules on` },
       { label: 'Approvers', value: approverNames(i) },
@@ -152,10 +162,12 @@ export async function createIntegration(s: FlowServices, turn: ActionTurn, actio
   const creation = text(d, 'creation', 40);
   const levels = (text(d, 'levels', 300) ?? '').split('>').map((x) => x.trim()).filter(Boolean);
   const leafType = text(d, 'leafType', 60) ?? '';
+  const planTasks = text(d, 'planTasks', 20) ?? 'all';
   if (!planProjectId) return reshow('Pick the plan project.');
   if (adoProjects.length === 0) return reshow('Pick at least one Azure DevOps project.');
   if (!direction || !(direction in DIRECTION_LABELS)) return reshow('Pick a direction.');
   if (!creation || !(creation in CREATION_LABELS)) return reshow('Pick what to create along with a new item.');
+  if (planTasks !== 'all' && planTasks !== 'flagged') return reshow('Pick which plan tasks take part.');
   try {
     const plan = await s.systems.pwa(pwa);
     const directory = await s.systems.ado(ado);
@@ -167,6 +179,9 @@ export async function createIntegration(s: FlowServices, turn: ActionTurn, actio
     // The project's real types first: they name what it lacks better than the system process can.
     const problem = await missingTypes(directory, adoProjects, [...levels, leafType]) ?? hierarchyProblem(process, levels, leafType);
     if (problem) return reshow(problem);
+    if (planTasks === 'flagged' && !(await plan.listFields()).some((f) => f.entity === 'task' && f.name === SYNC_FLAG_FIELD)) {
+      return reshow(`The plan site has no "${SYNC_FLAG_FIELD}" task field to flag tasks with. Type "connect pwa", then "Verify configuration" and "Create fields"; then flag the tasks to sync and link again.`);
+    }
     const existing = (await s.store.integrations.list(turn.tenantId, { pageSize: 500 })).items.find((i) => i.planProjectId === project.id);
     if (existing) return { card: integrationCard(turn.tenantId, existing, `${project.name} is already linked`) };
     const narrow = { team: text(d, 'team', 200), areaPath: text(d, 'areaPath', 400), iterationPath: text(d, 'iterationPath', 400), queryId: text(d, 'queryId', 100) };
@@ -175,7 +190,7 @@ export async function createIntegration(s: FlowServices, turn: ActionTurn, actio
       name: `${project.name} ↔ ${adoProjects.join(' + ')}`,
       planConnectionId: pwa.id, planProjectId: project.id, planProjectName: project.name,
       adoConnectionId: ado.id, adoProjects, adoScopes,
-      direction, process, creation,
+      direction, process, creation, planTasks,
       mapping: defaultStoredRules(process),
       hierarchy: { levels, leafType, importAsTasks: [...PROCESSES[process].extraTaskTypes], teamProjectAsTopParent: false, includeOutsideIterations: true },
       approvers: [{ id: turn.user.id, ...(turn.user.aadObjectId ? { aadObjectId: turn.user.aadObjectId } : {}), ...(turn.user.name ? { name: turn.user.name } : {}) }],

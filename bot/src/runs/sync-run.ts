@@ -30,6 +30,8 @@ export interface SyncPorts {
   readonly pwaUrl: string;
   /** The plan site's zone: the engine reads and writes plan dates as calendar days in it. */
   readonly timeZone: string;
+  /** Task custom fields the plan site has: the PlanBridge fields are written only where they exist. */
+  readonly planTaskFields: readonly string[];
 }
 
 /** What planning read and made; apply uses exactly these ports, links and engine integration. */
@@ -47,7 +49,8 @@ async function openPorts(s: FlowServices, i: IntegrationDocument): Promise<SyncP
   if (!pwa || !ado) throw new FlowProblem('A connection this integration uses was removed. Connect again, then link the project again.');
   const planConnector = await s.systems.pwa(pwa);
   const directory = await s.systems.ado(ado);
-  return { plan: s.systems.planSide(planConnector), ado: directory.side(), directory, pwaUrl: pwa.url, timeZone: planConnector.timeZone };
+  const planTaskFields = (await planConnector.listFields()).filter((f) => f.entity === 'task').map((f) => f.name);
+  return { plan: s.systems.planSide(planConnector), ado: directory.side(), directory, pwaUrl: pwa.url, timeZone: planConnector.timeZone, planTaskFields };
 }
 
 /**
@@ -61,7 +64,7 @@ export async function planSync(
 ): Promise<Planned> {
   try {
     const ports = await openPorts(s, i);
-    const stored: Integration = { ...toEngineIntegration(i, direction), timeZone: ports.timeZone };
+    const stored: Integration = { ...toEngineIntegration(i, direction), timeZone: ports.timeZone, planTaskFields: ports.planTaskFields };
     const links = await createLinkBook(s.store.links, i.tenantId, i.id).load();
     let people: AssignableUsers = { users: [] };
     const made = await preview(ports, stored, links, {

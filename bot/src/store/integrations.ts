@@ -54,6 +54,8 @@ export interface IntegrationSettings {
   process?: string;
   /** Creation option for items with children (see sync/model.ts CreationOption). */
   creation?: string;
+  /** Which plan tasks take part: all (default) or only those flagged "Sync to ADO". */
+  planTasks?: 'all' | 'flagged';
   /** Who may approve previews; default the person who set it up. */
   approvers?: Approver[];
   /** Narrowed ADO scopes; when absent every project in adoProjects is read whole. */

@@ -12,8 +12,9 @@
  */
 import type { ApprovedPlan } from './approve.js';
 import { compileMapping, type CompiledMapping } from './mapping/compile.js';
-import type { Integration, Item, SideValues, System } from './model.js';
-import type { BaselinePatch, CreateOp, DeleteOp, Operation, ParentRef, UpdateOp } from './plan.js';
+import type { FieldValue, Integration, Item, SideValues, System } from './model.js';
+import type { AdoRefsWrite, BaselinePatch, CreateOp, DeleteOp, Operation, ParentRef, UpdateOp } from './plan.js';
+import { ADO_ID_FIELD, ADO_LINK_FIELD, refValues, sameRef } from './planbridge-fields.js';
 import { inPool } from './pool.js';
 import type { JournalEntry, PlanWrite, SyncPorts } from './ports.js';
 
@@ -76,6 +77,8 @@ class Run {
   private readonly results = new Map<string, ItemResult>();
   /** ADO keys of items created in this run, by link id. */
   private readonly createdAdo = new Map<string, string>();
+  /** Reference-field writes that failed (they have no operation of their own in the plan). */
+  private readonly refsResults: ItemResult[] = [];
   private readonly mapping: CompiledMapping;
 
   constructor(private readonly plan: ApprovedPlan, private readonly ports: SyncPorts, private readonly options: ApplyOptions) {
@@ -93,7 +96,7 @@ class Run {
     await inPool(adoWrites.filter((o) => !needsCreated(o)), concurrency, (op) => (op.kind === 'update' ? this.adoUpdate(op) : this.adoDelete(op)));
     await this.adoCreates(ops.filter((o): o is CreateOp => o.kind === 'create' && o.side === 'ado'));
     await inPool(adoWrites.filter(needsCreated), concurrency, (op) => this.adoUpdate(op as UpdateOp));
-    await this.planWrites(ops.filter((o): o is CreateOp | UpdateOp | DeleteOp => o.kind !== 'link' && o.kind !== 'unlink' && o.side === 'plan'));
+    await this.planWrites(ops.filter((o): o is CreateOp | UpdateOp | DeleteOp => o.kind !== 'link' && o.kind !== 'unlink' && o.side === 'plan'), this.refsWrites(ops));
     for (const op of ops) {
       if (op.kind === 'link') this.record(op, 'done');
       else if (op.kind === 'unlink') {
@@ -105,6 +108,15 @@ class Run {
       }
     }
     return this.outcome();
+  }
+
+  private refsFailed(r: RefsWrite, reason: string): void {
+    const result: ItemResult = {
+      opId: r.opId, linkId: r.linkId, kind: 'update', side: 'plan', status: 'failed', key: r.refs.planKey,
+      reason: `the work item's ID and link were not written into the plan task: ${reason}`,
+    };
+    this.refsResults.push(result);
+    this.options.onResult?.(result);
   }
 
   private record(op: Operation, status: ItemStatus, extra: { key?: string; reason?: string } = {}): void {
@@ -217,6 +229,8 @@ class Run {
         ? c.conv.normAdo(current.fields[c.rule.adoField]) === values.ado
         : c.conv.normPlan(current.fields[c.rule.planField]) === values.plan;
     }
+    // PlanBridge's reference fields have no rule: compare them as written.
+    for (const field of [ADO_ID_FIELD, ADO_LINK_FIELD]) if (ours && field in op.fields) ours = sameRef(current.fields[field], op.fields[field] ?? null);
     if (ours) return this.done(op, op.key);
     if (op.side === 'ado' && untouched(op, current)) {
       // Only the rev moved (a child linked under it, say): write again on the current rev, once.
@@ -231,8 +245,27 @@ class Run {
     this.record(op, 'skipped-stale', { reason: `it changed in ${where} since the preview; it will show in a fresh preview` });
   }
 
-  private async planWrites(ops: Array<CreateOp | UpdateOp | DeleteOp>): Promise<void> {
-    const projects = [...new Set(ops.map((op) => op.project))].sort();
+  /**
+   * The plan tasks whose reference fields get the id and link of the work item created (or linked)
+   * for them in this run: known only now, so sent with the plan batch that follows the ADO creates.
+   * Not journaled: writing the same id twice is harmless, and a task changed since the preview
+   * (a stale write) is left for the next preview, which proposes the write as an update.
+   */
+  private refsWrites(ops: readonly Operation[]): RefsWrite[] {
+    const out: RefsWrite[] = [];
+    const url = this.ports.ado.workItemUrl ? (key: string) => this.ports.ado.workItemUrl!(key) : undefined;
+    for (const op of ops) {
+      if ((op.kind !== 'create' && op.kind !== 'link') || !op.adoRefs) continue;
+      const adoKey = op.kind === 'link' ? op.adoKey : this.createdAdo.get(op.linkId);
+      if (adoKey === undefined || (op.kind === 'create' && this.results.get(op.id)?.status !== 'done')) continue;
+      const fields = refValues(op.adoRefs, adoKey, url);
+      if (Object.keys(fields).length > 0) out.push({ opId: `refs:${op.linkId}`, linkId: op.linkId, refs: op.adoRefs, fields });
+    }
+    return out;
+  }
+
+  private async planWrites(ops: Array<CreateOp | UpdateOp | DeleteOp>, refs: readonly RefsWrite[] = []): Promise<void> {
+    const projects = [...new Set([...ops.map((op) => op.project), ...refs.map((r) => r.refs.planProject)])].sort();
     for (const project of projects) {
       const mine = ops.filter((op) => op.project === project)
         .sort((a, b) => rank(a) - rank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -270,13 +303,20 @@ class Run {
         }
         sent.push(op);
       }
+      const myRefs = refs.filter((r) => r.refs.planProject === project);
+      for (const r of myRefs) writes.push({ kind: 'update', opId: r.opId, key: r.refs.planKey, expectedVersion: r.refs.expectedVersion, fields: r.fields });
       if (writes.length === 0) continue;
       let results: Map<string, { status: string; reason?: string }>;
       try {
         results = new Map((await this.ports.plan.applyBatch(project, writes)).map((r) => [r.opId, r]));
       } catch (err) {
         for (const op of sent) this.record(op, 'failed', { reason: `the plan could not be published: ${message(err)}` });
+        for (const r of myRefs) this.refsFailed(r, `the plan could not be published: ${message(err)}`);
         continue;
+      }
+      for (const r of myRefs) {
+        const result = results.get(r.opId);
+        if (result?.status === 'failed') this.refsFailed(r, result.reason ?? 'failed');
       }
       const staleKeys = sent.filter((op) => results.get(op.id)?.status === 'stale').map((op) => (op.kind === 'create' ? op.marker : op.key));
       let current = new Map<string, Item>();
@@ -333,6 +373,7 @@ class Run {
       } else if (op.kind === 'update') patch(op.linkId, op.baseline);
       else if (op.kind === 'unlink') (op.retire ? retired : unlinked).push(op.linkId);
     }
+    results.push(...this.refsResults);
     for (const id of [...unlinked, ...retired]) updates.delete(id);
     const linkUpdates: LinkUpdate[] = [...updates.values()].map(({ fields, planParent, adoParent, ...keys }) => ({
       ...keys,
@@ -342,6 +383,13 @@ class Run {
     for (const r of results) r.status === 'done' ? done++ : r.status === 'failed' ? failed++ : stale++;
     return { runId: this.options.runId, planHash: this.plan.planHash, results, linkUpdates, unlinked, retired, counts: { done, stale, failed } };
   }
+}
+
+interface RefsWrite {
+  readonly opId: string;
+  readonly linkId: string;
+  readonly refs: AdoRefsWrite;
+  readonly fields: Readonly<Record<string, FieldValue>>;
 }
 
 /** Whether nobody touched the fields an update writes (nor the parent it moves) since planning. */

@@ -16,6 +16,7 @@ import {
   type HierarchyMismatch, type LinkOp, type Operation, type SyncPlan, type UpdateOp,
 } from './plan.js';
 import { NO_SIDE_LIMITS, type SideLimits } from './write-limits.js';
+import { hasRefFields, refFields, refsNote, staleRefs, SYNC_FLAG_FIELD, type WorkItemUrl } from './planbridge-fields.js';
 import { TEAM_PROJECT_TYPE, adoView as makeAdoView, planView as makePlanView, type SideView } from './scope.js';
 
 export interface PlanInput {
@@ -30,6 +31,8 @@ export interface PlanInput {
   readonly changesSince?: string;
   /** What each side computes itself and so never receives (write-limits.ts). Default: none. */
   readonly limits?: SideLimits;
+  /** A work item's web URL (the ADO side's), for the plan's "ADO Work Item Link" field. */
+  readonly workItemUrl?: WorkItemUrl;
 }
 
 interface Pair {
@@ -44,10 +47,13 @@ export function buildPlan(input: PlanInput): SyncPlan {
   const { integration } = input;
   const planProject = integration.scope.plan.projectId;
   const changed = input.changesSince === undefined ? null : itemsChangedSince(integration, input.planItems, input.adoItems, input.links, input.changesSince);
-  const planView = makePlanView(integration, changed?.planItems ?? input.planItems);
+  const planView = makePlanView(integration, changed?.planItems ?? input.planItems, input.planItems);
   const adoView = makeAdoView(integration, changed?.adoItems ?? input.adoItems);
   const mapping = compileMapping(integration);
   const limits = input.limits ?? NO_SIDE_LIMITS;
+  const refs = refFields(integration, input.workItemUrl);
+  const existingPlan = new Set(input.planItems.map((i) => i.key));
+  const parked: string[] = [];
 
   const adoOfPlan = new Map<string, string>();
   const planOfAdo = new Map<string, string>();
@@ -66,6 +72,14 @@ export function buildPlan(input: PlanInput): SyncPlan {
     }
     const plan = planView.items.get(link.planKey);
     const ado = adoView.items.get(link.adoKey);
+    if (!plan && existingPlan.has(link.planKey) && integration.scope.plan.tasks === 'flagged') {
+      // Unflagged since it was linked: the pair rests, like a retired one, for this run only. Its
+      // work item is neither deleted nor created again, and the pair syncs again once flagged.
+      retiredPlan.add(link.planKey);
+      retiredAdo.add(link.adoKey);
+      parked.push(`Plan task "${String(input.planItems.find((i) => i.key === link.planKey)?.fields['Name'] ?? link.planKey)}" is linked to #${link.adoKey} but not flagged "${integration.scope.plan.flagField ?? SYNC_FLAG_FIELD}", so the pair is not synced; flag it again to sync it.`);
+      continue;
+    }
     if (plan && ado) pairs.push({ link, plan, ado });
     else deletions.push(deletionFor(integration, link, plan, ado, planProject, planView, linkIdOfPlan));
   }
@@ -91,7 +105,10 @@ export function buildPlan(input: PlanInput): SyncPlan {
   }
   for (const op of linkOps) pairs.push({ link: { id: op.linkId, baseline: { fields: {} } }, plan: planView.items.get(op.planKey)!, ado: adoView.items.get(op.adoKey)! });
   const proposed = proposeMatches({ integration, planView, adoView, links });
-  const creations = conditionalCreations({ integration, mapping, planView, adoView, links, planProject, limits }, proposed.proposals);
+  const creations = conditionalCreations({
+    integration, mapping, planView, adoView, links, planProject, limits, refs,
+    ...(input.workItemUrl ? { workItemUrl: input.workItemUrl } : {}),
+  }, proposed.proposals);
   const adoLinkOfPlan = new Map<string, string>();
   const newPlanOfAdo = new Map<string, string>();
   // Only creations that happen whatever is decided about proposed pairs: a pair whose parent is
@@ -117,7 +134,12 @@ export function buildPlan(input: PlanInput): SyncPlan {
         adoHasChildren: (adoView.children.get(ado.key)?.length ?? 0) > 0,
       }, mapping.forType(ado.type));
       if (d.toAdo) operations.push(updateOp('ado', link.id, ado, adoProject, d.toAdo.fields, { fields: d.toAdo.baseline }));
-      if (d.toPlan) operations.push(updateOp('plan', link.id, plan, planProject, d.toPlan.fields, { fields: d.toPlan.baseline }));
+      // The task's "ADO Work Item ID"/"Link" when empty or wrong: PlanBridge's own fields, written
+      // whatever the direction, in the same update as any synced values.
+      const toRefs = hasRefFields(refs) ? staleRefs(refs, plan, ado.key, input.workItemUrl) : {};
+      if (d.toPlan || Object.keys(toRefs).length > 0) {
+        operations.push(updateOp('plan', link.id, plan, planProject, { ...(d.toPlan?.fields ?? {}), ...toRefs }, { fields: d.toPlan?.baseline ?? {} }));
+      }
       for (const c of d.conflicts) conflicts.push(c);
       for (const w of d.warnings) warnings.push(w);
       refreshFields = d.refresh;
@@ -131,6 +153,9 @@ export function buildPlan(input: PlanInput): SyncPlan {
 
   for (const op of creations.ops) operations.push(op);
   for (const w of creations.warnings) warnings.push(w);
+  for (const w of parked) warnings.push(w);
+  const referenced = [...creations.ops, ...creations.matches.flatMap((m) => m.ifLinked)].filter((op) => op.side === 'ado' && op.adoRefs).length;
+  if (referenced > 0) warnings.push(refsNote(referenced, refs));
   for (const w of byAdoId.warnings) warnings.push(w);
   for (const w of proposed.warnings) warnings.push(w);
 

@@ -11,7 +11,8 @@ import { fieldNote } from './mapping/labels.js';
 import { flowsTo, type FieldValue, type Integration, type Item, type SideValues } from './model.js';
 import type { Proposed } from './matching.js';
 import type { CreateOp, MatchProposal, ParentRef } from './plan.js';
-import { includedByOption, planDepth, typeForOutline, type LinkIndex } from './hierarchy.js';
+import { includedByOption, isPlanContainer, planDepth, typeForOutline, type LinkIndex } from './hierarchy.js';
+import { hasRefFields, projectOverride, refValues, typeOverride, type RefFields, type WorkItemUrl } from './planbridge-fields.js';
 import { TEAM_PROJECT_TYPE, isProjectKey, projectOfKey, type SideView } from './scope.js';
 import { formatHours, parseHours } from './mapping/work.js';
 import { NO_SIDE_LIMITS, whyNotAState, whyNotWritable, type SideLimits } from './write-limits.js';
@@ -24,6 +25,9 @@ export interface CreationInput {
   readonly links: LinkIndex;
   readonly planProject: string;
   readonly limits?: SideLimits;
+  /** The PlanBridge reference fields the plan has, and the URL of a work item (planbridge-fields.ts). */
+  readonly refs?: RefFields;
+  readonly workItemUrl?: WorkItemUrl;
 }
 
 export interface Creations {
@@ -106,9 +110,12 @@ export function conditionalCreations(input: CreationInput, proposals: readonly P
     .map((p) => {
       const ado = adoView.items.get(p.adoKey);
       const parent = planView.parent.get(p.planKey) ?? null;
+      const task = planView.items.get(p.planKey);
+      const refs = input.refs && hasRefFields(input.refs) && task
+        ? { adoRefs: { planProject: input.planProject, planKey: p.planKey, expectedVersion: task.version, ...input.refs } } : {};
       return {
         id: p.id,
-        link: { kind: 'link', id: `link:${p.linkId}`, linkId: p.linkId, planKey: p.planKey, adoKey: p.adoKey, reason: 'title' },
+        link: { kind: 'link', id: `link:${p.linkId}`, linkId: p.linkId, planKey: p.planKey, adoKey: p.adoKey, reason: 'title', ...refs },
         planTitle: title(planView.items.get(p.planKey), 'Name'),
         adoTitle: title(ado, 'System.Title'),
         adoType: ado?.type ?? '',
@@ -180,9 +187,32 @@ function createOnAdo(input: CreationInput, ops: CreateOp[], warnings: string[], 
   const limits = (input.limits ?? NO_SIDE_LIMITS).ado;
   const projectsOnTop = integration.hierarchy.teamProjectAsTopParent;
   const linked = (k: string): boolean => links.adoOfPlan(k) !== undefined;
-  const typeOf = (k: string): string =>
-    typeForOutline(integration, planDepth(planView, k, projectsOnTop), (planView.children.get(k)?.length ?? 0) > 0);
   const linkIds = new Map<string, string>();
+  const refs = input.refs && hasRefFields(input.refs) ? input.refs : null;
+  // Each task's target project and type, worked out once (so each override note is said once):
+  // its "ADO Project" or its parent's project, then its "ADO Work Item Type" or its outline level.
+  const resolved = new Map<string, { project: string; type: string }>();
+  const noted = new Set<string>();
+  const note = (text: string | undefined): void => {
+    if (text !== undefined && !noted.has(text)) { noted.add(text); warnings.push(text); }
+  };
+  const resolve = (k: string, inherited: string): { project: string; type: string } => {
+    const known = resolved.get(k);
+    if (known) return known;
+    const item = planView.items.get(k)!;
+    let project = inherited;
+    const asked = projectOverride(integration, item);
+    if (asked.project !== undefined && asked.project !== inherited && projectsOnTop) {
+      // With projects on top, the top-level task a task sits under is its project.
+      note(`Plan task "${String(item.fields['Name'] ?? k)}" asks for ADO Project "${asked.project}" but sits under the "${inherited}" project task, which decides its project.`);
+    } else if (asked.project !== undefined) project = asked.project;
+    note(asked.note);
+    const type = typeOverride(integration, limits, item, project);
+    note(type.note);
+    const out = { project, type: type.type ?? typeForOutline(integration, planDepth(planView, k, projectsOnTop), isPlanContainer(planView, k)) };
+    resolved.set(k, out);
+    return out;
+  };
 
   for (const key of planView.items.keys()) {
     if (linked(key)) continue;
@@ -205,13 +235,14 @@ function createOnAdo(input: CreationInput, ops: CreateOp[], warnings: string[], 
     const rootProject = parentAdo === null
       ? defaultAdoProject(integration)
       : isProjectKey(parentAdo) ? projectOfKey(parentAdo) : String(adoView.items.get(parentAdo)?.fields['System.TeamProject'] ?? defaultAdoProject(integration));
-    const scope = integration.scope.ado.find((s) => s.project === rootProject);
+    const inherited = (k: string): string => resolved.get(planView.parent.get(k) ?? '')?.project ?? rootProject;
 
-    walk(key, planView, linked, (k) => includedByOption(integration, integration.creation, typeOf(k)), (k, level, parentCreated) => {
+    walk(key, planView, linked, (k) => includedByOption(integration, integration.creation, resolve(k, inherited(k)).type), (k, level, parentCreated) => {
       const item = planView.items.get(k)!;
       const linkId = linkIdFor(integration.id, 'plan', k);
       linkIds.set(k, linkId);
-      const type = typeOf(k);
+      const { project, type } = resolve(k, parentCreated === null ? rootProject : inherited(k));
+      const scope = integration.scope.ado.find((s) => s.project === project);
       const parent: ParentRef = parentCreated !== null
         ? { linkId: linkIds.get(parentCreated)! }
         : parentAdo === null || isProjectKey(parentAdo) ? null : { key: parentAdo };
@@ -242,11 +273,12 @@ function createOnAdo(input: CreationInput, ops: CreateOp[], warnings: string[], 
       }
       if (scope?.areaPath) fields['System.AreaPath'] = scope.areaPath;
       if (scope?.iterationPath) fields['System.IterationPath'] = scope.iterationPath;
-      const adoParentBaseline: ParentRef = parent ?? (projectsOnTop ? { key: `project:${rootProject}` } : null);
+      const adoParentBaseline: ParentRef = parent ?? (projectsOnTop ? { key: `project:${project}` } : null);
       ops.push({
-        kind: 'create', id: `create:ado:${linkId}`, side: 'ado', linkId, sourceKey: k, type, level, parent, project: rootProject,
+        kind: 'create', id: `create:ado:${linkId}`, side: 'ado', linkId, sourceKey: k, type, level, parent, project,
         fields, marker: markerFor(linkId),
         baseline: { fields: baseline, planParent: parentCreated ?? pp, adoParent: adoParentBaseline },
+        ...(refs ? { adoRefs: { planProject: input.planProject, planKey: k, expectedVersion: item.version, ...refs } } : {}),
       });
     });
   }
@@ -267,7 +299,7 @@ function createOnPlan(input: CreationInput, ops: CreateOp[], warnings: string[],
     const isRoot = ap === null || linked(ap) || isProjectKey(ap);
     if (!isRoot) continue;
     if (ap !== null && links.retired?.('ado', ap)) {
-      warnings.push(`Work item ${key} "${String(adoView.items.get(key)!.fields['System.Title'] ?? '')}" is under a work item that was unlinked on purpose, so it was not created in the plan.`);
+      warnings.push(`Work item ${key} "${String(adoView.items.get(key)!.fields['System.Title'] ?? '')}" is under a work item that ${integration.scope.plan.tasks === 'flagged' ? 'is not synced (unlinked on purpose, or its plan task is not flagged)' : 'was unlinked on purpose'}, so it was not created in the plan.`);
       continue;
     }
     const parentTask = ap !== null && !isProjectKey(ap) ? links.planOfAdo(ap) : undefined;
@@ -310,6 +342,10 @@ function createOnPlan(input: CreationInput, ops: CreateOp[], warnings: string[],
         }
         if (!whyNotWritable(limits, 'Work', summary)) fillWork(fields, unwrittenValues);
       }
+      if (item.type !== TEAM_PROJECT_TYPE && input.refs) Object.assign(fields, refValues(input.refs, k, input.workItemUrl));
+      // A task created in a "flagged tasks only" integration is flagged, or it would leave the scope it came in by.
+      const { tasks, flagField } = integration.scope.plan;
+      if (tasks === 'flagged' && flagField !== undefined) fields[flagField] = true;
       if (typeof fields['Name'] !== 'string' || fields['Name'] === '') {
         fields['Name'] = truncate(String(item.fields['System.Title'] ?? '') || `Work item ${k}`, TEXT_LIMITS['Name']);
         for (const c of item.type === TEAM_PROJECT_TYPE ? [] : mapping.forType(item.type)) {

@@ -22,6 +22,11 @@ export function typeForOutline(integration: Integration, depth: number, isSummar
   return levels[Math.min(depth, levels.length - 1)]!;
 }
 
+/** Whether a plan task is a summary for its type: it has subtasks in scope, or in the whole outline (flagged views). */
+export function isPlanContainer(view: SideView, key: string): boolean {
+  return (view.children.get(key)?.length ?? 0) > 0 || view.outline?.get(key)?.summary === true;
+}
+
 /** Whether a descendant of type `type` comes along under `option`. */
 export function includedByOption(integration: Integration, option: CreationOption, type: string): boolean {
   const levels = integration.hierarchy.levels;
@@ -40,6 +45,8 @@ export function includedByOption(integration: Integration, option: CreationOptio
 
 /** Depth of a plan task below the top (a team-project task, when used, does not count). */
 export function planDepth(view: SideView, key: string, projectsOnTop: boolean): number {
+  const outline = view.outline?.get(key);
+  if (outline) return projectsOnTop ? Math.max(0, outline.depth - 1) : outline.depth;
   let depth = 0;
   let p = view.parent.get(key) ?? null;
   while (p !== null && depth < 1000) {

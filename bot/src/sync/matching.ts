@@ -10,12 +10,12 @@
  */
 import { planDepth, typeForOutline, type LinkIndex } from './hierarchy.js';
 import { linkIdFor } from './ids.js';
+import { ADO_ID_FIELD } from './planbridge-fields.js';
 import type { Integration, Item } from './model.js';
 import type { LinkOp } from './plan.js';
 import { TEAM_PROJECT_TYPE, type SideView } from './scope.js';
 
-/** The PlanBridge task custom field that holds the linked work item's id (connectors/ppm.ts). */
-export const ADO_ID_FIELD = 'ADO Work Item ID';
+export { ADO_ID_FIELD };
 
 /** The work item id a plan task's "ADO Work Item ID" holds (number or numeric string), or null. */
 export function adoIdOf(item: Item): string | null {

@@ -74,7 +74,10 @@ export interface AdoScope {
 
 export interface PlanScope {
   readonly projectId: string;
-  /** 'flagged' = only tasks whose `flagField` is true ("Sync to ADO"). */
+  /**
+   * 'flagged' = only tasks whose `flagField` is true ("Sync to ADO") take part (scope.ts says how
+   * their unflagged ancestors still count for the hierarchy).
+   */
   readonly tasks: 'all' | 'flagged';
   readonly flagField?: string;
 }
@@ -114,6 +117,11 @@ export interface Integration {
   readonly identities: Readonly<Record<string, string>>;
   /** IANA zone in which plan dates are meant; ADO dates are instants. Default 'UTC'. */
   readonly timeZone?: string;
+  /**
+   * Task custom fields the plan site has, by display name (read each run). The PlanBridge fields
+   * (planbridge-fields.ts) are written only when listed here; absent: none is written.
+   */
+  readonly planTaskFields?: readonly string[];
 }
 
 /** Whether the integration lets changes flow towards `target`. */

@@ -18,6 +18,20 @@ export interface BaselinePatch {
   readonly adoParent?: ParentRef;
 }
 
+/**
+ * PlanBridge's reference fields ("ADO Work Item ID", "ADO Work Item Link") to fill in a plan task
+ * once its work item is known: after the work item is created, or the proposed pair linked, in the
+ * same run's plan batch. The values follow from the work item's id (planbridge-fields.ts).
+ */
+export interface AdoRefsWrite {
+  readonly planProject: string;
+  readonly planKey: string;
+  /** The task's version when the plan was made; a task edited since is left for the next preview. */
+  readonly expectedVersion: string | number;
+  readonly idField?: string;
+  readonly linkField?: string;
+}
+
 export interface CreateOp {
   readonly kind: 'create';
   readonly id: string;
@@ -36,6 +50,8 @@ export interface CreateOp {
   /** ADO: the tag that marks the item as ours. Plan: the task id to use (deterministic). */
   readonly marker: string;
   readonly baseline: BaselinePatch;
+  /** ADO creations: the source task's reference fields to fill in with the new id, when the plan has them. */
+  readonly adoRefs?: AdoRefsWrite;
 }
 
 export interface UpdateOp {
@@ -73,6 +89,11 @@ export interface LinkOp {
   readonly planKey: string;
   readonly adoKey: string;
   readonly reason: 'marker' | 'task-id' | 'project-name' | 'ado-id' | 'title';
+  /**
+   * Pairs proposed by title: the task's reference fields to fill in once linked. Certain links get
+   * them as an ordinary plan update in the same preview (build-plan.ts).
+   */
+  readonly adoRefs?: AdoRefsWrite;
 }
 
 export interface DeleteOp {

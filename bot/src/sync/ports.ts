@@ -47,6 +47,11 @@ export interface AdoSide {
   update(request: AdoUpdate): Promise<GuardedWrite>;
   /** Moves the work item to the recycle bin, guarded by its rev. */
   remove(key: string, expectedVersion: string | number): Promise<GuardedWrite>;
+  /**
+   * The work item's web URL, as people open it (what the plan's "ADO Work Item Link" gets).
+   * Pure string work, no request. Absent: the link field is never written.
+   */
+  workItemUrl?(key: string): string;
 }
 
 export type PlanWrite =

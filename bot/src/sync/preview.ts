@@ -37,6 +37,7 @@ export async function preview(ports: { readonly plan: PlanSide; readonly ado: Ad
   const plan = buildPlan({
     integration: engine, planItems, adoItems, links,
     limits: { plan: ports.plan.limits ?? NO_LIMITS, ado: adoLimits },
+    ...(ports.ado.workItemUrl ? { workItemUrl: (key: string) => ports.ado.workItemUrl!(key) } : {}),
     ...(options.changesSince !== undefined ? { changesSince: options.changesSince } : {}),
   });
   return { plan, planItems, adoItems, integration: engine };

@@ -19,6 +19,12 @@ export interface SideView {
   readonly children: ReadonlyMap<string, readonly string[]>;
   /** Top-level keys, in input order. */
   readonly roots: readonly string[];
+  /**
+   * Where each in-scope item sits in the whole outline, when the view leaves some items out
+   * ("flagged tasks only"): its depth counting every ancestor, and whether it has subtasks at all.
+   * Absent: the view's own parents and children say it.
+   */
+  readonly outline?: ReadonlyMap<string, { readonly depth: number; readonly summary: boolean }>;
 }
 
 function buildView(all: readonly Item[], inScope: (item: Item) => boolean, topParent: (item: Item) => string | null, extra: readonly Item[] = []): SideView {
@@ -47,11 +53,37 @@ function buildView(all: readonly Item[], inScope: (item: Item) => boolean, topPa
   return { items, parent, children, roots };
 }
 
-export function planView(integration: Integration, items: readonly Item[]): SideView {
-  const { tasks, flagField } = integration.scope.plan;
-  const flagged = tasks === 'flagged' && flagField !== undefined;
-  return buildView(items, (i) => !flagged || i.fields[flagField] === true, () => null);
+/** Whether a task is flagged: Project's flag reads as true (some sites give "Yes"). */
+export function isFlagged(item: Item, flagField: string): boolean {
+  const v = item.fields[flagField];
+  return v === true || v === 1 || (typeof v === 'string' && ['yes', 'true', '1'].includes(v.trim().toLowerCase()));
 }
+
+/**
+ * "Flagged tasks only": only flagged tasks take part; nothing is created, updated or deleted for an
+ * unflagged one. A flagged task's effective parent is its nearest flagged ancestor (unflagged
+ * summaries are skipped, as ADO has no item for them), but its level stays the one its whole
+ * outline gives it: a flagged leaf three levels down is still a leaf type, a flagged summary is
+ * still a portfolio or requirement level even when none of its subtasks is flagged. `whole` is
+ * the whole plan when `items` is only part of it.
+ */
+export function planView(integration: Integration, items: readonly Item[], whole: readonly Item[] = items): SideView {
+  const { tasks, flagField } = integration.scope.plan;
+  if (tasks !== 'flagged' || flagField === undefined) return buildView(items, () => true, () => null);
+  const view = buildView(items, (i) => isFlagged(i, flagField), () => null);
+  // Levels come from the whole plan, even when a start date left unchanged tasks out of `items`.
+  const byKey = new Map(whole.map((i) => [i.key, i]));
+  for (const i of items) if (!byKey.has(i.key)) byKey.set(i.key, i);
+  const hasKids = new Set([...byKey.values()].map((i) => i.parentKey).filter((k): k is string => k !== null));
+  const outline = new Map<string, { depth: number; summary: boolean }>();
+  for (const key of view.items.keys()) {
+    let depth = 0;
+    for (let p = byKey.get(key)?.parentKey ?? null; p !== null && byKey.has(p) && depth < 1000; p = byKey.get(p)!.parentKey) depth++;
+    outline.set(key, { depth, summary: hasKids.has(key) || byKey.get(key)!.type === 'Summary' });
+  }
+  return { ...view, outline };
+}
+
 
 /** ADO types that take part: the hierarchy levels, the leaf type and the extra types imported as tasks. */
 export function importedTypes(integration: Integration): Set<string> {

@@ -19,6 +19,8 @@ export interface WriteLimits {
   readonly fieldsByType?: Readonly<Record<string, readonly string[]>>;
   /** Item type -> the states it has (ADO refuses any other, TF401320). */
   readonly statesByType?: Readonly<Record<string, readonly string[]>>;
+  /** Project -> the work item types it has (a task's "ADO Work Item Type" must be one). Absent: not known. */
+  readonly typesByProject?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Why `value` cannot be the state of an item of `type`, or null. */
