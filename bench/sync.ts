@@ -8,6 +8,7 @@
 import { approvePlan } from '../bot/src/sync/approve.js';
 import { applyPlan } from '../bot/src/sync/apply.js';
 import { buildPlan } from '../bot/src/sync/build-plan.js';
+import { NO_LIMITS } from '../bot/src/sync/write-limits.js';
 import { MemoryAdo } from '../bot/test/sync/support/memory-ado.js';
 import { World, integrationFor } from '../bot/test/sync/support/fixtures.js';
 
@@ -39,9 +40,10 @@ async function diffAndPlan(): Promise<void> {
   const n = world.links.length;
   const random = rng(42);
   const pick = (): number => Math.floor(random() * n);
-  for (let i = 0; i < n / 10; i++) world.plan.edit(world.links[pick()]!.planKey, { Name: `Renamed in plan ${i}`, RemainingWork: '4h' });
+  for (let i = 0; i < n / 10; i++) world.plan.edit(world.links[pick()]!.planKey, { Name: `Renamed in plan ${i}`, Work: '4h' }); // remaining work is Project's to compute
   for (let i = 0; i < n / 10; i++) world.ado.edit(world.links[pick()]!.adoKey, { 'System.Title': `Renamed in ADO ${i}`, 'Microsoft.VSTS.Scheduling.StartDate': '2025-02-11T00:00:00Z' });
-  const input = { integration: world.integration, planItems: await world.plan.readScope(), adoItems: await world.ado.readScope(), links: world.links };
+  // With the plan side's write limits, as every production preview plans.
+  const input = { integration: world.integration, planItems: await world.plan.readScope(), adoItems: await world.ado.readScope(), links: world.links, limits: { plan: world.plan.limits, ado: NO_LIMITS } };
 
   (globalThis as { gc?: () => void }).gc?.();
   const rssBefore = process.memoryUsage().rss;

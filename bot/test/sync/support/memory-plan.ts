@@ -58,7 +58,23 @@ const percentOf = (v: FieldValue | undefined): number => (typeof v === 'number' 
 
 export class MemoryPlan implements PlanSide {
   readonly limits = PWA_WRITE_LIMITS;
-  tasks = new Map<string, StoredTask>();
+  private published = new Map<string, StoredTask>();
+  /** Seeds and edits not published yet: published together on the next look, as one save would. */
+  private pending: Array<(draft: Map<string, StoredTask>) => void> = [];
+
+  /** The published plan (what Project holds); pending seeds and edits are published first. */
+  get tasks(): Map<string, StoredTask> {
+    if (this.pending.length > 0) {
+      const changes = this.pending;
+      this.pending = [];
+      this.published = this.publish(this.published, (draft) => { for (const change of changes) change(draft); });
+    }
+    return this.published;
+  }
+
+  set tasks(value: Map<string, StoredTask>) {
+    this.published = value;
+  }
   batches = 0;
   crash = new Crashpoint();
   /** The project's start: where a task with no dates (and no parent) begins. A Monday. */
@@ -76,17 +92,19 @@ export class MemoryPlan implements PlanSide {
   /** A task as somebody typed it into the plan (no validation; resources and custom fields as given). */
   seed(fields: Record<string, FieldValue>, parentKey: string | null = null): string {
     const key = `task-${String(this.next++).padStart(4, '0')}`;
-    this.tasks = this.publish(this.tasks, (draft) => draft.set(key, { key, parentKey, fields: { ...fields }, version: 1 }));
+    this.pending.push((draft) => draft.set(key, { key, parentKey, fields: { ...fields }, version: 1 }));
+    if (this.clock) void this.tasks; // each change gets its own modified time
     return key;
   }
 
   /** An edit somebody makes in the plan, published. */
   edit(key: string, fields: Record<string, FieldValue>, parentKey?: string | null): void {
-    this.tasks = this.publish(this.tasks, (draft) => {
+    this.pending.push((draft) => {
       const t = draft.get(key)!;
       Object.assign(t.fields, fields);
       if (parentKey !== undefined) t.parentKey = parentKey;
     });
+    if (this.clock) void this.tasks; // each change gets its own modified time
   }
 
   clone(): MemoryPlan {
@@ -223,11 +241,14 @@ export class MemoryPlan implements PlanSide {
       }
       if (sent.length > 0) {
         this.tasks = this.publish(this.tasks, (draft) => {
+          // The draft as the batch found it, built once (a view per write made big batches quadratic).
+          let found: Map<string, Item> | undefined;
+          const viewOfDraft = (): Map<string, Item> => (found ??= this.view(draft));
           for (const w of sent.filter((s) => s.kind === 'create')) {
             if (w.kind !== 'create') continue;
             if (w.parentKey !== null && !draft.has(w.parentKey)) throw new Error(`The parent task ${w.parentKey} does not exist in the plan.`);
             const stored = values.get(w.opId)!;
-            if (isDate(stored.Finish) && !isDate(stored.Start)) stored.Start = this.view(draft).get(w.parentKey ?? '')?.fields.Start ?? this.projectStart;
+            if (isDate(stored.Finish) && !isDate(stored.Start)) stored.Start = viewOfDraft().get(w.parentKey ?? '')?.fields.Start ?? this.projectStart;
             draft.set(w.key, { key: w.key, parentKey: w.parentKey, fields: { ...stored, Name: String(stored.Name ?? '') || 'Untitled' }, version: 1 });
           }
           for (const w of sent) {
@@ -237,7 +258,7 @@ export class MemoryPlan implements PlanSide {
             const stored = values.get(w.opId)!;
             // A new Start without a Finish keeps the task's duration (Project moves the Finish).
             if (stored.Start !== undefined && stored.Finish === undefined) {
-              const item = this.view(draft).get(w.key)!;
+              const item = viewOfDraft().get(w.key)!;
               stored.Finish = finishAfter(String(stored.Start), workingDays(String(item.fields.Start), String(item.fields.Finish)));
             }
             Object.assign(t.fields, stored);
