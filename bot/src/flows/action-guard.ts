@@ -74,7 +74,7 @@ export async function guardAction(
     if (!out.run) throw new ActionRefused('unknown-run', 'I could not find that preview; it may be from an integration that was removed. Make a fresh one with "sync <project>".');
     if (rule.planHash) {
       const hash = text(data, 'hash', 128);
-      const planHash = (out.run.plan as { hash?: string } | undefined)?.hash;
+      const planHash = out.run.plan?.hash;
       if (!hash) throw new ActionRefused('missing-hash', 'This approval does not say which preview it approves, so nothing was applied. Use the Approve button on the latest preview.');
       if (hash !== planHash) throw new ActionRefused('hash-mismatch', 'This approval is for a different version of the preview, so nothing was applied. Make a fresh preview and approve that one.');
     }

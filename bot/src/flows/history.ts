@@ -14,7 +14,7 @@ const OUTCOME: Record<RunDocument['status'], string> = {
 };
 
 function runLine(run: RunDocument): { heading: string; outcome: string; detail: string } {
-  const counts = (run.plan as SyncPlan | undefined)?.counts;
+  const counts = run.plan?.counts;
   const planned = counts ? `planned: ${counts.createAdo + counts.createPlan} creations, ${counts.updateAdo + counts.updatePlan} updates, ${counts.conflicts} conflicts` : '';
   const applied = run.outcome ? `applied ${run.outcome.applied}, skipped or failed ${run.outcome.failed}` : '';
   const approval = run.approvals.at(-1);

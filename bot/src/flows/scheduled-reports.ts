@@ -42,7 +42,7 @@ export function scheduledRunReporter(s: FlowServices): RunReporter<ScheduledOutc
     if (!stored) return;
     const card = outcome.kind === 'applied'
       ? await reportCard(s, i.tenantId, i, stored)
-      : previewCard({ tenantId: i.tenantId, integration: i, run: stored, plan: stored.plan as SyncPlan, canDecide: false, page: 0, showRequester: true });
+      : previewCard({ tenantId: i.tenantId, integration: i, run: stored, plan: stored.plan!, canDecide: false, page: 0, showRequester: true });
     const activityId = await post(i, card);
     // Approving, rejecting or paging later updates this message in place.
     if (activityId && i.notifications.conversationId) {

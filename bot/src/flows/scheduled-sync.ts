@@ -70,7 +70,7 @@ export function scheduledSync(s: FlowServices): ScheduledWork<ScheduledOutcome> 
 
 function outcomeOf(run: RunDocument & { id: string }): ScheduledOutcome {
   if (run.status === 'awaiting-approval' || run.status === 'rejected' || run.status === 'expired') {
-    return { kind: 'awaiting-approval', runId: run.id, decisions: decisionsIn(run.plan as SyncPlan) };
+    return { kind: 'awaiting-approval', runId: run.id, decisions: run.plan ? decisionsIn(run.plan) : 0 };
   }
   return { kind: 'applied', runId: run.id };
 }

@@ -92,7 +92,7 @@ export async function viewPreview(s: FlowServices, turn: ActionTurn, i: Stored<I
   const page = Number(text(action.data, 'page', 6) ?? '0');
   return {
     card: previewCard({
-      tenantId: turn.tenantId, integration: i, run, plan: run.plan as SyncPlan, canDecide: isApprover(i, turn.user),
+      tenantId: turn.tenantId, integration: i, run, plan: run.plan!, canDecide: isApprover(i, turn.user),
       page: Number.isInteger(page) && page >= 0 ? page : 0, showRequester: turn.conversationKind !== 'personal',
     }),
   };
@@ -136,7 +136,8 @@ const whoIs = (turn: ChatTurn): string => turn.user.name ?? turn.user.id;
 export async function approve(s: FlowServices, turn: ActionTurn, i: Stored<IntegrationDocument>, run: Stored<RunDocument>, action: CardAction): Promise<ActionReply> {
   if (run.status !== 'awaiting-approval') return { message: alreadyMessage(run) };
   if ((run.summary as unknown as RunSummary | undefined)?.previewOnly) return { message: `That was a preview only, so nothing was applied. To sync, type "sync ${i.planProjectName ?? i.name}" and approve that preview.` };
-  const syncPlan = run.plan as SyncPlan;
+  const syncPlan = run.plan;
+  if (!syncPlan) return { message: 'This run has no preview to approve; make a fresh one.' };
   const choices = readChoices(syncPlan, action.data);
   const approval = approvePlan(syncPlan, text(action.data, 'hash', 128)!, choices);
   if (!approval.ok) return { message: `Nothing was applied: ${approval.problem}` };

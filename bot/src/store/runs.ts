@@ -3,6 +3,7 @@ import { DocumentCollection, type BaseDocument, type Page, type PageRequest, typ
 import { DuplicateError, NotFoundError } from './errors.js';
 import { compositeId } from './ids.js';
 import type { DocumentSchema } from './schema.js';
+import type { SyncPlan } from '../sync/plan.js';
 
 /**
  * Sync runs: the plan that was previewed, who approved it, and the outcome, kept as an audit
@@ -39,8 +40,8 @@ export interface RunDocument extends BaseDocument {
   integrationId: string;
   trigger: RunTrigger;
   status: RunStatus;
-  /** The serialized SyncPlan the preview showed; approval applies exactly this. */
-  plan?: unknown;
+  /** The SyncPlan the preview showed; approval applies exactly this (its hash guards it when read back). */
+  plan?: SyncPlan;
   approvals: Approval[];
   outcome?: RunOutcome;
   /** Per-item decisions made on the preview card (conflict sides, parents, deletions). */
@@ -59,7 +60,7 @@ export interface NewRun {
   integrationId: string;
   trigger: RunTrigger;
   status?: RunStatus;
-  plan?: unknown;
+  plan?: SyncPlan;
   requestedBy?: RunDocument['requestedBy'];
   card?: RunDocument['card'];
 }

@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DocumentTooLargeError, NotFoundError } from '../../src/store/index.js';
+import { buildPlan } from '../../src/sync/build-plan.js';
+import type { Item } from '../../src/sync/model.js';
+import { integrationFor } from '../sync/support/fixtures.js';
 import { openTestStore, tenant, type TestStore } from './support.js';
+
+/** A real plan: one plan task to create in ADO (titles of `size` characters). */
+function planWith(tasks: number, size = 10) {
+  const planItems: Item[] = Array.from({ length: tasks }, (_, i) => ({ key: `task-${i}`, system: 'plan', type: 'Task', parentKey: null, fields: { Name: `T${i} ${'x'.repeat(size)}` }, version: 1 }));
+  return buildPlan({ integration: integrationFor('Agile'), planItems, adoItems: [], links: [] });
+}
 
 describe('sync runs (contract)', () => {
   let t: TestStore;
@@ -11,7 +20,7 @@ describe('sync runs (contract)', () => {
     await t?.dispose();
   });
 
-  const plan = { operations: [{ op: 'create', side: 'ado', planTaskId: 'T1' }], counts: { creates: 1 } };
+  const plan = planWith(1);
 
   it('records plan, approval and outcome of a run', async () => {
     const tenantId = tenant();
@@ -49,7 +58,7 @@ describe('sync runs (contract)', () => {
 
   it('refuses a plan too large to store, before calling the database, with a clear error', async () => {
     const tenantId = tenant();
-    const huge = { operations: Array.from({ length: 30_000 }, (_, i) => ({ op: 'update', planTaskId: `task-${i}`, fields: { title: 'x'.repeat(60) } })) };
+    const huge = planWith(6_000, 200);
     const attempt = t.store.runs.start(tenantId, { integrationId: 'apollo', trigger: { kind: 'chat', key: 'chat:huge' }, plan: huge });
     await expect(attempt).rejects.toBeInstanceOf(DocumentTooLargeError);
     await expect(attempt).rejects.toThrow(/run ".*" is \d+ bytes serialized, over the 2000000-byte limit/);
