@@ -11,11 +11,11 @@ import { personalChatOf } from './personal-chat.js';
 import type { FlowServices } from './services.js';
 
 /** True when a warning was sent. */
-export async function warnPatExpiry(s: FlowServices, i: IntegrationDocument): Promise<boolean> {
+export async function warnPatExpiry(s: FlowServices, i: IntegrationDocument, fence?: () => Promise<void>): Promise<boolean> {
   if (!s.automation) return false;
   const ado = await s.store.connections.get(i.tenantId, i.adoConnectionId);
   if (!ado?.expiresOn) return false;
-  const warning = await claimPatExpiryWarning(createLeaseOnceLedger(s.store.leases, () => s.now()), i.tenantId, ado.id, ado.expiresOn, s.now());
+  const warning = await claimPatExpiryWarning(createLeaseOnceLedger(s.store.leases, () => s.now(), fence), i.tenantId, ado.id, ado.expiresOn, s.now());
   if (!warning) return false;
   const days = warning.daysLeft === 0 ? 'today' : warning.daysLeft === 1 ? 'tomorrow' : `in ${warning.daysLeft} days`;
   const card = notice(`The Azure DevOps token of ${ado.name} expires ${days}`, `It works until ${warning.expiresOn}. After that, scheduled syncs of ${i.name} and every other integration using it will fail until the token is replaced.`, {

@@ -38,7 +38,8 @@ export function scheduledSync(s: FlowServices): ScheduledWork<ScheduledOutcome> 
   return async (run, ctx) => {
     const i = await s.store.integrations.get(run.tenantId, run.integrationId);
     if (!i || !i.enabled) return { kind: 'gone' };
-    await warnPatExpiry(s, i).catch((err: unknown) => s.logger.warn({ tenant: i.tenantId, integration: i.id, err: err instanceof Error ? err.name : 'unknown' }, 'PAT expiry check failed'));
+    // Fenced: a holder that lost its lease must not claim (or send) the warning a second time.
+    await warnPatExpiry(s, i, () => ctx.fence()).catch((err: unknown) => s.logger.warn({ tenant: i.tenantId, integration: i.id, err: err instanceof Error ? err.name : 'unknown' }, 'PAT expiry check failed'));
     const runId = runIdFor(run.trigger.key);
     const earlier = await s.store.runs.get(i.tenantId, i.id, runId);
     if (earlier && earlier.status !== 'applying') return outcomeOf(earlier);
