@@ -3,10 +3,10 @@
  * link merge (sync/settle.ts) produced as the smallest set of store writes: new links, changed
  * baselines, removed links. The engine decides every value; this only persists it.
  */
-import { DuplicateError, type LinkBaseline, type LinkRepository } from '../store/index.js';
-import { toEngineLinks } from '../flows/integration-model.js';
+import { DuplicateError, type LinkBaseline, type LinkDocument, type LinkRepository } from '../store/index.js';
+import { linkIdFor } from '../sync/ids.js';
 import { canonicalJson } from '../sync/plan.js';
-import type { Link } from '../sync/model.js';
+import type { Link, SideValues } from '../sync/model.js';
 
 export interface LinkBook {
   load(): Promise<Link[]>;
@@ -63,4 +63,19 @@ function toStored(link: Link, stamp: { runId: string; syncedAt: string }): LinkB
     ...(link.baseline.planParent !== undefined ? { planParent: link.baseline.planParent } : {}),
     ...(link.baseline.adoParent !== undefined ? { adoParent: link.baseline.adoParent } : {}),
   };
+}
+
+/** Stored links as engine links. Their ids are derived from the plan task, so they are stable. */
+export function toEngineLinks(integrationId: string, docs: readonly LinkDocument[]): Link[] {
+  return docs.map((d) => ({
+    id: linkIdFor(integrationId, 'plan', d.planTaskId),
+    planKey: d.planTaskId,
+    adoKey: String(d.workItemId),
+    ...(d.retired ? { retired: true } : {}),
+    baseline: {
+      fields: (d.baseline?.fields ?? {}) as Record<string, SideValues>,
+      ...(d.baseline?.planParent !== undefined ? { planParent: d.baseline.planParent } : {}),
+      ...(d.baseline?.adoParent !== undefined ? { adoParent: d.baseline.adoParent } : {}),
+    },
+  }));
 }

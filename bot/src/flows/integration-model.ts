@@ -1,12 +1,11 @@
 /**
- * Translates between what the store keeps about an integration and its links, and what the sync
+ * Translates between what the store keeps about an integration, and what the sync
  * engine works with. The store speaks 'plan-to-ado' / enabled; the engine 'planToAdo' / active.
  */
-import type { IntegrationDocument, LinkDocument, MappingRule as StoredRule, SyncDirection } from '../store/index.js';
-import { linkIdFor } from '../sync/ids.js';
+import type { IntegrationDocument, MappingRule as StoredRule, SyncDirection } from '../store/index.js';
 import { defaultRules } from '../sync/mapping/defaults.js';
 import type { MappingRule, RuleDirection, TransformName, ValueRule } from '../sync/mapping/rule.js';
-import type { CreationOption, Direction, Integration, Link, SideValues } from '../sync/model.js';
+import type { CreationOption, Direction, Integration } from '../sync/model.js';
 import { PROCESSES, readProcessLabel, type ProcessName } from '../sync/processes.js';
 import { SYNC_FLAG_FIELD } from '../sync/planbridge-fields.js';
 
@@ -84,19 +83,4 @@ export function toEngineIntegration(doc: IntegrationDocument, direction?: SyncDi
     // Stored overrides only; planSync adds the automatic matches for each run.
     identities: doc.identityMap ?? {},
   };
-}
-
-/** Stored links as engine links. Their ids are derived from the plan task, so they are stable. */
-export function toEngineLinks(integrationId: string, docs: readonly LinkDocument[]): Link[] {
-  return docs.map((d) => ({
-    id: linkIdFor(integrationId, 'plan', d.planTaskId),
-    planKey: d.planTaskId,
-    adoKey: String(d.workItemId),
-    ...(d.retired ? { retired: true } : {}),
-    baseline: {
-      fields: (d.baseline?.fields ?? {}) as Record<string, SideValues>,
-      ...(d.baseline?.planParent !== undefined ? { planParent: d.baseline.planParent } : {}),
-      ...(d.baseline?.adoParent !== undefined ? { adoParent: d.baseline.adoParent } : {}),
-    },
-  }));
 }
