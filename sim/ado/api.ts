@@ -8,7 +8,7 @@ import {
 } from './views.js';
 import { compileWiql } from './wiql.js';
 import { workProcesses } from './work-processes.js';
-import { applyPatch, deleteItem, parseExpand, shapeWorkItem, updatesOf, type WitContext } from './workitems.js';
+import { addComment, applyPatch, commentView, deleteItem, parseExpand, shapeWorkItem, updatesOf, type WitContext } from './workitems.js';
 
 /**
  * REST resources under `{org}/[{project}/[{team}/]]_apis/...`. The server has already
@@ -26,6 +26,8 @@ export interface ApiRequest {
   query: URLSearchParams;
   body: unknown;
   contentType: string;
+  /** The api-version the caller sent (Accept header or query), as the server parsed it. */
+  apiVersion?: { text: string; version: number; preview: boolean } | null;
 }
 
 export interface ApiContext extends WitContext {
@@ -270,6 +272,7 @@ function wit(ctx: ApiContext, req: ApiRequest, rest: string[]): ApiResult {
       const skip = num(req.query.get('$skip'), 0);
       return list(revs.slice(skip, skip + num(req.query.get('$top'), 200)));
     }
+    if (b === 'comments') return comments(ctx, req, project, owner, item, c);
     if (b === 'updates' && m === 'GET') {
       const updates = updatesOf(ctx.base, item, ctx.state.users);
       if (c !== undefined) {
@@ -325,6 +328,73 @@ function wit(ctx: ApiContext, req: ApiRequest, rest: string[]): ApiResult {
     return ok(one);
   }
   throw adoErrors.notFound(`_apis/${req.rest.join('/')}`);
+}
+
+/** The comments resource's revision at 7.1 (`7.1-preview.4`; the client library sends `.3`). */
+export const COMMENTS_RESOURCE_VERSION = 4;
+/** Comments per page when `$top` is not given, and the most one page holds. */
+export const COMMENTS_PAGE = 200;
+
+/**
+ * `{project}/_apis/wit/workItems/{id}/comments[/{commentId}]` (Comments_*, wit 7.1). A preview
+ * resource: ADO refuses an api-version without `-preview`, and a resource revision above its own.
+ * The project is part of the route, as in the spec. Paging is by an opaque `continuationToken`.
+ */
+function comments(ctx: ApiContext, req: ApiRequest, project: SimProject | null, owner: SimProject, item: SimWorkItem, commentId: string | undefined): ApiResult {
+  if (ctx.mode !== 'cloud' || !project) throw adoErrors.notFound(`_apis/${req.rest.join('/')}`);
+  const v = req.apiVersion;
+  if (v && !v.preview) {
+    throw adoErrors.badRequest(`The requested version "${v.text}" of the resource is under preview. The -preview flag must be supplied in the api-version for such requests. For example: "${v.text}-preview".`);
+  }
+  const revision = Number(/-preview\.(\d+)$/.exec(v?.text ?? '')?.[1] ?? COMMENTS_RESOURCE_VERSION);
+  if (v && v.version >= 7.1 && revision > COMMENTS_RESOURCE_VERSION) throw adoErrors.versionOutOfRange(v.text, `7.1-preview.${COMMENTS_RESOURCE_VERSION}`);
+  const m = req.method;
+  const all = item.comments ?? [];
+  const view = (x: (typeof all)[number]) => commentView(ctx.base, owner, item.id, x);
+  const text = (): string => {
+    const t = (req.body as { text?: unknown } | null)?.text;
+    if (typeof t !== 'string' || !t.trim()) throw adoErrors.badRequest('The comment text cannot be empty. Send {"text": "..."}.');
+    return t;
+  };
+  if (commentId === undefined && m === 'POST') return ok(view(addComment(ctx, owner, item, text())));
+  if (commentId === undefined && m === 'GET') {
+    const includeDeleted = req.query.get('includeDeleted') === 'true';
+    const idsRaw = req.query.get('ids');
+    const ids = idsRaw ? new Set(idsRaw.split(',').map((x) => Number(x.trim()))) : null;
+    const order = (req.query.get('order') ?? '').toLowerCase();
+    let rows = all.filter((x) => (includeDeleted || !x.isDeleted) && (!ids || ids.has(x.id)));
+    rows = order === 'asc' || order === '1' ? rows : [...rows].reverse();
+    const top = Math.min(Math.max(num(req.query.get('$top'), COMMENTS_PAGE), 1), COMMENTS_PAGE);
+    const token = req.query.get('continuationToken');
+    const skip = token ? Number(Buffer.from(token, 'base64url').toString('utf8')) : 0;
+    if (!Number.isInteger(skip) || skip < 0) throw adoErrors.badRequest(`The continuation token '${token}' is not valid.`);
+    const page = rows.slice(skip, skip + top);
+    const more = skip + top < rows.length;
+    const nextToken = Buffer.from(String(skip + top), 'utf8').toString('base64url');
+    const query = new URLSearchParams(req.query);
+    query.set('continuationToken', nextToken);
+    return ok({
+      totalCount: rows.length,
+      count: page.length,
+      comments: page.map(view),
+      ...(more ? { nextPage: `${ctx.base}/${owner.id}/_apis/wit/workItems/${item.id}/comments?${query.toString()}`, continuationToken: nextToken } : {}),
+    });
+  }
+  const comment = all.find((x) => x.id === Number(commentId));
+  if (!comment || (comment.isDeleted && !(m === 'GET' && req.query.get('includeDeleted') === 'true'))) {
+    throw new AdoSimError(404, 'WorkItemCommentNotFoundException', `VS403649: The comment ${commentId} of work item ${item.id} does not exist.`);
+  }
+  if (m === 'GET') return ok(view(comment));
+  if (m === 'PATCH') {
+    const now = new Date().toISOString();
+    Object.assign(comment, { text: text(), version: comment.version + 1, modifiedDate: now, modifiedBy: identityRef(ctx.user, ctx.base) });
+    return ok(view(comment));
+  }
+  if (m === 'DELETE') {
+    Object.assign(comment, { isDeleted: true, modifiedDate: new Date().toISOString(), modifiedBy: identityRef(ctx.user, ctx.base) });
+    return ok(view(comment));
+  }
+  throw new AdoSimError(405, 'MethodNotAllowedException', `The ${m} method is not supported for work item comments.`);
 }
 
 function requirePatchContentType(req: ApiRequest): void {

@@ -12,6 +12,8 @@ export interface LocationDef {
   routeTemplate: string;
   /** Preview revision of the resource (the `.N` in `7.1-preview.N`). */
   resourceVersion: number;
+  /** Set when only Azure DevOps Services (not Server 2019) has the resource. */
+  cloudOnly?: boolean;
 }
 
 const l = (id: string, area: string, resourceName: string, routeTemplate: string, resourceVersion: number): LocationDef => ({ id, area, resourceName, routeTemplate, resourceVersion });
@@ -40,6 +42,8 @@ export const LOCATIONS: LocationDef[] = [
   l('f5d33bc9-5b49-4a3c-a9bd-f3cd46dd2165', 'wit', 'workItemRelationTypes', '_apis/{area}/{resource}/{relation}', 2),
   l('6570bf97-d02c-4a91-8d93-3abe9895b1a9', 'wit', 'updates', '{project}/_apis/{area}/workItems/{id}/{resource}/{updateNumber}', 3),
   l('a00c85a5-80fa-4565-99c3-bcd2181434bb', 'wit', 'revisions', '{project}/_apis/{area}/workItems/{id}/{resource}/{revisionNumber}', 3),
+  // Comments (wit 7.1-preview.4). Server 2019 (5.0) predates this API, so only the cloud advertises it.
+  { ...l('608aac0a-32e1-4493-a863-b9cf4566d257', 'wit', 'comments', '{project}/_apis/{area}/workItems/{workItemId}/{resource}/{commentId}', 4), cloudOnly: true },
   l('9b9f5734-36c8-415e-ba67-f83b45c31408', 'wit', 'workItemTypeCategories', '{project}/_apis/{area}/{resource}/{category}', 2),
   l('c9175577-28a1-4b06-9197-8636af9f64ad', 'work', 'iterations', '{project}/{team}/_apis/{area}/teamsettings/{resource}/{id}', 1),
   l('c3c1012b-bea7-49d7-b45e-1664e566f84c', 'work', 'teamsettings', '{project}/{team}/_apis/{area}/{resource}', 1),
@@ -65,7 +69,7 @@ export function versionsFor(mode: SimMode): { maxVersion: string; releasedVersio
 /** The OPTIONS answer for one area, or null when the area is unknown (404). */
 export function areaLocations(area: string, mode: SimMode): { count: number; value: unknown[] } | null {
   const { maxVersion, releasedVersion } = versionsFor(mode);
-  const value = LOCATIONS.filter((x) => x.area.toLowerCase() === area.toLowerCase()).map((x) => ({
+  const value = LOCATIONS.filter((x) => x.area.toLowerCase() === area.toLowerCase() && (mode === 'cloud' || !x.cloudOnly)).map((x) => ({
     id: x.id,
     area: x.area,
     resourceName: x.resourceName,

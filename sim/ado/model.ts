@@ -59,10 +59,29 @@ export interface SimWorkItem {
   id: number;
   projectId: string;
   rev: number;
+  /**
+   * The current fields, without `System.History`: ADO keeps History on the revision that wrote it
+   * (revisions and updates show it there, and the next revision does not carry it on).
+   */
   fields: Record<string, unknown>;
   relations: SimRelation[];
+  /** Each revision's fields, `System.History` included when that revision wrote one. */
   revisions: SimRevision[];
   deleted: boolean;
+  /** Discussion comments (comments API), oldest first; a History write adds one too. */
+  comments?: SimComment[];
+}
+
+/** A work item comment as the comments API (wit 7.1-preview.4) serves it. */
+export interface SimComment {
+  id: number;
+  text: string;
+  version: number;
+  createdBy: Record<string, unknown>;
+  createdDate: string;
+  modifiedBy: Record<string, unknown>;
+  modifiedDate: string;
+  isDeleted: boolean;
 }
 
 export interface SimTeam {
@@ -122,8 +141,10 @@ export interface SimState {
   queries: SimQuery[];
   users: SimIdentity[];
   pats: SimPat[];
-  /** Last ChangedDate handed out; dates strictly increase, as ADO's do. */
+  /** Seed instant (projects' lastUpdateTime); work item dates come from the clock (`nextChangeDate`). */
   lastChange: number;
+  /** Comment ids are unique in the organization. */
+  nextCommentId: number;
 }
 
 export function emptyState(): SimState {
@@ -138,13 +159,32 @@ export function emptyState(): SimState {
     users: [],
     pats: [],
     lastChange: Date.UTC(2025, 0, 6, 9, 0, 0),
+    nextCommentId: 1,
   };
 }
 
-/** A strictly increasing ISO timestamp for ChangedDate / revisedDate. */
-export function nextChangeDate(state: SimState): string {
-  state.lastChange = Math.max(state.lastChange + 10, Date.now());
-  return new Date(state.lastChange).toISOString();
+/**
+ * The `System.ChangedDate` of a write, from the server's clock and never ahead of it, so an
+ * `asOf` of "now" right after a write finds the new revision.
+ *
+ * ADO keeps each item's dates strictly increasing: the revision store keys revisions by their
+ * date range ([ChangedDate, RevisedDate)), and a write that sets ChangedDate itself (bypassRules)
+ * must be later than the previous revision's (the same instant is refused). So `after` lists the
+ * ChangedDate of every item the write touches (the item and the far ends of its links); when one
+ * of them already holds this millisecond, the write waits for the clock to pass it (at most 1 ms)
+ * rather than hand out a date in the future. Different items may share an instant.
+ */
+export function nextChangeDate(_state: SimState, after: unknown[] = []): string {
+  let floor = 0;
+  for (const d of after) {
+    const t = typeof d === 'string' ? Date.parse(d) : NaN;
+    if (Number.isFinite(t)) floor = Math.max(floor, t + 1);
+  }
+  let now = Date.now();
+  // Only a date someone wrote with bypassRules can be more than a moment ahead; never spin on that.
+  if (floor > now + 5) return new Date(floor).toISOString();
+  while (now < floor) now = Date.now();
+  return new Date(now).toISOString();
 }
 
 export function findProject(state: SimState, nameOrId: string): SimProject | undefined {

@@ -232,7 +232,7 @@ export async function startAdoSimulator(options: AdoSimulatorOptions = {}): Prom
         try { body = JSON.parse(text); } catch (e) { throw adoErrors.badRequest(`The request body is not valid JSON: ${(e as Error).message}`); }
       }
       const result = handleApi({ state, base, mode, user: pat.user, pat }, {
-        method, prefix, rest, query: url.searchParams, body, contentType: String(req.headers['content-type'] ?? ''),
+        method, prefix, rest, query: url.searchParams, body, contentType: String(req.headers['content-type'] ?? ''), apiVersion: version,
       });
       sendJson(res, result.status, result.body, rate.headers, version?.text ?? null);
     } catch (err) {

@@ -1,7 +1,7 @@
 import { adoErrors, AdoSimError } from './errors.js';
 import { findUser, identityRef } from './identities.js';
 import type { SimMode } from './locations.js';
-import { nextChangeDate, nodeByPath, type SimIdentity, type SimProject, type SimRelation, type SimState, type SimWorkItem } from './model.js';
+import { nextChangeDate, nodeByPath, type SimComment, type SimIdentity, type SimProject, type SimRelation, type SimState, type SimWorkItem } from './model.js';
 import { projectTypeDef, typeFields, type TypeDef } from './processes.js';
 
 /**
@@ -121,7 +121,8 @@ export function applyPatch(
         continue;
       }
       if (ref === 'System.History') {
-        if (kind === 'add' || kind === 'replace') comment = String(op.value ?? '');
+        // History belongs to the revision being written (see SimWorkItem.fields); an empty one writes nothing.
+        if (kind === 'add' || kind === 'replace') comment = String(op.value ?? '') || null;
         continue;
       }
       if (def.readOnly && !options.bypassRules) throw adoErrors.readOnlyField(ref);
@@ -163,7 +164,8 @@ export function applyPatch(
     throw adoErrors.badRequest(`The JSON patch operation '${op.op}' on path '${op.path}' is not supported.`);
   }
 
-  const now = nextChangeDate(ctx.state);
+  const touched = [item, ...[...(item?.relations ?? []), ...relations].map((r) => ctx.state.items.get(idFromUrl(r.url) ?? -1))];
+  const now = nextChangeDate(ctx.state, touched.map((x) => x?.fields['System.ChangedDate']));
   const changer = identityRef(ctx.user, ctx.base);
   if (!item) {
     fields['System.TeamProject'] = project.name;
@@ -208,13 +210,31 @@ export function applyPatch(
     relations,
     revisions: item?.revisions ?? [],
     deleted: false,
+    comments: item?.comments ?? [],
   };
+  const revisionFields = comment ? { ...fields, 'System.History': comment } : fields;
   if (options.validateOnly) return { ...draft, rev: item?.rev ?? 0, revisions: [] };
   if (!item) ctx.state.nextId += 1;
-  draft.revisions = [...draft.revisions, { rev: draft.rev, fields, relations }];
+  draft.revisions = [...draft.revisions, { rev: draft.rev, fields: revisionFields, relations }];
+  // A History entry is also a discussion comment (the comments API lists it).
+  if (comment) draft.comments = [...draft.comments!, newComment(ctx, comment, now)];
   ctx.state.items.set(draft.id, draft);
   syncReciprocalLinks(ctx, draft, item?.relations ?? [], now);
   return draft;
+}
+
+function newComment(ctx: WitContext, text: string, now: string): SimComment {
+  const by = identityRef(ctx.user, ctx.base);
+  return { id: ctx.state.nextCommentId++, text, version: 1, createdBy: by, createdDate: now, modifiedBy: by, modifiedDate: now, isDeleted: false };
+}
+
+/**
+ * POST workItems/{id}/comments: as on ADO, the comment is also a work item change, a new
+ * revision with `System.History` set to its text and `System.CommentCount` one higher.
+ */
+export function addComment(ctx: WitContext, project: SimProject, item: SimWorkItem, text: string): SimComment {
+  const updated = applyPatch(ctx, project, item, null, [{ op: 'add', path: '/fields/System.History', value: text }]);
+  return updated.comments!.at(-1)!;
 }
 
 function stripVolatile(fields: Record<string, unknown>): Record<string, unknown> {
@@ -292,7 +312,12 @@ export function parseExpand(raw: unknown): 'none' | 'relations' | 'fields' | 'li
 
 /** The item as it was at `asOf` (ISO), or undefined if it did not exist yet. */
 export function asOfRevision(item: SimWorkItem, asOf: string | null): { rev: number; fields: Record<string, unknown>; relations: SimRelation[] } | undefined {
-  if (!asOf) return item;
+  if (!asOf) {
+    // The current item is its latest revision: History shows when that revision wrote one.
+    const latest = item.revisions.at(-1);
+    const history = latest?.rev === item.rev ? latest.fields['System.History'] : undefined;
+    return history === undefined ? item : { ...item, fields: { ...item.fields, 'System.History': history } };
+  }
   const t = Date.parse(asOf);
   if (Number.isNaN(t)) throw adoErrors.badRequest(`The asOf value '${asOf}' is not a valid date.`);
   return [...item.revisions].reverse().find((r) => Date.parse(String(r.fields['System.ChangedDate'])) <= t);
@@ -333,32 +358,61 @@ export function shapeWorkItem(
   return out;
 }
 
-/** GET workItems/{id}/updates: the differences between consecutive revisions. */
+/** The end of a revision's life: the next revision's ChangedDate, or ADO's "still current" 9999-01-01. */
+const STILL_CURRENT = '9999-01-01T00:00:00Z';
+/** Fields an update lists only for the revision that wrote them, never as removed by the next one. */
+const PER_REVISION = new Set(['System.History']);
+
+/**
+ * GET workItems/{id}/updates: the differences between consecutive revisions. As in the official
+ * examples each update also carries `System.Rev` and `System.RevisedDate` (old and new value: a
+ * revision's RevisedDate is the next one's ChangedDate), and `System.History` only on the update
+ * that wrote it.
+ */
 export function updatesOf(base: string, item: SimWorkItem, users: SimIdentity[]): Array<Record<string, unknown>> {
+  const revisedDate = (i: number): string => String(item.revisions[i + 1]?.fields['System.ChangedDate'] ?? STILL_CURRENT);
   return item.revisions.map((rev, i) => {
-    const prev = i > 0 ? item.revisions[i - 1]! : { fields: {} as Record<string, unknown>, relations: [] as SimRelation[] };
+    const prev = i > 0 ? item.revisions[i - 1]! : { rev: undefined, fields: {} as Record<string, unknown>, relations: [] as SimRelation[] };
     const fields: Record<string, { oldValue?: unknown; newValue?: unknown }> = {};
+    const change = (k: string, oldValue: unknown, newValue: unknown): void => {
+      fields[k] = { ...(oldValue === undefined ? {} : { oldValue }), ...(newValue === undefined ? {} : { newValue }) };
+    };
+    change('System.Rev', prev.rev, rev.rev);
+    change('System.RevisedDate', i > 0 ? revisedDate(i - 1) : undefined, revisedDate(i));
     for (const k of new Set([...Object.keys(prev.fields), ...Object.keys(rev.fields)])) {
+      if (PER_REVISION.has(k)) {
+        if (rev.fields[k] !== undefined) change(k, undefined, rev.fields[k]);
+        continue;
+      }
       if (JSON.stringify(prev.fields[k]) === JSON.stringify(rev.fields[k])) continue;
-      fields[k] = { ...(prev.fields[k] === undefined ? {} : { oldValue: prev.fields[k] }), ...(rev.fields[k] === undefined ? {} : { newValue: rev.fields[k] }) };
+      change(k, prev.fields[k], rev.fields[k]);
     }
     const key = (r: SimRelation) => `${r.rel}|${r.url}`;
     const added = rev.relations.filter((r) => !prev.relations.some((p) => key(p) === key(r)));
     const removed = prev.relations.filter((r) => !rev.relations.some((p) => key(p) === key(r)));
     const by = rev.fields['System.ChangedBy'] as { uniqueName?: string } | undefined;
     const user = users.find((u) => u.uniqueName === by?.uniqueName) ?? users[0];
-    const next = item.revisions[i + 1];
     return {
       id: rev.rev,
       workItemId: item.id,
       rev: rev.rev,
       revisedBy: user ? identityRef(user, base) : undefined,
-      revisedDate: next ? next.fields['System.ChangedDate'] : '9999-01-01T00:00:00Z',
+      revisedDate: revisedDate(i),
       fields,
       ...(added.length || removed.length ? { relations: { ...(added.length ? { added } : {}), ...(removed.length ? { removed } : {}) } } : {}),
       url: `${itemUrl(base, item.id)}/updates/${rev.rev}`,
     };
   });
+}
+
+/** GET workItems/{id}/comments: a page of comments, newest first unless `order` is asc. */
+export function commentView(base: string, project: SimProject, workItemId: number, c: SimComment): Record<string, unknown> {
+  return {
+    workItemId, id: c.id, version: c.version, text: c.text,
+    createdBy: c.createdBy, createdDate: c.createdDate, modifiedBy: c.modifiedBy, modifiedDate: c.modifiedDate,
+    isDeleted: c.isDeleted,
+    url: `${base}/${project.id}/_apis/wit/workItems/${workItemId}/comments/${c.id}`,
+  };
 }
 
 export function deleteItem(ctx: WitContext, item: SimWorkItem, project: SimProject): Record<string, unknown> {
