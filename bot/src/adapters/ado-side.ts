@@ -60,8 +60,11 @@ export function createAdoSide(connector: AdoConnector): AdoSide {
       const fieldsByType: Record<string, string[]> = {};
       const statesByType: Record<string, string[]> = {};
       const typesByProject: Record<string, string[]> = {};
-      for (const project of [...new Set(scopes.map((s) => s.project))]) {
-        const types = await connector.workItemTypes(project);
+      const projects = [...new Set(scopes.map((s) => s.project))];
+      // All projects at once; the connector caps requests in flight per organization.
+      const typesOf = await Promise.all(projects.map((project) => connector.workItemTypes(project)));
+      for (const [n, project] of projects.entries()) {
+        const types = typesOf[n]!;
         if (types.length > 0) typesByProject[project] = types.map((t) => t.name);
         for (const t of types) {
           // A server that did not list them: no limit known.

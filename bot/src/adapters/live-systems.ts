@@ -11,7 +11,7 @@ import type { ConnectionDocument, ConnectionRepository } from '../store/index.js
 import { createPlanSide } from './plan-side.js';
 import type { AdoDirectory, PwaCredentials, SystemAccess } from '../flows/systems.js';
 import { FlowProblem } from '../flows/card-kit.js';
-import { createAdoSide } from './ado-side.js';
+import { createAdoSide, workItemWebUrl } from './ado-side.js';
 
 export interface LiveSystemsOptions {
   connections: ConnectionRepository;
@@ -45,7 +45,7 @@ export function createLiveSystems(options: LiveSystemsOptions): SystemAccess {
       processOf: (project) => connector.processOf(project),
       workItemTypes: async (project) => (await connector.workItemTypes(project)).map((t) => t.name),
       assignableUsers: async (projects) => (await connector.assignableUsers(projects)).map((u) => ({ displayName: u.displayName, uniqueName: u.uniqueName })),
-      workItemUrl: (id) => `${connector.org.url.replace(/\/+$/, '')}/_workitems/edit/${encodeURIComponent(id)}`,
+      workItemUrl: (id) => workItemWebUrl(connector.org.url, id),
       side: () => createAdoSide(connector),
     };
   };

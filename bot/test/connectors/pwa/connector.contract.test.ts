@@ -1,14 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PlanConnectorError, PLANBRIDGE_FIELDS, type PlanTask } from '../../../src/connectors/ppm.js';
+import { PLANBRIDGE_FIELDS, type PlanTask } from '../../../src/connectors/ppm.js';
 import { startPwaSimulator, type PwaSimulator } from '../../../../sim/pwa/server.js';
-import { MATRIX, connectorFor } from './harness.js';
-
-async function failure(p: Promise<unknown>): Promise<PlanConnectorError> {
-  const err = await p.then(() => null, (e: unknown) => e);
-  expect(err).toBeInstanceOf(PlanConnectorError);
-  return err as PlanConnectorError;
-}
+import { MATRIX, connectorFor, failure } from './harness.js';
 
 describe.each(MATRIX)('PWA connector contract (%s auth, %s JSON)', (authKind, format) => {
   let sim: PwaSimulator;

@@ -4,13 +4,7 @@ import { PlanConnectorError, type PlanTask } from '../../../src/connectors/ppm.j
 import { applyChangeSet, type WriteContext } from '../../../src/connectors/pwa/writes.js';
 import type { PwaClient } from '../../../src/connectors/pwa/client.js';
 import { startPwaSimulator, type PwaSimulator } from '../../../../sim/pwa/server.js';
-import { MATRIX, connectorFor } from './harness.js';
-
-async function failure(p: Promise<unknown>): Promise<PlanConnectorError> {
-  const err = await p.then(() => null, (e: unknown) => e);
-  expect(err).toBeInstanceOf(PlanConnectorError);
-  return err as PlanConnectorError;
-}
+import { MATRIX, connectorFor, failure } from './harness.js';
 
 describe.each(MATRIX)('PWA connector deletes plan tasks (%s auth, %s JSON)', (authKind, format) => {
   let sim: PwaSimulator;

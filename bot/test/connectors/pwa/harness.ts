@@ -1,3 +1,5 @@
+import { expect } from 'vitest';
+import { PlanConnectorError } from '../../../src/connectors/ppm.js';
 import { PwaConnector, type PwaConnectorOptions } from '../../../src/connectors/pwa/connector.js';
 import type { PwaAuth } from '../../../src/connectors/pwa/auth.js';
 import type { PwaJsonFormat } from '../../../src/connectors/pwa/client.js';
@@ -35,3 +37,10 @@ export const MATRIX: Array<[AuthKind, PwaJsonFormat]> = [
   ['onprem', 'nometadata'],
   ['onprem', 'verbose'],
 ];
+
+/** The PlanConnectorError a call rejects with (the test fails if it resolves or throws anything else). */
+export async function failure(p: Promise<unknown>): Promise<PlanConnectorError> {
+  const err = await p.then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(PlanConnectorError);
+  return err as PlanConnectorError;
+}

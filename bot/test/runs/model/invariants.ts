@@ -7,7 +7,6 @@ import type { IntegrationDocument } from '../../../src/store/index.js';
 import type { ApprovedPlan } from '../../../src/sync/approve.js';
 import { markersIn } from '../../../src/sync/ids.js';
 import { adoDay, planDay } from '../../../src/sync/mapping/dates.js';
-import type { FieldValue } from '../../../src/sync/model.js';
 import { MODEL_TENANT, type ModelWorld, type RecordedWrite, type ScenarioSystems } from './world.js';
 
 interface AdoView { type: string; fields: Record<string, unknown>; parent: number | null; tags: string }
@@ -152,7 +151,7 @@ function checkDateWrites(before: Snapshot, approved: ApprovedPlan, planned: Plan
 }
 
 /** 5. No duplicates. 6. Parents agree. */
-export function checkAfterSettle(view: Snapshot, planned: Planned): string[] {
+export function checkAfterSettle(view: Snapshot): string[] {
   const out: string[] = [];
   const byMarker = new Map<string, number[]>();
   for (const [id, w] of view.ado) for (const m of markersIn(w.tags)) byMarker.set(m, [...(byMarker.get(m) ?? []), id]);
@@ -172,8 +171,5 @@ export function checkAfterSettle(view: Snapshot, planned: Planned): string[] {
       out.push(`parents disagree: work item #${l.adoKey} is under #${item.parent}, plan "${task.name}" is not under its task`);
     }
   }
-  void planned;
   return out;
 }
-
-export type { FieldValue };

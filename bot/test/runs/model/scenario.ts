@@ -91,7 +91,7 @@ export async function runScenario(world: ModelWorld, seed: number, options: Scen
       // Idempotence: with no edit anywhere, another run proposes nothing.
       const again = await planSync(s, integration, undefined);
       if (!isNoop(again.syncPlan)) fail(round, `a run with no edits proposes ${describe(again.syncPlan)}`);
-      for (const v of checkAfterSettle(await look(), again)) fail(round, v);
+      for (const v of checkAfterSettle(await look())) fail(round, v);
     }
   } finally {
     await s.store.integrations.remove(MODEL_TENANT, integration.id);
@@ -151,7 +151,7 @@ function decide(r: Random, plan: SyncPlan, random: boolean): PlanChoices {
     return open.length > 0 ? r.pick(open) : 'skip';
   };
   const deletion = (allowed: readonly DeletionChoice[]): DeletionChoice => {
-    const pool = random ? allowed : allowed.filter((a) => a !== 'keep' && (process.env.NO_UNLINK ? a !== 'unlink' : true));
+    const pool = random ? allowed : allowed.filter((a) => a !== 'keep');
     return r.pick(pool.length > 0 ? pool : allowed);
   };
   return {
