@@ -3,6 +3,7 @@
  * second plan system (for example Planner premium plans in Dataverse) is a new implementation,
  * not an engine change. Types here are system-neutral: no OData, no PWA field codes.
  */
+import { UserFacingError } from '../errors.js';
 
 /**
  * A wall-clock date-time in the plan site's time zone, `YYYY-MM-DDTHH:mm:ss`, no offset.
@@ -179,10 +180,9 @@ export type PlanErrorCode =
   | 'server-error';
 
 /** A failure the user can act on: `message` says what happened and what to do; never holds secrets. */
-export class PlanConnectorError extends Error {
-  override readonly name = 'PlanConnectorError';
+export class PlanConnectorError extends UserFacingError {
   constructor(
-    readonly code: PlanErrorCode,
+    override readonly code: PlanErrorCode,
     message: string,
     readonly details: {
       status?: number;
@@ -195,7 +195,7 @@ export class PlanConnectorError extends Error {
       forcedCheckIn?: boolean;
     } = {},
   ) {
-    super(message);
+    super(code, message, { needsAttention: details.needsAttention });
   }
 }
 

@@ -2,6 +2,7 @@
  * Card actions (Action.Execute): what a flow receives and answers. The Teams layer turns an
  * `adaptiveCard/action` invoke into a CardAction and the reply into the invoke response.
  */
+import { UserFacingError } from '../errors.js';
 import type { AdaptiveCardJson, ChatTurn } from './chat.js';
 
 export interface CardAction {
@@ -23,10 +24,9 @@ export interface ActionTurn extends ChatTurn {
 export type ActionReply = { card: AdaptiveCardJson } | { message: string };
 
 /** An action refused before any handler ran; `reason` is for logs, `message` for the user. */
-export class ActionRefused extends Error {
+export class ActionRefused extends UserFacingError {
   constructor(readonly reason: string, message: string) {
-    super(message);
-    this.name = 'ActionRefused';
+    super(`refused:${reason}`, message);
   }
 }
 

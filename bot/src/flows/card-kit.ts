@@ -2,6 +2,7 @@
 import type { CardButton } from '../cards/card-data.js';
 import { renderCard } from '../cards/render.js';
 import type { AdaptiveCardJson } from './chat.js';
+import { UserFacingError, userMessage } from '../errors.js';
 
 export function button(tenantId: string, title: string, verb: string, data: Record<string, unknown> = {}, style: CardButton['style'] = 'default'): CardButton {
   return { title, verb, data: { ...data, t: tenantId }, style };
@@ -11,16 +12,15 @@ export function notice(title: string, message: string, options: { details?: stri
   return renderCard('notice', { title, message, details: options.details ?? [], tone: options.tone ?? 'Default', buttons: options.buttons ?? [], link: options.link ?? { title: '', url: '' } });
 }
 
-/** A failure whose message is written for the user (shown as is by errorMessage). */
-export class FlowProblem extends Error {
-  override readonly name = 'FlowProblemError';
+/** A failure a flow explains to the user in its own words. */
+export class FlowProblem extends UserFacingError {
+  constructor(message: string) {
+    super('flow-problem', message);
+  }
 }
 
 /** YYYY-MM-DD of a date in UTC. */
 export const day = (d: Date): string => d.toISOString().slice(0, 10);
 
-export function errorMessage(err: unknown): string {
-  // Connector and store errors carry messages written for users; anything else stays generic.
-  if (err instanceof Error && /Error$/.test(err.name) && err.name !== 'Error' && err.name !== 'TypeError' && err.name !== 'RangeError') return err.message;
-  return 'Something unexpected went wrong; the details are in the PlanBridge logs.';
-}
+/** What a card may say about a failure: only messages written for users (errors.ts). */
+export const errorMessage = userMessage;

@@ -4,6 +4,9 @@
  * them to a small set of causes the failure card knows how to explain. Extend CAUSE_RULES to teach
  * it a new code; nothing else needs to change.
  */
+import { AdoConnectorError } from '../connectors/ado/index.js';
+import { PlanConnectorError } from '../connectors/ppm.js';
+
 export type FailureCause =
   | 'pat-expired'
   | 'missing-scope'
@@ -68,16 +71,16 @@ interface ErrorShape {
   details?: { checkedOutBy?: unknown; needsAttention?: unknown };
 }
 
-function systemOf(err: ErrorShape): System {
-  if (err.name === 'PlanConnectorError') return 'pwa';
-  if (err.name === 'AdoConnectorError') return 'ado';
+function systemOf(err: unknown): System {
+  if (err instanceof PlanConnectorError) return 'pwa';
+  if (err instanceof AdoConnectorError) return 'ado';
   return 'any';
 }
 
 /** Classifies what a run threw. Unknown errors become 'other' and their message is not shown (it may hold anything). */
 export function classifyFailure(error: unknown): ClassifiedFailure {
   const err = (typeof error === 'object' && error !== null ? error : {}) as ErrorShape;
-  const system = systemOf(err);
+  const system = systemOf(error);
   // fetch() wraps socket errors: TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } }).
   const inner = (typeof err.cause === 'object' && err.cause !== null ? err.cause : {}) as ErrorShape;
   const code = typeof err.code === 'string' ? err.code : typeof inner.code === 'string' ? inner.code : undefined;

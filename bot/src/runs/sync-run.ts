@@ -7,6 +7,8 @@
  */
 import { createLinkBook } from '../adapters/link-book.js';
 import { createStoreJournal } from '../adapters/store-journal.js';
+import { AdoConnectorError } from '../connectors/ado/index.js';
+import { UserFacingError } from '../errors.js';
 import type { JobContext } from '../jobs/index.js';
 import { syncStartDate } from '../schedule/index.js';
 import type { IntegrationDocument, RunDocument, Stored, SyncDirection } from '../store/index.js';
@@ -87,9 +89,8 @@ export async function planSync(
 
 /** A 401 from a connection that used to work: flag it so "connections" offers the fix. */
 async function markNeedsAttention(s: FlowServices, i: IntegrationDocument, err: unknown): Promise<void> {
-  const e = err as { needsAttention?: boolean; details?: { needsAttention?: boolean }; name?: string } | null;
-  if (!e || !(e.needsAttention || e.details?.needsAttention)) return;
-  const connectionId = e.name === 'AdoConnectorError' ? i.adoConnectionId : i.planConnectionId;
+  if (!(err instanceof UserFacingError) || !err.needsAttention) return;
+  const connectionId = err instanceof AdoConnectorError ? i.adoConnectionId : i.planConnectionId;
   await s.store.connections.update(i.tenantId, connectionId, () => ({ check: { ok: false, checkedAt: s.now().toISOString(), problem: errorMessage(err) } })).catch(() => undefined);
   s.systems.forget(connectionId);
 }

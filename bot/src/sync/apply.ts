@@ -10,6 +10,7 @@
  *   holds exactly what we meant to write (our own earlier attempt), otherwise it is skipped as stale.
  * - The outcome lists per-item results and baseline updates only for writes that succeeded.
  */
+import { UserFacingError } from '../errors.js';
 import type { ApprovedPlan } from './approve.js';
 import { compileMapping, type CompiledMapping } from './mapping/compile.js';
 import type { FieldValue, Integration, Item, SideValues, System } from './model.js';
@@ -405,8 +406,10 @@ function rank(op: CreateOp | UpdateOp | DeleteOp): number {
 }
 
 /** Journal failures stop the run: without the journal, exactly-once cannot hold. */
-export class JournalUnavailable extends Error {
-  override readonly name = 'JournalUnavailable';
+export class JournalUnavailable extends UserFacingError {
+  constructor(message: string) {
+    super('journal-unavailable', message);
+  }
 }
 
 async function journaled<T>(call: () => Promise<T>): Promise<T> {

@@ -1,3 +1,4 @@
+import { UserFacingError } from '../../errors.js';
 import type { AdoScopeName } from './types.js';
 
 export type AdoErrorCode =
@@ -6,18 +7,13 @@ export type AdoErrorCode =
   | 'conflict' | 'server-error';
 
 /** A failure the user can act on. Messages never contain the PAT. */
-export class AdoConnectorError extends Error {
+export class AdoConnectorError extends UserFacingError {
   constructor(
-    readonly code: AdoErrorCode,
+    override readonly code: AdoErrorCode,
     message: string,
     readonly details: { status?: number; scope?: AdoScopeName; needsAttention?: boolean; serverMessage?: string } = {},
   ) {
-    super(message);
-    this.name = 'AdoConnectorError';
-  }
-
-  get needsAttention(): boolean {
-    return this.details.needsAttention ?? false;
+    super(code, message, { needsAttention: details.needsAttention });
   }
 }
 

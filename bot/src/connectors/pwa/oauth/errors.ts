@@ -1,3 +1,4 @@
+import { UserFacingError } from '../../../errors.js';
 import type { PendingPwaSignIn } from '../../../store/index.js';
 import { PlanConnectorError } from '../../ppm.js';
 
@@ -21,10 +22,9 @@ export type SignInProblem =
   | 'exchange-failed'   // Entra refused the code (bad secret, PKCE mismatch, ...)
   | 'not-configured';
 
-export class PwaSignInError extends Error {
-  override readonly name = 'PwaSignInError';
+export class PwaSignInError extends UserFacingError {
   /** The pending sign-in the failure used up, when there was one: the chat it came from can be told. */
   constructor(readonly problem: SignInProblem, message: string, readonly pending?: PendingPwaSignIn) {
-    super(message);
+    super(`sign-in-${problem}`, message);
   }
 }
