@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CardDataByName, CardName } from '../../src/cards/card-data.js';
 import { cardAttachment, cardsDirectory, renderCard } from '../../src/cards/render.js';
+import { lintCard } from './card-lint.js';
 import { adaptiveCardCheck } from './card-schema.js';
 import { actionTypes, imBackButtons, visibleTexts } from './card-walk.js';
 
@@ -49,6 +50,25 @@ describe('card templates', () => {
       // An unbound field stays as literal "${field}" text, which users would then see.
       expect(JSON.stringify(card), 'a template field is not bound by the sample data').not.toContain('${');
     });
+
+    it('passes the card lint: every input labelled, every action titled, under the size limit', () => {
+      expect(lintCard(renderByName(name, sampleData(name)), `cards/${name}`)).toEqual([]);
+    });
+  });
+});
+
+describe('card lint', () => {
+  it('finds an unlabelled input, an untitled action and an oversized card', () => {
+    const card = {
+      type: 'AdaptiveCard', version: '1.5',
+      body: [{ type: 'Input.Text', id: 'name' }, { type: 'TextBlock', text: 'x'.repeat(30_000) }],
+      actions: [{ type: 'Action.Execute', title: ' ', verb: 'go' }],
+    };
+    const problems = lintCard(card, 'sample');
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toBe('sample/body/0: Input.Text "name" has no label');
+    expect(problems[1]).toBe('sample/actions/0: Action.Execute has no title');
+    expect(problems[2]).toMatch(/^sample: \d+ bytes, over Teams' 28672-byte card limit$/);
   });
 });
 

@@ -9,6 +9,7 @@ import { startAdoSimulator, type AdoSimulator } from '../../../sim/ado/server.js
 import { startPwaSimulator, type PwaSimulator } from '../../../sim/pwa/server.js';
 import { cardActionActivity, messageActivity, TENANT, type InvokeOptions } from './activities.js';
 import { FakeConnector, cardOf, cardText, type RecordedActivity } from './fake-connector.js';
+import { lintCard } from '../cards/card-lint.js';
 import { startTestBot, type TestBot } from './test-bot.js';
 
 export type Card = Record<string, unknown>;
@@ -84,9 +85,20 @@ export class Journey {
     return this;
   }
 
+  /** Cards answered to invokes; with the connector's record, every card this journey produced. */
+  private readonly invokeCards: Card[] = [];
+
   async stop(): Promise<void> {
+    const problems = this.connector ? this.lint() : [];
     await this.bot?.close();
     await Promise.all([this.connector?.stop(), this.ado?.close(), this.pwa?.close()]);
+    if (problems.length > 0) throw new Error(`cards this journey produced fail the card lint:\n  ${[...new Set(problems)].join('\n  ')}`);
+  }
+
+  /** The card lint (labels, titles, schema, size) over every card sent or answered. */
+  lint(): string[] {
+    const sent = this.connector.activities.map((a) => cardOf(a)).filter((c): c is Card => c !== undefined);
+    return [...sent, ...this.invokeCards].flatMap((card) => lintCard(card, `"${cardText(card).slice(0, 60)}"`));
   }
 
   /** Everything the conversation received so far. */
@@ -122,7 +134,10 @@ export class Journey {
     }));
     if (res.status !== 200) throw new Error(`invoke ${verb} got HTTP ${res.status}: ${res.body}`);
     const body = JSON.parse(res.body) as { statusCode: number; type: string; value: unknown };
-    if (body.type === 'application/vnd.microsoft.card.adaptive') return { card: body.value as Card };
+    if (body.type === 'application/vnd.microsoft.card.adaptive') {
+      this.invokeCards.push(body.value as Card);
+      return { card: body.value as Card };
+    }
     if (body.type === 'application/vnd.microsoft.activity.message') return { message: String(body.value) };
     throw new Error(`unexpected invoke response ${res.body}`);
   }
