@@ -21,7 +21,7 @@ function runLine(run: RunDocument): { heading: string; outcome: string; detail: 
   return {
     heading: `${run.createdAt.slice(0, 16).replace('T', ' ')} UTC (${run.trigger.kind === 'schedule' ? 'scheduled' : 'from chat'})`,
     outcome: OUTCOME[run.status],
-    detail: [approval ? `${approval.decision === 'approved' ? 'Approved' : 'Rejected'} by ${approval.by}` : '', planned, applied].filter(Boolean).join(' · '),
+    detail: [approval ? `${approval.decision === 'approved' ? 'Approved' : 'Rejected'} by ${approval.by}${approval.aadObjectId ? ` (Entra ID ${approval.aadObjectId})` : ''}` : '', planned, applied].filter(Boolean).join(' · '),
   };
 }
 

@@ -8,12 +8,12 @@ import { randomUUID } from 'node:crypto';
 import { needsPeopleMatch } from '../sync/mapping/labels.js';
 import { renderCard } from '../cards/render.js';
 import type { SyncDirection as AskedDirection } from '../commands/intent.js';
-import { type IntegrationDocument, type RunDocument, type Stored, type SyncDirection } from '../store/index.js';
+import { type Approval, type IntegrationDocument, type RunDocument, type Stored, type SyncDirection } from '../store/index.js';
 import { applyApproved, planSync } from '../runs/sync-run.js';
 import { approvePlan, type ApprovedPlan, type PlanChoices } from '../sync/approve.js';
 import { isNoop, type Choice, type DeletionChoice, type SyncPlan } from '../sync/plan.js';
 import { text, type ActionReply, type ActionTurn, type CardAction } from './actions.js';
-import { isApprover } from './action-guard.js';
+import { isApprover, runRefusal } from './action-guard.js';
 import { button, errorMessage, notice } from './card-kit.js';
 import type { AdaptiveCardJson, ChatTurn } from './chat.js';
 import { findIntegration } from './find-integration.js';
@@ -39,6 +39,12 @@ export async function startSync(s: FlowServices, turn: ChatTurn, project: string
         buttons: match.candidates.slice(0, 5).map((i) => button(turn.tenantId, i.name, 'sync.preview', { integrationId: i.id, ...(direction ? { direction: ASKED[direction] } : {}) })),
       }),
     });
+    return;
+  }
+  // Chat has no action guard; it asks the guard's own rule, so chat and cards agree.
+  const refusal = await runRefusal(s, turn, match.integration);
+  if (refusal) {
+    await turn.send({ card: notice(`You cannot preview ${match.integration.name}`, refusal, { tone: 'Warning' }) });
     return;
   }
   await runPreview(s, turn, match.integration, direction ? ASKED[direction] : undefined, previewOnly);
@@ -76,7 +82,7 @@ export async function runPreview(s: FlowServices, turn: ChatTurn, i: Stored<Inte
     integrationId: i.id,
     trigger: { kind: 'chat', key: `preview:${randomUUID()}`, by: turn.user.aadObjectId ?? turn.user.id },
     status: 'awaiting-approval', plan: syncPlan,
-    requestedBy: { id: turn.user.id, ...(turn.user.name ? { name: turn.user.name } : {}) },
+    requestedBy: { id: turn.user.id, ...(turn.user.name ? { name: turn.user.name } : {}), ...(turn.user.aadObjectId ? { aadObjectId: turn.user.aadObjectId } : {}) },
     card: { conversationId: turn.conversationId, ...(activityId ? { activityId } : {}) },
   });
   const saved = await s.store.runs.update(turn.tenantId, i.id, run.id, () => ({ summary: { ...(summary as unknown as Record<string, unknown>), ...(previewOnly ? { previewOnly: true } : {}) } }));
@@ -133,6 +139,11 @@ class AlreadyDecided extends Error {
 
 const whoIs = (turn: ChatTurn): string => turn.user.name ?? turn.user.id;
 
+/** Who decided, by name for reading and by Entra object id and Teams id for the audit record. */
+const decidedBy = (turn: ChatTurn): Pick<Approval, 'by' | 'aadObjectId' | 'userId'> => ({
+  by: whoIs(turn), userId: turn.user.id, ...(turn.user.aadObjectId ? { aadObjectId: turn.user.aadObjectId } : {}),
+});
+
 export async function approve(s: FlowServices, turn: ActionTurn, i: Stored<IntegrationDocument>, run: Stored<RunDocument>, action: CardAction): Promise<ActionReply> {
   if (run.status !== 'awaiting-approval') return { message: alreadyMessage(run) };
   if ((run.summary as unknown as RunSummary | undefined)?.previewOnly) return { message: `That was a preview only, so nothing was applied. To sync, type "sync ${i.planProjectName ?? i.name}" and approve that preview.` };
@@ -149,7 +160,7 @@ export async function approve(s: FlowServices, turn: ActionTurn, i: Stored<Integ
       if (current.status !== 'awaiting-approval') throw new AlreadyDecided(current);
       return {
         status: 'approved',
-        approvals: [...current.approvals, { by: whoIs(turn), decision: 'approved', at: s.now().toISOString() }],
+        approvals: [...current.approvals, { ...decidedBy(turn), decision: 'approved', at: s.now().toISOString() }],
         choices: choices as RunDocument['choices'],
         summary: { ...(current.summary ?? {}), approvedBy: whoIs(turn) },
       };
@@ -281,7 +292,7 @@ export async function reject(s: FlowServices, turn: ActionTurn, i: Stored<Integr
   try {
     const updated = await s.store.runs.update(turn.tenantId, i.id, run.id, (current) => {
       if (current.status !== 'awaiting-approval') throw new AlreadyDecided(current);
-      return { status: 'rejected', approvals: [...current.approvals, { by: whoIs(turn), decision: 'rejected', at: s.now().toISOString() }] };
+      return { status: 'rejected', approvals: [...current.approvals, { ...decidedBy(turn), decision: 'rejected', at: s.now().toISOString() }] };
     });
     const card = await runStateCard(s, turn.tenantId, i, updated);
     const activityId = run.card?.activityId ?? turn.cardActivityId;

@@ -23,7 +23,12 @@ export interface RunTrigger {
 }
 
 export interface Approval {
+  /** Display name at the time, for reading; names change and repeat, so the ids below are the audit record. */
   by: string;
+  /** The approver's Microsoft Entra object id (absent on runs recorded before it was kept). */
+  aadObjectId?: string;
+  /** The Teams user id, for channels where Entra ids are not sent. */
+  userId?: string;
   decision: 'approved' | 'rejected';
   at: string;
 }
@@ -47,7 +52,7 @@ export interface RunDocument extends BaseDocument {
   /** Per-item decisions made on the preview card (conflict sides, parents, deletions). */
   choices?: { conflicts?: Record<string, string>; hierarchy?: Record<string, string>; deletions?: Record<string, string> };
   /** Who asked for the preview, shown in group chats and channels. */
-  requestedBy?: { id: string; name?: string };
+  requestedBy?: { id: string; name?: string; aadObjectId?: string };
   /** Where the preview card lives, so progress and the report replace it in place. */
   card?: { conversationId: string; activityId?: string };
   /** Counts and links for the report card, kept for history. */

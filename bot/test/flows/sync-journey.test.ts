@@ -156,6 +156,9 @@ describe('link and sync journey', () => {
     const history = await j.say('history Apollo');
     const text = cardText(history.card);
     expect(text).toMatch(/Succeeded/);
-    expect(text).toMatch(/Approved by Ada Lovelace · planned: \d+ creations, 0 updates, 0 conflicts · applied \d+, skipped or failed 0/);
+    // Audited by identity: the Entra object id beside the name, which can change or repeat.
+    expect(text).toMatch(/Approved by Ada Lovelace \(Entra ID 00000000-0000-4000-8000-0000000000a1\) · planned: \d+ creations, 0 updates, 0 conflicts · applied \d+, skipped or failed 0/);
+    const [run] = (await j.bot.bot.store.runs.list(TENANT, (await j.bot.bot.store.integrations.list(TENANT)).items[0]!.id, { pageSize: 5 })).items.filter((r) => r.status === 'succeeded');
+    expect(run!.approvals.at(-1)).toMatchObject({ by: 'Ada Lovelace', aadObjectId: ADA.aadObjectId, userId: ADA.id, decision: 'approved' });
   });
 });
