@@ -1,14 +1,17 @@
-import { adoErrors, AdoSimError } from './errors.js';
+import { adoErrors, AdoSimError, witError } from './errors.js';
 import { identityRef } from './identities.js';
-import { findProject, findTeam, nodeByPath, type SimPat, type SimProject, type SimTeam, type SimWorkItem } from './model.js';
+import { allPaths, findProject, findTeam, type SimPat, type SimProject, type SimTeam, type SimWorkItem } from './model.js';
 import { FIELD_BY_REF, PROCESSES, projectTypeDef, projectTypes, typeFields } from './processes.js';
 import {
-  backlogViews, connectionDataView, fieldView, nodeView, ownProcessView, processView, projectView, relationTypeViews, stateViews,
-  teamFieldValuesView, teamIterationViews, teamSettingsView, teamView, typeFieldView, typeView, ALL_FIELDS,
+  backlogViews, connectionDataView, ownProcessView, processView, projectView, relationTypeViews, stateViews,
+  teamFieldValuesView, teamIterationLinks, teamIterationViews, teamSettingsView, teamView, typeFieldView, typeView,
 } from './views.js';
+import { classificationNodes } from './classification-nodes.js';
+import { fields as fieldsApi } from './fields.js';
+import { typeCategoryViews, workItemTemplate } from './type-categories.js';
 import { compileWiql } from './wiql.js';
 import { workProcesses } from './work-processes.js';
-import { addComment, applyPatch, commentView, deleteItem, parseExpand, shapeWorkItem, updatesOf, type WitContext } from './workitems.js';
+import { addComment, applyPatch, commentView, deleteItem, itemUrl, parseExpand, shapeWorkItem, updatesOf, type WitContext } from './workitems.js';
 
 /**
  * REST resources under `{org}/[{project}/[{team}/]]_apis/...`. The server has already
@@ -44,7 +47,8 @@ export function requiredScope(method: string, rest: string[]): string | null {
   if (a === 'identities') return 'vso.identity';
   if (a === 'graph') return 'vso.graph';
   if (a === 'profile') return 'vso.profile';
-  if (a === 'wit' && b === 'workitems' && method !== 'GET') return 'vso.work_write';
+  // Writes need vso.work_write (wit and work 7.1 specs); WIQL and the batch read are POSTs that only read.
+  if ((a === 'wit' || a === 'work') && method !== 'GET' && b !== 'wiql' && b !== 'workitemsbatch') return 'vso.work_write';
   return 'vso.work';
 }
 
@@ -127,7 +131,13 @@ function core(ctx: ApiContext, req: ApiRequest, rest: string[]): ApiResult {
       return list(teamMemberViews(ctx, t, num(req.query.get('$top'), 100), num(req.query.get('$skip'), 0)));
     }
   }
-  if (rest[0] === 'teams' && rest.length === 1) return list(ctx.state.projects.flatMap((p) => p.teams.map((t) => teamView(ctx.base, p, t))));
+  if (rest[0] === 'teams' && rest.length === 1) {
+    // $mine=true: only the teams the caller is a member of (Teams - Get All Teams).
+    const mine = req.query.get('$mine') === 'true';
+    const all = ctx.state.projects.flatMap((p) => p.teams.filter((t) => !mine || (t.members ?? []).some((m) => m.userId === ctx.pat.user.id)).map((t) => teamView(ctx.base, p, t)));
+    const skip = num(req.query.get('$skip'), 0);
+    return list(all.slice(skip, skip + num(req.query.get('$top'), 100)));
+  }
   if (rest[0] === 'process' && rest[1] === 'processes') {
     const names = Object.keys(PROCESSES) as Array<keyof typeof PROCESSES>;
     if (rest.length === 2) return list([...names.map((n) => processView(ctx.base, n)), ...ctx.state.processes.map((p) => ownProcessView(ctx.base, p))]);
@@ -152,7 +162,7 @@ function teamMemberViews(ctx: ApiContext, team: SimTeam, top: number, skip: numb
 function idsParam(raw: unknown): number[] {
   const ids = (Array.isArray(raw) ? raw : String(raw ?? '').split(',')).map((x) => String(x).trim()).filter(Boolean).map(Number);
   if (ids.length === 0 || ids.some((n) => !Number.isInteger(n))) throw adoErrors.badRequest('The ids parameter must be a comma-separated list of work item ids.');
-  if (ids.length > MAX_BATCH_IDS) throw adoErrors.tooManyIds(MAX_BATCH_IDS);
+  if (ids.length > MAX_BATCH_IDS) throw adoErrors.tooManyIds(ids.length, MAX_BATCH_IDS);
   return ids;
 }
 
@@ -229,6 +239,12 @@ function wit(ctx: ApiContext, req: ApiRequest, rest: string[]): ApiResult {
     const fields = req.query.get('fields')?.split(',').map((s) => s.trim()).filter(Boolean) ?? null;
     return readMany(ctx, idsParam(req.query.get('ids')), fields, req.query.get('$expand'), req.query.get('errorPolicy'), req.query.get('asOf'));
   }
+  if (resource === 'workitems' && rest.length === 3 && req.rest[2]!.startsWith('$') && m === 'GET') {
+    const project = projectOf(ctx, req, true);
+    const template = workItemTemplate(ctx.base, project, req.rest[2]!.slice(1), ctx.user);
+    if (!template) throw adoErrors.typeNotFound(req.rest[2]!.slice(1));
+    return ok(template);
+  }
   if (resource === 'workitems' && rest.length === 3 && req.rest[2]!.startsWith('$') && m === 'POST') {
     const project = projectOf(ctx, req, true);
     requirePatchContentType(req);
@@ -267,7 +283,9 @@ function wit(ctx: ApiContext, req: ApiRequest, rest: string[]): ApiResult {
       if (c !== undefined) {
         const one = revs.find((r) => r.rev === Number(c));
         if (!one) throw adoErrors.notFound(`revision ${c} of work item ${id}`);
-        return ok(one);
+        // One revision (not a list) links to its siblings and its item, as the official example shows.
+        const self = itemUrl(ctx.base, item.id);
+        return ok({ ...one, _links: { self: { href: one.url }, workItemRevisions: { href: `${self}/revisions` }, parent: { href: self } } });
       }
       const skip = num(req.query.get('$skip'), 0);
       return list(revs.slice(skip, skip + num(req.query.get('$top'), 200)));
@@ -278,7 +296,8 @@ function wit(ctx: ApiContext, req: ApiRequest, rest: string[]): ApiResult {
       if (c !== undefined) {
         const one = updates.find((u) => u.id === Number(c));
         if (!one) throw adoErrors.notFound(`update ${c} of work item ${id}`);
-        return ok(one);
+        const self = itemUrl(ctx.base, item.id);
+        return ok({ ...one, _links: { self: { href: one.url }, workItemUpdates: { href: `${self}/updates` }, parent: { href: self } } });
       }
       const skip = num(req.query.get('$skip'), 0);
       return list(updates.slice(skip, skip + num(req.query.get('$top'), 200)));
@@ -293,32 +312,24 @@ function wit(ctx: ApiContext, req: ApiRequest, rest: string[]): ApiResult {
     if (b === 'states') return list(stateViews(t));
     if (b === 'fields') {
       const fields = [...typeFields(t).values()];
-      if (c === undefined) return list(fields.map((f) => typeFieldView(ctx.base, f)));
+      const all = (req.query.get('$expand') ?? '').toLowerCase() === 'all';
+      if (c === undefined) return list(fields.map((f) => typeFieldView(ctx.base, f, all ? t : undefined)));
       const f = fields.find((x) => x.referenceName.toLowerCase() === c);
       if (!f) throw adoErrors.fieldNotFound(req.rest[4]!);
-      return ok(typeFieldView(ctx.base, f));
+      return ok(typeFieldView(ctx.base, f, all ? t : undefined));
     }
   }
-  if (resource === 'fields' && m === 'GET') {
+  if (resource === 'fields' && rest.length <= 3) {
     projectOf(ctx, req, false);
-    if (rest.length === 2) return list(ALL_FIELDS.map((f) => fieldView(ctx.base, f)));
-    const f = ALL_FIELDS.find((x) => x.referenceName.toLowerCase() === a || x.name.toLowerCase() === a);
-    if (!f) throw adoErrors.fieldNotFound(req.rest[2]!);
-    return ok(fieldView(ctx.base, f));
+    return fieldsApi(ctx, req);
   }
-  if (resource === 'classificationnodes' && m === 'GET') {
-    const project = projectOf(ctx, req, true);
-    const depth = num(req.query.get('$depth'), 0);
-    if (rest.length === 2) return list([nodeView(ctx.base, project, project.areas, depth), nodeView(ctx.base, project, project.iterations, depth)]);
-    const group = a === 'areas' ? project.areas : a === 'iterations' ? project.iterations : null;
-    if (!group) throw adoErrors.badRequest(`The structure group '${req.rest[2]}' is not valid; use 'areas' or 'iterations'.`);
-    const relPath = req.rest.slice(3).join('/').split(/[\\/]/).filter(Boolean);
-    const node = nodeByPath(group, [project.name, ...relPath].join('\\'));
-    if (!node) throw adoErrors.nodeNotFound(relPath.join('\\'));
-    // Build the parent path for the node so `path` is right.
-    let parentPath: string | undefined;
-    if (relPath.length > 0) parentPath = [`\\${project.name}\\${a === 'areas' ? 'Area' : 'Iteration'}`, ...relPath.slice(0, -1)].join('\\');
-    return ok(nodeView(ctx.base, project, node, depth, parentPath));
+  if (resource === 'classificationnodes') return classificationNodes(ctx, req, projectOf(ctx, req, true));
+  if (resource === 'workitemtypecategories' && m === 'GET' && rest.length <= 3) {
+    const all = typeCategoryViews(ctx.base, projectOf(ctx, req, true));
+    if (rest.length === 2) return list(all);
+    const one = all.find((x) => String(x.referenceName).toLowerCase() === a);
+    if (!one) throw witError(404, 'WorkItemTypeCategoryNotFoundException', `The work item type category ${req.rest[2]} does not exist.`);
+    return ok(one);
   }
   if (resource === 'workitemrelationtypes' && m === 'GET') {
     const all = relationTypeViews(ctx.base);
@@ -408,10 +419,17 @@ function flags(req: ApiRequest): { validateOnly: boolean; bypassRules: boolean }
 }
 
 function work(ctx: ApiContext, req: ApiRequest, rest: string[]): ApiResult {
-  if (req.method !== 'GET') throw new AdoSimError(405, 'MethodNotAllowedException', `The ${req.method} method is not supported by the simulator for ${rest.join('/')}.`);
   const project = projectOf(ctx, req, true);
   const team = teamOf(project, req);
   const key = rest.slice(1).join('/');
+  if (rest[1] === 'teamsettings' && rest[2] === 'iterations' && (req.method !== 'GET' || rest.length === 4)) return teamIteration(ctx, req, project, team, rest[3]);
+  // Team settings and area writes are not simulated: refuse loudly (the client library throws on 405), never a silent 404.
+  if (req.method !== 'GET') throw new AdoSimError(405, 'MethodNotAllowedException', `The ${req.method} method is not supported by the simulator for ${rest.join('/')}.`);
+  if (rest[1] === 'backlogs' && rest.length === 3) {
+    const one = backlogViews(ctx.base, project, team).find((b) => String(b.id).toLowerCase() === rest[2]);
+    if (!one) throw new AdoSimError(404, 'BacklogLevelNotFoundException', `The backlog level ${req.rest[2]} does not exist in project ${project.name}.`);
+    return ok(one);
+  }
   if (key === 'teamsettings') return ok(teamSettingsView(ctx.base, project, team));
   if (key === 'teamsettings/iterations') {
     const frame = req.query.get('$timeframe')?.toLowerCase();
@@ -425,3 +443,34 @@ function work(ctx: ApiContext, req: ApiRequest, rest: string[]): ApiResult {
 }
 
 export { identityRef };
+
+/**
+ * A team's iteration by id (Iterations - Get), and the team's choice of iterations (Post Team
+ * Iteration adds a project iteration by its identifier, Delete removes it from the team; the
+ * iteration itself stays).
+ */
+function teamIteration(ctx: ApiContext, req: ApiRequest, project: SimProject, team: SimTeam, id: string | undefined): ApiResult {
+  const nodes = allPaths(project.iterations);
+  const find = (identifier: string) => nodes.find((n) => n.node.identifier === identifier.toLowerCase());
+  const notFound = (x: string) => new AdoSimError(404, 'NotFoundException', `The iteration ${x} does not exist in team ${team.name}.`);
+  if (req.method === 'GET' && id) {
+    const one = teamIterationViews(ctx.base, project, team).find((i) => i.id === id);
+    if (!one) throw notFound(id);
+    return ok({ ...one, _links: teamIterationLinks(ctx.base, project, team, id) });
+  }
+  if (req.method === 'POST' && !id) {
+    const wanted = String((req.body as { id?: unknown } | null)?.id ?? '');
+    const at = find(wanted);
+    if (!at) throw notFound(wanted);
+    if (!team.iterations.some((p) => p.toLowerCase() === at.path.toLowerCase())) team.iterations.push(at.path);
+    const one = teamIterationViews(ctx.base, project, team).find((i) => i.id === at.node.identifier);
+    return { status: 201, body: { ...one, _links: teamIterationLinks(ctx.base, project, team, at.node.identifier) } };
+  }
+  if (req.method === 'DELETE' && id) {
+    const at = find(id);
+    if (!at || !team.iterations.some((p) => p.toLowerCase() === at.path.toLowerCase())) throw notFound(id);
+    team.iterations = team.iterations.filter((p) => p.toLowerCase() !== at.path.toLowerCase());
+    return { status: 204, body: undefined };
+  }
+  throw new AdoSimError(405, 'MethodNotAllowedException', `The ${req.method} method is not supported for team iterations.`);
+}

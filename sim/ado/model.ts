@@ -1,4 +1,4 @@
-import type { TypeDef } from './processes.js';
+import type { FieldKind, TypeDef } from './processes.js';
 
 /**
  * In-memory state of the simulated Azure DevOps organization (or Server collection). Work item
@@ -145,6 +145,19 @@ export interface SimState {
   lastChange: number;
   /** Comment ids are unique in the organization. */
   nextCommentId: number;
+  /** Fields the organization created (Fields - Create); the system ones are fixed data in processes.ts. */
+  customFields: SimField[];
+}
+
+/** An organization field made with Fields - Create: on no work item type until a process adds it. */
+export interface SimField {
+  referenceName: string;
+  name: string;
+  type: FieldKind;
+  readOnly: boolean;
+  description: string;
+  isLocked: boolean;
+  isDeleted: boolean;
 }
 
 export function emptyState(): SimState {
@@ -160,6 +173,7 @@ export function emptyState(): SimState {
     pats: [],
     lastChange: Date.UTC(2025, 0, 6, 9, 0, 0),
     nextCommentId: 1,
+    customFields: [],
   };
 }
 

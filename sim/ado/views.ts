@@ -61,16 +61,18 @@ export function nodeView(base: string, project: SimProject, node: SimNode, depth
     path,
     url: `${base}/${project.id}/_apis/wit/classificationNodes/${node.structureType === 'area' ? 'Areas' : 'Iterations'}${rel ? `/${rel}` : ''}`,
   };
+  const url = String(out.url);
+  out._links = { self: { href: url }, ...(parentPath ? { parent: { href: url.slice(0, url.lastIndexOf('/')) } } : {}) };
   if (node.startDate) out.attributes = { startDate: node.startDate, finishDate: node.finishDate };
   if (depth > 0 && node.children.length > 0) out.children = node.children.map((c) => nodeView(base, project, c, depth - 1, path));
   return out;
 }
 
-export function fieldView(base: string, f: FieldDef): Record<string, unknown> {
+export function fieldView(base: string, f: FieldDef & { description?: string; isLocked?: boolean; isDeleted?: boolean }): Record<string, unknown> {
   return {
     name: f.name,
     referenceName: f.referenceName,
-    description: '',
+    description: f.description ?? '',
     type: f.type,
     usage: 'workItem',
     readOnly: f.readOnly,
@@ -80,6 +82,8 @@ export function fieldView(base: string, f: FieldDef): Record<string, unknown> {
     isIdentity: f.type === 'identity',
     isPicklist: false,
     isPicklistSuggested: false,
+    ...(f.isLocked ? { isLocked: true } : {}),
+    ...(f.isDeleted ? { isDeleted: true } : {}),
     url: `${base}/_apis/wit/fields/${f.referenceName}`,
   };
 }
@@ -98,6 +102,8 @@ export function typeView(base: string, p: SimProject, t: TypeDef): Record<string
     fields: fields.map((f) => ({ referenceName: f.referenceName, name: f.name, url: `${base}/_apis/wit/fields/${f.referenceName}`, alwaysRequired: f.referenceName === 'System.Title' })),
     fieldInstances: fields.map((f) => ({ referenceName: f.referenceName, name: f.name, url: `${base}/_apis/wit/fields/${f.referenceName}`, alwaysRequired: f.referenceName === 'System.Title' })),
     states: t.states.map((s) => ({ name: s.name, color: s.color, category: s.category })),
+    // Any state to any other, as the system processes allow; "" is the new item's first state.
+    transitions: Object.fromEntries([['', [{ to: t.states[0]!.name }]], ...t.states.map((s) => [s.name, t.states.filter((o) => o !== s).map((o) => ({ to: o.name }))])]),
     url: `${base}/${p.id}/_apis/wit/workItemTypes/${encodeURIComponent(t.name)}`,
   };
 }
@@ -106,8 +112,12 @@ export function stateViews(t: TypeDef): Array<Record<string, unknown>> {
   return t.states.map((s) => ({ name: s.name, color: s.color, category: s.category }));
 }
 
-export function typeFieldView(base: string, f: FieldDef): Record<string, unknown> {
-  return { alwaysRequired: f.referenceName === 'System.Title', defaultValue: null, helpText: '', referenceName: f.referenceName, name: f.name, url: `${base}/_apis/wit/fields/${f.referenceName}` };
+/** A field of a type; with `$expand=all` (a type given) also its allowed values and dependent fields. */
+export function typeFieldView(base: string, f: FieldDef, expandFor?: TypeDef): Record<string, unknown> {
+  const expanded = expandFor
+    ? { allowedValues: f.referenceName === 'System.State' ? expandFor.states.map((s) => s.name) : [], dependentFields: [] }
+    : {};
+  return { alwaysRequired: f.referenceName === 'System.Title', defaultValue: null, helpText: '', ...expanded, referenceName: f.referenceName, name: f.name, url: `${base}/_apis/wit/fields/${f.referenceName}` };
 }
 
 export function relationTypeViews(base: string): Array<Record<string, unknown>> {
@@ -143,11 +153,24 @@ export function teamIterationViews(base: string, p: SimProject, t: SimTeam): Arr
   });
 }
 
+/** One team iteration (Get, Post) carries its links; the list does not (official examples). */
+export function teamIterationLinks(base: string, p: SimProject, t: SimTeam, id: string): Record<string, unknown> {
+  return {
+    self: { href: `${base}/${p.id}/${t.id}/_apis/work/teamsettings/iterations/${id}` },
+    project: { href: `${base}/_apis/projects/${p.id}` },
+    team: { href: `${base}/_apis/projects/${p.id}/teams/${t.id}` },
+    teamSettings: { href: `${base}/${p.id}/${t.id}/_apis/work/teamsettings` },
+    teamIterations: { href: `${base}/${p.id}/${t.id}/_apis/work/teamsettings/iterations` },
+  };
+}
+
 export function teamSettingsView(base: string, p: SimProject, t: SimTeam): Record<string, unknown> {
   const iteration = { id: p.iterations.identifier, name: p.name, path: '', url: `${base}/${p.id}/${t.id}/_apis/work/teamsettings/iterations/${p.iterations.identifier}` };
   const backlogs = PROCESSES[p.process].backlogs;
+  const current = teamIterationViews(base, p, t).find((i) => (i.attributes as { timeFrame: string }).timeFrame === 'current');
   return {
     backlogIteration: iteration,
+    ...(current ? { defaultIteration: { id: current.id, name: current.name, path: current.path, url: current.url } } : {}),
     bugsBehavior: 'asRequirements',
     backlogVisibilities: Object.fromEntries(backlogs.filter((b) => b.type === 'portfolio').map((b) => [b.id, true]).concat([['Microsoft.RequirementCategory', true]])),
     defaultIterationMacro: '@currentIteration',

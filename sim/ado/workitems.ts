@@ -1,7 +1,7 @@
 import { adoErrors, AdoSimError } from './errors.js';
 import { findUser, identityRef } from './identities.js';
 import type { SimMode } from './locations.js';
-import { nextChangeDate, nodeByPath, type SimComment, type SimIdentity, type SimProject, type SimRelation, type SimState, type SimWorkItem } from './model.js';
+import { findProject, nextChangeDate, nodeByPath, type SimComment, type SimIdentity, type SimProject, type SimRelation, type SimState, type SimWorkItem } from './model.js';
 import { projectTypeDef, typeFields, type TypeDef } from './processes.js';
 
 /**
@@ -16,6 +16,8 @@ export const RELATION_TYPES: Array<{ referenceName: string; name: string; topolo
   { referenceName: 'System.LinkTypes.Hierarchy-Forward', name: 'Child', topology: 'tree', reverse: 'System.LinkTypes.Hierarchy-Reverse' },
   { referenceName: 'System.LinkTypes.Hierarchy-Reverse', name: 'Parent', topology: 'tree', reverse: 'System.LinkTypes.Hierarchy-Forward' },
   { referenceName: 'System.LinkTypes.Related', name: 'Related', topology: 'network', reverse: 'System.LinkTypes.Related' },
+  { referenceName: 'System.LinkTypes.Duplicate-Forward', name: 'Duplicate', topology: 'tree', reverse: 'System.LinkTypes.Duplicate-Reverse' },
+  { referenceName: 'System.LinkTypes.Duplicate-Reverse', name: 'Duplicate Of', topology: 'tree', reverse: 'System.LinkTypes.Duplicate-Forward' },
   { referenceName: 'System.LinkTypes.Dependency-Forward', name: 'Successor', topology: 'dependency', reverse: 'System.LinkTypes.Dependency-Reverse' },
   { referenceName: 'System.LinkTypes.Dependency-Reverse', name: 'Predecessor', topology: 'dependency', reverse: 'System.LinkTypes.Dependency-Forward' },
   { referenceName: 'Hyperlink', name: 'Hyperlink' },
@@ -56,23 +58,25 @@ function normalizeTags(value: unknown): string {
   return [...seen.values()].sort((a, b) => a.localeCompare(b)).join('; ');
 }
 
-function coerce(ctx: WitContext, type: TypeDef, ref: string, kind: string, name: string, value: unknown): unknown {
+function coerce(ctx: WitContext, type: TypeDef, ref: string, kind: string, name: string, value: unknown, bypassRules = false): unknown {
   if (value === null || value === undefined || value === '') return undefined;
   switch (kind) {
     case 'integer':
     case 'double': {
       const n = typeof value === 'number' ? value : Number(value);
-      if (!Number.isFinite(n) || (kind === 'integer' && !Number.isInteger(n))) throw adoErrors.ruleError(name, 'InvalidType');
+      if (!Number.isFinite(n) || (kind === 'integer' && !Number.isInteger(n))) throw adoErrors.ruleError(name, 'InvalidType', ref);
       return n;
     }
     case 'dateTime': {
       const t = Date.parse(String(value));
-      if (Number.isNaN(t)) throw adoErrors.ruleError(name, 'InvalidType');
+      if (Number.isNaN(t)) throw adoErrors.ruleError(name, 'InvalidType', ref);
       return new Date(t).toISOString();
     }
     case 'identity': {
       const text = typeof value === 'object' ? String((value as { uniqueName?: string }).uniqueName ?? '') : String(value);
       const user = findUser(ctx.state.users, text);
+      // bypassRules stores what was sent, as the official example shows ("Invalid Value").
+      if (!user && bypassRules) return text;
       if (!user) throw new AdoSimError(400, 'WorkItemFieldInvalidException', `The identity value '${text}' for field '${name}' is an unknown identity.`);
       return identityRef(user, ctx.base);
     }
@@ -91,13 +95,19 @@ export function applyPatch(
     throw adoErrors.badRequest('You must pass a valid patch document in the body of the request.');
   }
   const ops = body as PatchOp[];
-  const type = projectTypeDef(project, typeName ?? String(item?.fields['System.WorkItemType'] ?? ''));
-  if (!type) throw adoErrors.typeNotFound(typeName ?? '');
-  const allowed = typeFields(type);
   const shownId = item?.id ?? -1;
+  // An update may move the item to another project or change its type (official examples
+  // bug1Id and bug1Id_2); both decide which fields and states the rest of the document meets.
+  const target = item ? movedTo(ctx, project, ops) : project;
+  const newType = item ? ops.find((o) => o.path === '/fields/System.WorkItemType' && o.value !== undefined)?.value : undefined;
+  const typeWanted = typeName ?? String(newType ?? item?.fields['System.WorkItemType'] ?? '');
+  const type = projectTypeDef(target, typeWanted);
+  if (!type) throw adoErrors.typeNotFound(typeWanted);
+  const allowed = typeFields(type);
   const fields: Record<string, unknown> = { ...(item?.fields ?? {}) };
   let relations: SimRelation[] = [...(item?.relations ?? [])];
   let comment: string | null = null;
+  let changedDate: string | null = null;
 
   // Operation enum as the .NET server reads it: names or numbers (Add=0 ... Test=5).
   const OPS = ['add', 'remove', 'replace', 'move', 'copy', 'test'];
@@ -106,7 +116,7 @@ export function applyPatch(
     if (op.path === '/rev' || op.path === '/id') {
       if (kind !== 'test') throw adoErrors.badRequest(`The operation '${op.op}' is not valid for ${op.path}.`);
       const actual = op.path === '/rev' ? (item?.rev ?? 0) : shownId;
-      if (Number(op.value) !== actual) throw adoErrors.staleRev(shownId, op.value, actual);
+      if (Number(op.value) !== actual) throw adoErrors.staleRev();
       continue;
     }
     const fieldPath = /^\/fields\/(.+)$/.exec(op.path);
@@ -120,6 +130,7 @@ export function applyPatch(
         }
         continue;
       }
+      if (ref === 'System.TeamProject' || (ref === 'System.WorkItemType' && item)) continue; // see movedTo / newType above
       if (ref === 'System.History') {
         // History belongs to the revision being written (see SimWorkItem.fields); an empty one writes nothing.
         if (kind === 'add' || kind === 'replace') comment = String(op.value ?? '') || null;
@@ -128,9 +139,24 @@ export function applyPatch(
       if (def.readOnly && !options.bypassRules) throw adoErrors.readOnlyField(ref);
       if (kind === 'remove') { delete fields[ref]; continue; }
       if (kind !== 'add' && kind !== 'replace') throw adoErrors.badRequest(`The JSON patch operation '${op.op}' is not supported on ${op.path}.`);
-      const value = coerce(ctx, type, ref, def.type, def.name, op.value);
+      const value = coerce(ctx, type, ref, def.type, def.name, op.value, options.bypassRules);
+      if (ref === 'System.ChangedDate') { changedDate = typeof value === 'string' ? value : null; continue; }
       if (value === undefined) delete fields[ref];
       else fields[ref] = value;
+      continue;
+    }
+    const attribute = /^\/relations\/(\d+)\/attributes\/([^/]+)$/.exec(op.path);
+    if (attribute && (kind === 'add' || kind === 'replace' || kind === 'remove')) {
+      // e.g. `replace /relations/2/attributes/comment` (official example taskId_4).
+      const index = Number(attribute[1]);
+      if (index >= relations.length) throw adoErrors.badRequest(`Invalid path '${op.path}': work item ${shownId} has ${relations.length} relations.`);
+      relations = relations.map((r, i) => {
+        if (i !== index) return r;
+        const attributes = { ...r.attributes };
+        if (kind === 'remove') delete attributes[attribute[2]!];
+        else attributes[attribute[2]!] = op.value;
+        return { ...r, attributes };
+      });
       continue;
     }
     if (op.path === '/relations/-' && kind === 'add') {
@@ -165,8 +191,15 @@ export function applyPatch(
   }
 
   const touched = [item, ...[...(item?.relations ?? []), ...relations].map((r) => ctx.state.items.get(idFromUrl(r.url) ?? -1))];
-  const now = nextChangeDate(ctx.state, touched.map((x) => x?.fields['System.ChangedDate']));
+  const now = changedDate ? checkChangedDate(item, shownId, changedDate) : nextChangeDate(ctx.state, touched.map((x) => x?.fields['System.ChangedDate']));
   const changer = identityRef(ctx.user, ctx.base);
+  if (item && target !== project) {
+    // A moved item keeps its paths only if the new project has them; otherwise it lands at the root.
+    fields['System.TeamProject'] = target.name;
+    if (!nodeByPath(target.areas, String(fields['System.AreaPath']))) fields['System.AreaPath'] = target.name;
+    if (!nodeByPath(target.iterations, String(fields['System.IterationPath']))) fields['System.IterationPath'] = target.name;
+  }
+  if (item) fields['System.WorkItemType'] = type.name;
   if (!item) {
     fields['System.TeamProject'] = project.name;
     fields['System.WorkItemType'] = type.name;
@@ -178,7 +211,7 @@ export function applyPatch(
     fields['System.CommentCount'] = 0;
     if (allowed.has('microsoft.vsts.common.priority')) fields['Microsoft.VSTS.Common.Priority'] ??= 2;
   }
-  validate(project, type, fields, relations, shownId);
+  validate(target, type, fields, relations, shownId, options.bypassRules ?? false);
   const stateChanged = fields['System.State'] !== item?.fields['System.State'];
   if (stateChanged) {
     fields['System.Reason'] = item ? `Moved to state ${String(fields['System.State'])}` : 'New';
@@ -204,7 +237,7 @@ export function applyPatch(
   fields['System.AuthorizedDate'] = now;
   const draft: SimWorkItem = {
     id: item?.id ?? (options.validateOnly ? 0 : ctx.state.nextId),
-    projectId: project.id,
+    projectId: target.id,
     rev: (item?.rev ?? 0) + 1,
     fields,
     relations,
@@ -242,10 +275,16 @@ function stripVolatile(fields: Record<string, unknown>): Record<string, unknown>
   return rest;
 }
 
-function validate(project: SimProject, type: TypeDef, fields: Record<string, unknown>, relations: SimRelation[], id: number): void {
-  if (!String(fields['System.Title'] ?? '').trim()) throw adoErrors.ruleError('Title', 'Required, InvalidEmpty');
-  if (String(fields['System.Title']).length > 255) throw adoErrors.ruleError('Title', 'InvalidTooLong');
-  if (!type.states.some((s) => s.name === fields['System.State'])) throw adoErrors.ruleError('State', 'LimitedToValues, AllowsOldValue');
+/**
+ * The work item type's rules (required, allowed values) and the structural checks (tree paths,
+ * links). `bypassRules` skips only the former, as on ADO.
+ */
+function validate(project: SimProject, type: TypeDef, fields: Record<string, unknown>, relations: SimRelation[], id: number, bypassRules: boolean): void {
+  if (!bypassRules) {
+    if (!String(fields['System.Title'] ?? '').trim()) throw adoErrors.ruleError('Title', 'Required, InvalidEmpty', 'System.Title');
+    if (String(fields['System.Title']).length > 255) throw adoErrors.ruleError('Title', 'InvalidTooLong', 'System.Title');
+    if (!type.states.some((s) => s.name === fields['System.State'])) throw adoErrors.ruleError('State', 'LimitedToValues, AllowsOldValue', 'System.State');
+  }
   if (!nodeByPath(project.areas, String(fields['System.AreaPath']))) throw adoErrors.invalidTree(id, 'System.AreaPath');
   if (!nodeByPath(project.iterations, String(fields['System.IterationPath']))) throw adoErrors.invalidTree(id, 'System.IterationPath');
   const tags = String(fields['System.Tags'] ?? '').split(';').filter((t) => t.trim());
@@ -254,6 +293,27 @@ function validate(project: SimProject, type: TypeDef, fields: Record<string, unk
   if (relations.filter((r) => r.rel === PARENT).length > 1) {
     throw adoErrors.linkError(`TF201036: You cannot add a Child link between work items because work item ${id} can have only one Parent link.`);
   }
+}
+
+/** The project a `System.TeamProject` operation moves the item to (the same one when there is none). */
+function movedTo(ctx: WitContext, project: SimProject, ops: PatchOp[]): SimProject {
+  const op = ops.find((o) => /^\/fields\/System\.TeamProject$/i.test(o.path) && o.value !== undefined);
+  if (!op) return project;
+  const target = findProject(ctx.state, String(op.value));
+  if (!target) throw adoErrors.ruleError('Team Project', 'InvalidListValue', 'System.TeamProject');
+  return target;
+}
+
+/**
+ * A ChangedDate the caller sets (bypassRules): ADO keys revisions by date, so it must be after the
+ * item's last change and not after the server's clock.
+ */
+function checkChangedDate(item: SimWorkItem | null, id: number, date: string): string {
+  const t = Date.parse(date);
+  if (t > Date.now()) throw adoErrors.changedDateOutOfOrder(id, `System.ChangedDate ${date} is later than the server's time.`);
+  const last = Date.parse(String(item?.fields['System.ChangedDate'] ?? ''));
+  if (Number.isFinite(last) && t <= last) throw adoErrors.changedDateOutOfOrder(id, `System.ChangedDate ${date} is not after the previous revision's ${String(item!.fields['System.ChangedDate'])}.`);
+  return new Date(t).toISOString();
 }
 
 function assertNoCycle(state: SimState, id: number, parentId: number): void {

@@ -27,5 +27,13 @@ export const psErrors = {
   badRequest: (message: string) => new PsError(400, '-1, Microsoft.SharePoint.Client.InvalidClientQueryException', message),
   unknownProperty: (name: string, type: string) => new PsError(400, '-1, Microsoft.SharePoint.Client.InvalidClientQueryException',
     `The property '${name}' does not exist on type '${type}'. Make sure to only use property names that are defined by the type.`),
+  /** ODataLib's refusal of a JSON value that does not fit the property's Edm type. */
+  invalidValue: (name: string, type: string) => new PsError(400, '-1, Microsoft.Data.OData.ODataException',
+    `Cannot convert a primitive value to the expected type '${type}' of the property '${name}'. See the inner exception for more details.`),
+  /** A value the server cannot serialize in its declared Edm type (a work or duration beyond Int32 milliseconds). */
+  overflow: (type: string) => new PsError(500, '-2146233066, System.OverflowException', `Value was either too large or too small for an ${type.replace(/^Edm\./, '')}.`),
+  /** A member the real type declares but the simulator does not serve: loud, so a test relying on it fails. */
+  notServed: (name: string, type: string) => new PsError(501, '-1, Microsoft.SharePoint.Client.ClientServiceException',
+    `The simulator does not serve '${name}' of type '${type}'. Extend sim/pwa to serve it.`),
   notFound: (path: string) => new PsError(404, '-1, Microsoft.SharePoint.Client.ResourceNotFoundException', `Cannot find resource for the request ${path}.`),
 };

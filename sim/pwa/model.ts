@@ -18,16 +18,62 @@ export const JobState = {
 /** ProjectType: 0 is a standard project; 1000 (InactiveProject) is how the simulator marks an archived one. */
 export const ProjectType = { Project: 0, Inactive: 1000 } as const;
 
+/** Task types (PS.TaskType): what Project holds fixed when work, duration or units change. */
+export const TaskType = { FixedUnits: 0, FixedDuration: 1, FixedWork: 2 } as const;
+
+/** Link types (PS.DependencyType, Microsoft.Office.Project.Scheduling.DependencyType). */
+export const DependencyType = { FinishFinish: 0, FinishStart: 1, StartFinish: 2, StartStart: 3 } as const;
+
+/** Enterprise resource types (PS.EnterpriseResourceType). */
+export const ResourceType = { Work: 1, Material: 2, Cost: 3 } as const;
+
 export interface SimAssignment {
   Id: string;
   ResourceId: string;
   WorkMinutes: number;
+  /** Work reported done (timesheets or status updates); remaining work is WorkMinutes - ActualWorkMinutes. */
+  ActualWorkMinutes: number;
 }
 
 export interface SimResource {
   Id: string;
   Name: string;
-  Email: string;
+  /** Null for resources without a mailbox (generic and material resources), as PWA returns them. */
+  Email: string | null;
+  Initials: string | null;
+  Group: string | null;
+  ResourceType: number;
+  IsGeneric: boolean;
+  IsActive: boolean;
+  Created: string;
+  Modified: string;
+}
+
+/** A dependency: `StartId` is the predecessor, `EndId` the successor (PS.TaskLink naming). */
+export interface SimTaskLink {
+  Id: string;
+  StartId: string;
+  EndId: string;
+  DependencyType: number;
+  /** Lag in working minutes; negative is lead. */
+  LagMinutes: number;
+}
+
+/** A nonworking period of a base calendar (PS.BaseCalendarException). */
+export interface SimCalendarException {
+  Id: number;
+  Name: string;
+  Start: string;
+  Finish: string;
+}
+
+export interface SimCalendar {
+  Id: string;
+  Name: string;
+  IsStandardCalendar: boolean;
+  Created: string;
+  Modified: string;
+  exceptions: SimCalendarException[];
 }
 
 export interface SimTask {
@@ -43,6 +89,13 @@ export interface SimTask {
   DurationMinutes: number;
   WorkMinutes: number;
   PercentComplete: number;
+  /** Sum of the assignments' actual work on a leaf; rolled up on summaries. */
+  ActualWorkMinutes: number;
+  /** EMPTY_DATE when the task has no deadline. */
+  Deadline: string;
+  /** False for tasks set inactive: kept in the plan, left out of the schedule and roll-ups. */
+  IsActive: boolean;
+  TaskType: number;
   Notes: string;
   IsManual: boolean;
   IsMilestone: boolean;
@@ -62,7 +115,8 @@ export interface SimCheckout {
 export interface SimProject {
   Id: string;
   Name: string;
-  Description: string;
+  /** Null when the project was created without one (PWA returns null, not ''). */
+  Description: string | null;
   ProjectType: number;
   StartDate: string;
   FinishDate: string;
@@ -75,8 +129,13 @@ export interface SimProject {
   OwnerId: string;
   /** Published plan, in outline order. */
   tasks: SimTask[];
+  /** Published dependencies. */
+  links: SimTaskLink[];
   /** Working copy while checked out (cloned from `tasks` at checkOut). */
   draft: SimTask[] | null;
+  draftLinks: SimTaskLink[] | null;
+  /** The project's base calendar. */
+  CalendarId: string;
   checkout: SimCheckout | null;
 }
 
@@ -138,6 +197,7 @@ export interface SimState {
   customFields: SimCustomField[];
   lookupTables: SimLookupTable[];
   resources: SimResource[];
+  calendars: SimCalendar[];
   entityTypes: Record<EntityTypeName, string>;
   jobs: Map<string, SimQueueJob>;
 }
@@ -165,6 +225,7 @@ export function emptyState(): SimState {
     customFields: [],
     lookupTables: [],
     resources: [],
+    calendars: [],
     entityTypes: {
       ProjectEntity: guidFor('entity:project'),
       TaskEntity: guidFor('entity:task'),
@@ -177,4 +238,8 @@ export function emptyState(): SimState {
 
 export function cloneTasks(tasks: SimTask[]): SimTask[] {
   return tasks.map((t) => ({ ...t, custom: { ...t.custom }, assignments: t.assignments.map((a) => ({ ...a })) }));
+}
+
+export function cloneLinks(links: SimTaskLink[]): SimTaskLink[] {
+  return links.map((l) => ({ ...l }));
 }

@@ -1,3 +1,6 @@
+import { psErrors } from './errors.js';
+import { SCHEMA, fitsEdm } from './schema.js';
+
 /**
  * OData v3 as SharePoint speaks it: the three JSON formats, $select/$expand/$top/$filter,
  * server-driven paging, and the `error` / `odata.error` shapes.
@@ -57,8 +60,21 @@ function selectFor(select: string[] | null, prefix: string | null): string[] | n
   return inner.length > 0 && !inner.includes('*') ? inner : null;
 }
 
+/**
+ * A navigation property the type does not declare is refused with 400, as SharePoint refuses
+ * `$expand=Predecesors`; one it declares but the simulator does not serve is a 501.
+ */
+export function checkNavigation(view: EntityView, name: string): void {
+  const schema = SCHEMA[view.type];
+  if (!schema) return;
+  if (!schema.navigations.has(name)) throw psErrors.unknownProperty(name, view.type);
+  if (!view.navs?.[name]) throw psErrors.notServed(name, view.type);
+}
+
 /** Renders one entity in the requested format, applying $select and $expand. */
 export function renderEntity(view: EntityView, format: ODataFormat, select: string[] | null, expand: string[]): Record<string, unknown> {
+  for (const e of expand) checkNavigation(view, e.split('/')[0]!);
+  const types = SCHEMA[view.type]?.properties;
   const topSelect = selectFor(select, null);
   const wanted = (name: string): boolean => topSelect === null || topSelect.includes('*') || topSelect.includes(name);
   const out: Record<string, unknown> = {};
@@ -69,7 +85,10 @@ export function renderEntity(view: EntityView, format: ODataFormat, select: stri
     out['odata.editLink'] = view.uri.replace(/^.*?_api\//, '');
   }
   for (const [key, value] of Object.entries(view.props)) {
-    if (wanted(key)) out[key] = value;
+    if (!wanted(key)) continue;
+    // Work and durations in milliseconds are Edm.Int32: past about 596 hours the server cannot write them.
+    if (typeof value === 'number' && !fitsEdm(types?.[key], value)) throw psErrors.overflow(types![key]!);
+    out[key] = value;
   }
   for (const [name, resolve] of Object.entries(view.navs ?? {})) {
     const expanded = expand.some((e) => e === name || e.startsWith(`${name}/`));

@@ -2,7 +2,7 @@ import type { SimTask } from './model.js';
 
 /**
  * Outline bookkeeping the real scheduling engine does on save: levels, positions, summary flags,
- * and summary roll-ups (dates, work, duration, % complete). Calendar: Monday to Friday, 08:00-17:00.
+ * and summary roll-ups (dates, work, actual work, duration, % complete). Calendar: Monday to Friday, 08:00-17:00.
  */
 
 const DAY_MS = 86_400_000;
@@ -101,11 +101,15 @@ export function recomputeOutline(tasks: SimTask[], minutesPerDay: number): void 
     const kids = children.get(task.Id);
     task.IsSummary = Boolean(kids && kids.length > 0);
     if (!kids || kids.length === 0) continue;
-    task.Start = kids.map((k) => k.Start).sort()[0]!;
-    task.Finish = kids.map((k) => k.Finish).sort().at(-1)!;
-    task.WorkMinutes = kids.reduce((sum, k) => sum + k.WorkMinutes, 0);
+    // Inactive tasks stay in the outline but Project leaves them out of the summary's roll-up.
+    const active = kids.filter((k) => k.IsActive);
+    const counted = active.length > 0 ? active : kids;
+    task.Start = counted.map((k) => k.Start).sort()[0]!;
+    task.Finish = counted.map((k) => k.Finish).sort().at(-1)!;
+    task.WorkMinutes = active.reduce((sum, k) => sum + k.WorkMinutes, 0);
+    task.ActualWorkMinutes = active.reduce((sum, k) => sum + k.ActualWorkMinutes, 0);
     task.DurationMinutes = workingDaysBetween(task.Start, task.Finish) * minutesPerDay;
-    const weight = kids.reduce((sum, k) => sum + (k.WorkMinutes || 1), 0);
-    task.PercentComplete = Math.round(kids.reduce((sum, k) => sum + k.PercentComplete * (k.WorkMinutes || 1), 0) / weight);
+    const weight = counted.reduce((sum, k) => sum + (k.WorkMinutes || 1), 0);
+    task.PercentComplete = Math.round(counted.reduce((sum, k) => sum + k.PercentComplete * (k.WorkMinutes || 1), 0) / weight);
   }
 }

@@ -1,13 +1,15 @@
 import { finishFor, recomputeOutline } from './outline.js';
 import {
-  FieldType, ProjectType, emptyState, guidFor,
-  type SimProject, type SimState, type SimTask,
+  EMPTY_DATE, FieldType, ProjectType, ResourceType, TaskType, emptyState, guidFor,
+  type SimCalendar, type SimProject, type SimResource, type SimState, type SimTask,
 } from './model.js';
 
 /** Demo data: a few projects with real-looking outlines, resources and one lookup-backed field. */
 
 const SEED_TIME = '2026-01-05T09:00:00';
 const MINUTES_PER_DAY = 480;
+/** The enterprise Standard calendar every demo project uses. */
+export const STANDARD_CALENDAR_ID = guidFor('calendar:standard');
 
 interface TaskSpec {
   name: string;
@@ -34,8 +36,11 @@ export function newProject(name: string, start: string, extra: Partial<SimProjec
     DaysPerMonth: 20,
     OwnerId: 'demo\\pm',
     tasks: [],
+    links: [],
     draft: null,
+    draftLinks: null,
     checkout: null,
+    CalendarId: STANDARD_CALENDAR_ID,
     ...extra,
   };
 }
@@ -53,6 +58,10 @@ export function newTask(project: SimProject, name: string, parentId: string | nu
     DurationMinutes: project.MinutesPerDay,
     WorkMinutes: 0,
     PercentComplete: 0,
+    ActualWorkMinutes: 0,
+    Deadline: EMPTY_DATE,
+    IsActive: true,
+    TaskType: TaskType.FixedUnits,
     Notes: '',
     IsManual: false,
     IsMilestone: false,
@@ -82,9 +91,12 @@ function addOutline(state: SimState, project: SimProject, specs: TaskSpec[], par
     for (const who of spec.who ?? []) {
       const resource = state.resources.find((r) => r.Name === who);
       if (!resource) continue;
-      task.assignments.push({ Id: guidFor(`assignment:${task.Id}:${who}`), ResourceId: resource.Id, WorkMinutes: task.DurationMinutes });
+      // Progress reported as planned: actual work is work x % complete on each assignment.
+      const actual = Math.round((task.DurationMinutes * task.PercentComplete) / 100);
+      task.assignments.push({ Id: guidFor(`assignment:${task.Id}:${who}`), ResourceId: resource.Id, WorkMinutes: task.DurationMinutes, ActualWorkMinutes: actual });
     }
     task.WorkMinutes = task.assignments.reduce((sum, a) => sum + a.WorkMinutes, 0);
+    task.ActualWorkMinutes = task.assignments.reduce((sum, a) => sum + a.ActualWorkMinutes, 0);
     // The next leaf starts the working day after this one finishes.
     cursor.start = finishFor(task.Finish.slice(0, 10) + 'T08:00:00', 2 * project.MinutesPerDay, project.MinutesPerDay).slice(0, 10) + 'T08:00:00';
   }
@@ -143,12 +155,34 @@ const HERMES: TaskSpec[] = [
   ] },
 ];
 
+export function workResource(name: string, email: string | null, extra: Partial<SimResource> = {}): SimResource {
+  return {
+    Id: guidFor(`resource:${name}`), Name: name, Email: email,
+    Initials: name.split(/\s+/).map((w) => w[0]).join('').toUpperCase(), Group: null,
+    ResourceType: ResourceType.Work, IsGeneric: false, IsActive: true, Created: SEED_TIME, Modified: SEED_TIME,
+    ...extra,
+  };
+}
+
+/**
+ * Monday to Friday, 08:00-17:00, as outline.ts schedules. Its holidays fall after every demo plan
+ * ends, because the simulator's scheduler does not skip them.
+ */
+function standardCalendar(): SimCalendar {
+  const holidays: Array<[string, string]> = [['Christmas Day', '2026-12-25'], ['Boxing Day', '2026-12-28'], ['New Year', '2027-01-01']];
+  return {
+    Id: STANDARD_CALENDAR_ID, Name: 'Standard', IsStandardCalendar: true, Created: '2025-11-03T10:12:44.217', Modified: '2025-12-15T16:03:09.5',
+    exceptions: holidays.map(([name, day], i) => ({ Id: i + 1, Name: name, Start: `${day}T00:00:00`, Finish: `${day}T23:59:00` })),
+  };
+}
+
 /** The default seed `npm run sim` serves. */
 export function demoState(): SimState {
   const state = emptyState();
   for (const [name, email] of [['Alice Kim', 'alice'], ['Bob Lee', 'bob'], ['Chen Wu', 'chen'], ['Dana Ruiz', 'dana']] as const) {
-    state.resources.push({ Id: guidFor(`resource:${name}`), Name: name, Email: `${email}@contoso.example` });
+    state.resources.push(workResource(name, `${email}@contoso.example`));
   }
+  state.calendars.push(standardCalendar());
   const costCenters = { Id: guidFor('lookup:cost-center'), Name: 'Cost Center', FieldType: FieldType.TEXT, entries: [] as SimState['lookupTables'][number]['entries'] };
   ['Engineering', 'Marketing', 'Operations'].forEach((v, i) =>
     costCenters.entries.push({ Id: guidFor(`lookup:cost-center:${v}`), FullValue: v, Description: '', SortIndex: i + 1 }));
@@ -210,8 +244,10 @@ export function addBigProject(state: SimState, options: BigProjectOptions = {}):
       task.DurationMinutes = (1 + (made % 5)) * project.MinutesPerDay;
       task.Finish = finishFor(task.Start, task.DurationMinutes, project.MinutesPerDay);
       task.PercentComplete = (made * 7) % 101;
-      if (alice) task.assignments.push({ Id: guidFor(`assignment:${task.Id}`), ResourceId: alice.Id, WorkMinutes: task.DurationMinutes });
+      const actual = Math.round((task.DurationMinutes * task.PercentComplete) / 100);
+      if (alice) task.assignments.push({ Id: guidFor(`assignment:${task.Id}`), ResourceId: alice.Id, WorkMinutes: task.DurationMinutes, ActualWorkMinutes: actual });
       task.WorkMinutes = task.DurationMinutes;
+      task.ActualWorkMinutes = actual;
       day += 1;
     }
   };

@@ -10,11 +10,16 @@ import {
   contentTypeFor, formatFromAccept, parseQuery, renderCollection, renderError, renderSingle, renderVoid,
   type EntityView, type ODataFormat, type QueryOptions,
 } from './odata.js';
+import { navigate, type Target } from './navigate.js';
+import { SCHEMA } from './schema.js';
 import { addBigProject, demoState, type BigProjectOptions } from './seed.js';
+import { addOrionProject } from './seed-orion.js';
 import { PwaService, type JobFailure } from './service.js';
 import { Views } from './views.js';
 
 export { PWA_DEMO_CREDENTIALS } from './auth.js';
+
+export type SeedName = 'demo' | 'orion' | 'empty';
 
 export interface PwaSimulatorOptions {
   port?: number;
@@ -28,8 +33,12 @@ export interface PwaSimulatorOptions {
   queueJobMs?: number;
   /** Form digest lifetime (default 1800 s, as the real server). */
   digestTtlSeconds?: number;
-  /** Starting data: the demo seed (default) or an empty server. */
-  seed?: 'demo' | 'empty';
+  /**
+   * Starting data: the demo seed (default), the demo seed plus the in-flight "Orion Network Upgrade"
+   * plan (seed-orion.ts: actuals, dependencies, milestones, deadlines, an inactive and a fixed-work
+   * task), or an empty server.
+   */
+  seed?: SeedName;
   /** Also generate a big project (for benchmarks). */
   bigProject?: BigProjectOptions;
   /** IANA time zone of the site's regional settings (default UTC). */
@@ -62,7 +71,8 @@ export interface PwaSimulator {
   /** Every request served since start or the last `clearRequests()`. */
   readonly requests: RequestRecord[];
   clearRequests(): void;
-  reset(seed?: 'demo' | 'empty'): void;
+  /** Back to a seed: the one given, else the one the simulator started with. */
+  reset(seed?: SeedName): void;
   addBigProject(options?: BigProjectOptions): SimProject;
   injectFault(fault: Fault): void;
   failNextJob(failure: JobFailure): void;
@@ -97,7 +107,12 @@ export async function startPwaSimulator(options: PwaSimulatorOptions = {}): Prom
   const timeZone = options.timeZone ?? 'UTC';
   const directory: Directory = demoDirectory(options.trustedIssuers);
   const digests = new DigestIssuer(options.digestTtlSeconds ?? 1800);
-  const fresh = (seed: 'demo' | 'empty' | undefined): SimState => (seed === 'empty' ? emptyState() : demoState());
+  const fresh = (seed: SeedName | undefined): SimState => {
+    if (seed === 'empty') return emptyState();
+    const state = demoState();
+    if (seed === 'orion') addOrionProject(state);
+    return state;
+  };
   const service = new PwaService(fresh(options.seed), { queueJobMs: options.queueJobMs ?? 150, timeZone });
   if (options.bigProject) addBigProject(service.state, options.bigProject);
   const faults: Fault[] = [];
@@ -228,11 +243,20 @@ export async function startPwaSimulator(options: PwaSimulatorOptions = {}): Prom
     const many = (rows: EntityView[], set: string): void => {
       let filtered = rows;
       if (q.filter) {
-        const test = compileFilter(q.filter);
+        const type = rows[0]?.type;
+        const schema = type ? SCHEMA[type] : undefined;
+        const test = compileFilter(q.filter, type && schema ? { name: type, schema } : undefined);
         filtered = rows.filter((v) => test(v.props));
       }
       send(res, 200, renderCollection(filtered, format, q, url, meta, set), format);
     };
+    const answer = (target: Target): void => {
+      if (target.kind === 'one') return one(target.view, target.set);
+      if (target.kind === 'many') return many(target.rows, target.set);
+      // A single-valued navigation property with no entity behind it (a top-level task's Parent).
+      return send(res, 200, format === 'verbose' ? { d: null } : { 'odata.null': true }, format);
+    };
+    const missing = (set: string, id: string): PsError => (set === 'Tasks' ? psErrors.taskNotFound(id) : psErrors.itemDoesNotExist(`${set} ${id}`));
     const params = (body.parameters ?? body) as Record<string, unknown>;
     const need = (m: string): void => {
       if (method !== m) throw new PsError(405, '-1, Microsoft.SharePoint.Client.ClientServiceException', `The HTTP method '${method}' cannot be used to access the resource ${segs.map((s) => s.name).join('/')}.`);
@@ -278,19 +302,22 @@ export async function startPwaSimulator(options: PwaSimulatorOptions = {}): Prom
       ], 'UserPermissions');
     }
 
-    // Everything under Projects('{id}').
+    // Enterprise resources and calendars: the sets, then navigation from one of them.
+    if (names[0] === 'enterpriseresources' || names[0] === 'calendars') {
+      need('GET');
+      const set = names[0] === 'calendars' ? 'Calendars' : 'EnterpriseResources';
+      const all = set === 'Calendars' ? views.calendars() : views.enterpriseResources();
+      if (segs[0]!.arg === null && segs.length === 1) return many(all, set);
+      const start = all.find((v) => String(v.props.Id).toLowerCase() === argValue(segs[0]!.arg));
+      if (!start) throw psErrors.itemDoesNotExist(`${set} ${argValue(segs[0]!.arg)}`);
+      return answer(navigate(start, set, segs.slice(1), missing));
+    }
+
+    // Everything under Projects('{id}'): the edit flow's operations, then navigation (GET).
     if (names[0] === 'projects' && segs[0]!.arg !== null) {
       const p = service.project(argValue(segs[0]!.arg));
       const sub = names.slice(1).join('/');
       const subArg = segs[1]?.arg ?? null;
-      if (sub === '') { need('GET'); return one(views.project(p), 'Projects'); }
-      if (sub === 'tasks' && subArg === null) { need('GET'); return many(p.tasks.map((t) => views.task(p, t, false)), 'Tasks'); }
-      if (sub === 'tasks') {
-        need('GET');
-        const t = p.tasks.find((x) => x.Id === argValue(subArg));
-        if (!t) throw psErrors.taskNotFound(argValue(subArg));
-        return one(views.task(p, t, false), 'Tasks');
-      }
       if (sub === 'userpermissions') {
         need('GET');
         return many([
@@ -301,23 +328,15 @@ export async function startPwaSimulator(options: PwaSimulatorOptions = {}): Prom
       }
       if (sub === 'checkout') { need('POST'); return one(views.draftProject(service.checkOut(p, caller.user)), 'Projects'); }
       if (sub === 'queuejobs' && subArg !== null) { need('GET'); return one(views.queueJob(p, service.job(p, argValue(subArg))), 'QueueJobs'); }
-      if (sub === 'draft') { need('GET'); return one(views.draftProject(p), 'Projects'); }
-      if (sub === 'draft/tasks' && segs[2]!.arg === null) { need('GET'); return many((p.draft ?? p.tasks).map((t) => views.task(p, t, true)), 'Tasks'); }
       if (sub === 'draft/tasks/add') { need('POST'); return one(views.task(p, service.addDraftTask(p, caller.user, params), true), 'Tasks'); }
       if (sub === 'draft/tasks/deleteobject' && segs[2]!.arg !== null) {
         need('POST');
         service.deleteDraftTask(p, caller.user, argValue(segs[2]!.arg));
         return send(res, 200, renderVoid(format, 'DeleteObject'), format);
       }
-      if (sub === 'draft/tasks') {
-        const taskId = argValue(segs[2]!.arg);
-        if (method === 'GET') {
-          const t = (p.draft ?? p.tasks).find((x) => x.Id === taskId);
-          if (!t) throw psErrors.taskNotFound(taskId);
-          return one(views.task(p, t, true), 'Tasks');
-        }
+      if (sub === 'draft/tasks' && segs[2]!.arg !== null && method !== 'GET') {
         if (method !== 'PATCH' && method !== 'MERGE') need('PATCH');
-        service.updateDraftTask(p, caller.user, taskId, body);
+        service.updateDraftTask(p, caller.user, argValue(segs[2]!.arg), body);
         return send(res, 204, null, format);
       }
       if (sub === 'draft/update') { need('POST'); return one(views.queueJob(p, service.update(p, caller.user)), 'QueueJobs'); }
@@ -331,6 +350,8 @@ export async function startPwaSimulator(options: PwaSimulatorOptions = {}): Prom
         const arg = argValue(segs.at(-1)!.arg ?? (typeof params.force === 'boolean' ? String(params.force) : 'false'));
         return one(views.queueJob(p, service.checkIn(p, caller.user, arg === 'true')), 'QueueJobs');
       }
+      need('GET');
+      return answer(navigate(views.project(p), 'Projects', segs.slice(1), missing));
     }
     throw psErrors.notFound(`/_api/ProjectServer/${segs.map((s) => s.name + (s.arg === null ? '' : `(${s.arg})`)).join('/')}`);
   }
@@ -352,7 +373,7 @@ export async function startPwaSimulator(options: PwaSimulatorOptions = {}): Prom
           queueJobs: [...service.state.jobs.values()].map((j) => ({ id: j.Id, projectId: j.ProjectId, messageType: j.MessageType, jobState: j.JobState })),
         });
       case 'POST /_sim/reset':
-        sim.reset(json.seed === 'empty' ? 'empty' : 'demo');
+        sim.reset(json.seed === 'empty' || json.seed === 'orion' || json.seed === 'demo' ? json.seed : undefined);
         return reply(200, { ok: true });
       case 'POST /_sim/big-project':
         return reply(200, { id: sim.addBigProject(json as BigProjectOptions).Id });
@@ -385,7 +406,7 @@ export async function startPwaSimulator(options: PwaSimulatorOptions = {}): Prom
     requests,
     clearRequests: () => { requests.length = 0; },
     reset: (seed) => {
-      service.state = fresh(seed);
+      service.state = fresh(seed ?? options.seed);
       service.jobFailures = [];
       faults.length = 0;
     },

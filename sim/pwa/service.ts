@@ -3,9 +3,11 @@ import { psErrors } from './errors.js';
 import { finishFor, insertTask, nextWorkingDay, recomputeOutline, removeSubtree } from './outline.js';
 import { newTask } from './seed.js';
 import {
-  FieldType, JobState, ProjectType, cloneTasks,
+  EMPTY_DATE, FieldType, JobState, ProjectType, TaskType, cloneLinks, cloneTasks,
   type SimCustomField, type SimProject, type SimQueueJob, type SimState, type SimTask, type SimUser,
 } from './model.js';
+import { SCHEMA, fitsEdm } from './schema.js';
+import { setActualWork, setPercentComplete, setRemainingWork, setWork } from './work.js';
 
 /** Queue message types (PS.QueueMsgType) for the jobs the edit flow creates. */
 export const MessageType = { ProjectCheckIn: 21, ProjectPublish: 24, ProjectUpdate: 28 } as const;
@@ -88,6 +90,7 @@ export class PwaService {
     if (!p.checkout) {
       p.checkout = { user: user.login, checkOutId: randomUUID(), since: this.now() };
       p.draft = cloneTasks(p.tasks);
+      p.draftLinks = cloneLinks(p.links);
     }
     return p;
   }
@@ -139,30 +142,48 @@ export class PwaService {
   }
 
   /**
-   * PATCH/MERGE of a draft task: only the writable scalar properties of PS.DraftTask.
+   * PATCH/MERGE of a draft task: only the writable scalar properties of PS.DraftTask, each value of
+   * its Edm type (ODataLib refuses 50.5 or 2^31 for an Edm.Int32 with a 400).
    * Custom field properties are refused here; they are set through CSOM `SetCustomFieldValue`.
+   * Work fields are applied in the order work.ts documents, recomputing the others as Project does.
    */
   updateDraftTask(p: SimProject, user: SimUser, taskId: string, changes: Record<string, unknown>): void {
     const draft = this.draft(p, user);
     const task = draft.find((t) => t.Id === taskId.toLowerCase());
     if (!task) throw psErrors.taskNotFound(taskId);
-    const writable = new Set(['Name', 'Notes', 'Start', 'Finish', 'Duration', 'PercentComplete', 'IsManual', 'IsMilestone', 'Work', 'ParentId']);
-    for (const key of Object.keys(changes)) {
+    const writable = new Set(['Name', 'Notes', 'Start', 'Finish', 'Duration', 'PercentComplete', 'IsManual', 'IsMilestone', 'Work', 'ParentId',
+      'ActualWork', 'RemainingWork', 'Deadline', 'IsActive', 'TaskType']);
+    for (const [key, value] of Object.entries(changes)) {
       if (key === '__metadata') continue;
       if (!writable.has(key)) throw psErrors.unknownProperty(key, 'PS.DraftTask');
+      checkEdmValue('PS.DraftTask', key, value);
     }
     if (typeof changes.Name === 'string') task.Name = changes.Name;
     if (typeof changes.Notes === 'string') task.Notes = changes.Notes;
     if (typeof changes.IsManual === 'boolean') task.IsManual = changes.IsManual;
     if (typeof changes.IsMilestone === 'boolean') task.IsMilestone = changes.IsMilestone;
+    if (typeof changes.IsActive === 'boolean') task.IsActive = changes.IsActive;
+    if (typeof changes.Deadline === 'string') task.Deadline = changes.Deadline.startsWith('0001-01-01') ? EMPTY_DATE : changes.Deadline.slice(0, 19);
+    if (typeof changes.TaskType === 'number') {
+      if (!(Object.values(TaskType) as number[]).includes(changes.TaskType)) throw psErrors.badRequest(`TaskType ${changes.TaskType} is not a task type (0 fixed units, 1 fixed duration, 2 fixed work).`);
+      task.TaskType = changes.TaskType;
+    }
+    const minutes = (key: string): number | null => {
+      const value = changes[key];
+      if (typeof value !== 'string') return null;
+      const m = parseDuration(value, p.MinutesPerDay);
+      if (m === null) throw psErrors.badRequest(`The ${key === 'Work' ? 'work' : key} value '${value}' is not valid.`);
+      return m;
+    };
+    const work = minutes('Work');
+    const remaining = minutes('RemainingWork');
+    const actual = minutes('ActualWork');
+    if (work !== null) setWork(task, work);
+    if (remaining !== null) setRemainingWork(task, remaining);
+    if (actual !== null) setActualWork(task, actual);
     if (typeof changes.PercentComplete === 'number') {
       if (changes.PercentComplete < 0 || changes.PercentComplete > 100) throw psErrors.badRequest('PercentComplete must be between 0 and 100.');
-      task.PercentComplete = Math.round(changes.PercentComplete);
-    }
-    if (typeof changes.Work === 'string') {
-      const minutes = parseDuration(changes.Work, p.MinutesPerDay);
-      if (minutes === null) throw psErrors.badRequest(`The work value '${changes.Work}' is not valid.`);
-      task.WorkMinutes = minutes;
+      setPercentComplete(task, changes.PercentComplete);
     }
     if (typeof changes.ParentId === 'string') {
       const parentId = changes.ParentId === EMPTY_GUID ? null : changes.ParentId.toLowerCase();
@@ -189,6 +210,9 @@ export class PwaService {
     const index = draft.findIndex((t) => t.Id === taskId.toLowerCase());
     if (index < 0) throw psErrors.taskNotFound(taskId);
     const removed = removeSubtree(draft, index);
+    // Project drops the dependencies of a deleted task along with it.
+    const gone = new Set(removed.map((t) => t.Id));
+    if (p.draftLinks) p.draftLinks = p.draftLinks.filter((l) => !gone.has(l.StartId) && !gone.has(l.EndId));
     recomputeOutline(draft, p.MinutesPerDay);
     return removed;
   }
@@ -213,6 +237,7 @@ export class PwaService {
     const draft = this.draft(p, user);
     return this.submit(p, MessageType.ProjectPublish, () => {
       p.tasks = stampIndirectChanges(p.tasks, cloneTasks(draft), this.now());
+      p.links = cloneLinks(p.draftLinks ?? p.links);
       p.LastPublishedDate = this.now();
       if (p.tasks.length > 0) {
         p.StartDate = p.tasks.map((t) => t.Start).sort()[0]!;
@@ -232,6 +257,7 @@ export class PwaService {
   private release(p: SimProject): void {
     p.checkout = null;
     p.draft = null;
+    p.draftLinks = null;
   }
 
   addCustomField(user: SimUser, info: Record<string, unknown>): SimCustomField {
@@ -255,6 +281,16 @@ export class PwaService {
     this.state.customFields.push(field);
     return field;
   }
+}
+
+/** ODataLib's check of a JSON value against the property's Edm type, before anything is applied. */
+function checkEdmValue(type: string, name: string, value: unknown): void {
+  const edm = SCHEMA[type]?.properties[name];
+  if (!edm || value === null) return;
+  const ok = edm === 'Edm.Int32' || edm === 'Edm.Int16' ? typeof value === 'number' && fitsEdm(edm, value)
+    : edm === 'Edm.Boolean' ? typeof value === 'boolean'
+      : typeof value === 'string';
+  if (!ok) throw psErrors.invalidValue(name, edm);
 }
 
 /** "5d", "2.5d", "16h", "30m", "1w" into minutes; null when unreadable. */

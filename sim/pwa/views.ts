@@ -1,68 +1,88 @@
+import { taskLinks } from './link-views.js';
 import type { EntityView, ODataFormat } from './odata.js';
 import {
   EMPTY_DATE, customInternalName, customPropertyName, lookupEntryInternalName,
   type SimCustomField, type SimLookupTable, type SimProject, type SimQueueJob, type SimState, type SimTask,
 } from './model.js';
+import { assignmentView, calendarView, enterpriseResourceView, projectAssignments, projectResourceView, projectResources } from './resource-views.js';
+import { EMPTY_GUID, type ViewContext, planTasks, projectUri } from './view-context.js';
+import { durationString, workForms, workString } from './wire.js';
+import { percentWorkComplete, remainingWork } from './work.js';
 
 /** Maps simulator state to PS entities with the property names of the real `$metadata`. */
 
-export function durationString(minutes: number, minutesPerDay: number): string {
-  const days = minutes / minutesPerDay;
-  return `${Number.isInteger(days) ? days : Number(days.toFixed(2))}d`;
-}
-export function workString(minutes: number): string {
-  const hours = minutes / 60;
-  return `${Number.isInteger(hours) ? hours : Number(hours.toFixed(2))}h`;
-}
+export { durationString, workString };
 
 export class Views {
+  private readonly ctx: ViewContext;
+
   constructor(
     private readonly state: () => SimState,
     private readonly api: string,
     private readonly format: ODataFormat,
-  ) {}
+  ) {
+    this.ctx = { state, api, format };
+  }
 
-  project(p: SimProject): EntityView {
-    const uri = `${this.api}/ProjectServer/Projects('${p.Id}')`;
-    return {
-      type: 'PS.PublishedProject',
-      uri,
-      props: {
-        Id: p.Id, Name: p.Name, Description: p.Description, ProjectType: p.ProjectType,
-        StartDate: p.StartDate, FinishDate: p.FinishDate, CreatedDate: p.CreatedDate,
-        LastPublishedDate: p.LastPublishedDate, LastSavedDate: p.LastSavedDate,
-        IsCheckedOut: p.checkout !== null, CheckedOutDate: p.checkout?.since ?? EMPTY_DATE,
-        CheckOutDescription: p.checkout ? `Checked out by ${p.checkout.user}` : '',
-        CheckOutId: p.checkout?.checkOutId ?? '00000000-0000-0000-0000-000000000000',
-        MinutesPerDay: p.MinutesPerDay, MinutesPerWeek: p.MinutesPerWeek, DaysPerMonth: p.DaysPerMonth,
-        OwnerId: p.OwnerId, IsEnterpriseProject: true, PercentComplete: p.tasks[0]?.PercentComplete ?? 0,
-      },
-      navs: {
-        CheckedOutBy: () => (p.checkout ? { type: 'SP.User', uri: `${uri}/CheckedOutBy`, props: { LoginName: p.checkout.user, Title: p.checkout.user } } : null),
-      },
+  project(p: SimProject, draft = false): EntityView {
+    const uri = projectUri(this.ctx, p, draft);
+    const props: Record<string, unknown> = {
+      Id: p.Id, Name: p.Name, Description: p.Description, ProjectType: p.ProjectType,
+      StartDate: p.StartDate, FinishDate: p.FinishDate, CreatedDate: p.CreatedDate,
+      LastPublishedDate: p.LastPublishedDate, LastSavedDate: p.LastSavedDate,
+      IsCheckedOut: p.checkout !== null, CheckedOutDate: p.checkout?.since ?? EMPTY_DATE,
+      CheckOutDescription: p.checkout ? `Checked out by ${p.checkout.user}` : '',
+      CheckOutId: p.checkout?.checkOutId ?? EMPTY_GUID,
+      MinutesPerDay: p.MinutesPerDay, MinutesPerWeek: p.MinutesPerWeek, DaysPerMonth: p.DaysPerMonth,
+      OwnerId: p.OwnerId, PercentComplete: p.tasks[0]?.PercentComplete ?? 0,
     };
+    if (!draft) props.IsEnterpriseProject = true;
+    const taskView = this.taskView;
+    const navs: NonNullable<EntityView['navs']> = {
+      CheckedOutBy: () => (p.checkout ? { type: 'SP.User', uri: `${uri}/CheckedOutBy`, props: { LoginName: p.checkout.user, Title: p.checkout.user } } : null),
+      Tasks: () => planTasks(p, draft).map((t) => this.task(p, t, draft)),
+      TaskLinks: () => taskLinks(this.ctx, p, draft, taskView),
+      Assignments: () => projectAssignments(this.ctx, p, draft, taskView),
+      ProjectResources: () => projectResources(p, this.state().resources, draft).map((r) => projectResourceView(this.ctx, p, r, draft, taskView)),
+      Calendar: () => {
+        const calendar = this.state().calendars.find((c) => c.Id === p.CalendarId);
+        return calendar ? calendarView(this.ctx, calendar) : null;
+      },
+      // The same project, with its project-level custom field values as `Custom_x005f_…` properties.
+      IncludeCustomFields: () => this.project(p, draft),
+    };
+    if (!draft) navs.Draft = () => this.project(p, true);
+    return { type: draft ? 'PS.DraftProject' : 'PS.PublishedProject', uri, props, navs };
   }
 
   draftProject(p: SimProject): EntityView {
-    const view = this.project(p);
-    return { ...view, type: 'PS.DraftProject', uri: `${view.uri}/Draft`, props: Object.fromEntries(Object.entries(view.props).filter(([k]) => k !== 'IsEnterpriseProject')) };
+    return this.project(p, true);
   }
 
+  private readonly taskView = (p: SimProject, t: SimTask, draft: boolean): EntityView => this.task(p, t, draft);
+
   task(p: SimProject, t: SimTask, draft: boolean): EntityView {
-    const uri = `${this.api}/ProjectServer/Projects('${p.Id}')/${draft ? 'Draft/' : ''}Tasks('${t.Id}')`;
+    const uri = `${projectUri(this.ctx, p, draft)}/Tasks('${t.Id}')`;
+    const remaining = remainingWork(t);
     const props: Record<string, unknown> = {
       Id: t.Id, Name: t.Name, OutlineLevel: t.OutlineLevel, OutlinePosition: t.OutlinePosition,
       WorkBreakdownStructure: t.OutlinePosition, IsSummary: t.IsSummary, IsManual: t.IsManual, IsMilestone: t.IsMilestone,
       Start: t.Start, Finish: t.Finish,
-      Duration: durationString(t.DurationMinutes, p.MinutesPerDay), DurationMilliseconds: t.DurationMinutes * 60_000,
-      Work: workString(t.WorkMinutes), WorkMilliseconds: t.WorkMinutes * 60_000,
-      PercentComplete: t.PercentComplete, Notes: t.Notes, Created: t.Created, Modified: t.Modified,
+      ...workForms('Duration', t.DurationMinutes, durationString(t.DurationMinutes, p.MinutesPerDay)),
+      ...workForms('Work', t.WorkMinutes, workString(t.WorkMinutes)),
+      ...workForms('ActualWork', t.ActualWorkMinutes, workString(t.ActualWorkMinutes)),
+      ...workForms('RemainingWork', remaining, workString(remaining)),
+      PercentComplete: t.PercentComplete, PercentWorkComplete: percentWorkComplete(t.WorkMinutes, t.ActualWorkMinutes, t.PercentComplete),
+      Deadline: t.Deadline, IsActive: t.IsActive, TaskType: t.TaskType,
+      // No contact is ever set in the demo plans; PWA returns null for an empty Contact.
+      Contact: null,
+      Notes: t.Notes, Created: t.Created, Modified: t.Modified,
     };
-    if (draft) props.ParentId = t.ParentId ?? '00000000-0000-0000-0000-000000000000';
+    if (draft) props.ParentId = t.ParentId ?? EMPTY_GUID;
     for (const [fieldId, value] of Object.entries(t.custom)) {
       props[customPropertyName(fieldId)] = this.customValue(fieldId, value);
     }
-    const tasks = draft ? (p.draft ?? p.tasks) : p.tasks;
+    const tasks = planTasks(p, draft);
     return {
       type: draft ? 'PS.DraftTask' : 'PS.PublishedTask',
       uri,
@@ -72,23 +92,28 @@ export class Views {
           const parent = t.ParentId ? tasks.find((x) => x.Id === t.ParentId) : undefined;
           return parent ? this.task(p, parent, draft) : null;
         },
-        Assignments: () => t.assignments.map((a) => {
-          const resource = this.state().resources.find((r) => r.Id === a.ResourceId);
-          return {
-            type: draft ? 'PS.DraftAssignment' : 'PS.PublishedAssignment',
-            uri: `${this.api}/ProjectServer/Projects('${p.Id}')/Assignments('${a.Id}')`,
-            props: { Id: a.Id, Work: workString(a.WorkMinutes), WorkMilliseconds: a.WorkMinutes * 60_000, Start: t.Start, Finish: t.Finish },
-            navs: {
-              Resource: () => (resource ? {
-                type: draft ? 'PS.DraftProjectResource' : 'PS.PublishedProjectResource',
-                uri: `${this.api}/ProjectServer/Projects('${p.Id}')/ProjectResources('${resource.Id}')`,
-                props: { Id: resource.Id, Name: resource.Name, Email: resource.Email },
-              } : null),
-            },
-          };
-        }),
+        Assignments: () => t.assignments.map((a) => assignmentView(this.ctx, p, t, a, draft, this.taskView)),
+        Predecessors: () => taskLinks(this.ctx, p, draft, this.taskView, (l) => l.EndId === t.Id),
+        Successors: () => taskLinks(this.ctx, p, draft, this.taskView, (l) => l.StartId === t.Id),
+        // The fields that hold a value on this task.
+        CustomFields: () => this.state().customFields.filter((f) => f.Id in t.custom).map((f) => this.customField(f)),
+        // Tasks follow the project calendar unless given their own; none is in the demo plans.
+        Calendar: () => null,
       },
     };
+  }
+
+  enterpriseResource(id: string): EntityView | null {
+    const r = this.state().resources.find((x) => x.Id === id);
+    return r ? enterpriseResourceView(this.ctx, r) : null;
+  }
+
+  enterpriseResources(): EntityView[] {
+    return this.state().resources.map((r) => enterpriseResourceView(this.ctx, r));
+  }
+
+  calendars(): EntityView[] {
+    return this.state().calendars.map((c) => calendarView(this.ctx, c));
   }
 
   /** Lookup values are arrays of entry internal names; verbose wraps arrays in `results`. */
@@ -111,8 +136,8 @@ export class Views {
         Description: f.Description, IsRequired: f.IsRequired, IsMultilineText: f.IsMultilineText, Formula: f.Formula,
         IsEditableInVisibility: false, IsWorkflowControlled: false, LookupAllowMultiSelect: false,
         RollsDownToAssignments: false, RollupType: 0,
-        LookupTableId: f.LookupTableId ?? '00000000-0000-0000-0000-000000000000',
-        LookupDefaultValue: '00000000-0000-0000-0000-000000000000',
+        LookupTableId: f.LookupTableId ?? EMPTY_GUID,
+        LookupDefaultValue: EMPTY_GUID,
         EntityTypeId: f.EntityTypeId,
       },
       navs: {
@@ -133,7 +158,8 @@ export class Views {
     return {
       type: 'PS.LookupText',
       uri: `${this.api}/ProjectServer/LookupTables/Entries('${e.Id}')`,
-      props: { Id: e.Id, FullValue: e.FullValue, Value: e.FullValue, Description: e.Description, InternalName: lookupEntryInternalName(e.Id), SortIndex: e.SortIndex, HasChildren: false },
+      // Edm.Decimal travels as a string in OData v3 JSON.
+      props: { Id: e.Id, FullValue: e.FullValue, Value: e.FullValue, Description: e.Description, InternalName: lookupEntryInternalName(e.Id), SortIndex: e.SortIndex.toFixed(2), HasChildren: false },
     };
   }
 

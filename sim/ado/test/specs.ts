@@ -32,6 +32,8 @@ export interface SpecChecker {
   check(name: string, value: unknown): string[];
   /** Top-level properties of `value` that definition `name` (with its allOf bases) does not declare. */
   unknownProperties(name: string, value: Json): string[];
+  /** Schema violations of `value` against an inline schema of this spec (a response's `schema`). */
+  checkSchema(schema: Json, value: unknown): string[];
 }
 
 export function specChecker(file: string): SpecChecker {
@@ -57,6 +59,10 @@ export function specChecker(file: string): SpecChecker {
       }
       return validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
     },
+    checkSchema(schema, value) {
+      const validate = ajv.compile({ definitions, ...(loosen(schema) as Json) });
+      return validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
+    },
     unknownProperties(name, value) {
       const known = declared(name);
       return Object.keys(value).filter((k) => !known.has(k));
@@ -79,4 +85,29 @@ export function readExample(area: string, resource: string, file: string): { par
   const path = `${SPEC_DIR}examples/${area}/7.1/httpExamples/${resource}/${file}`;
   if (!existsSync(path)) throw new Error(`The ADO example ${path} is missing.`);
   return JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
+}
+
+/** One operation of a spec: its route, verb and declared responses, by operationId. */
+export interface SpecOperation {
+  method: string;
+  path: string;
+  responses: Record<string, { schema?: Json }>;
+}
+
+export function specOperations(file: string): Map<string, SpecOperation> {
+  const out = new Map<string, SpecOperation>();
+  const paths = readSpec(file).paths as Record<string, Record<string, { operationId?: string; responses?: SpecOperation['responses'] }>>;
+  for (const [path, verbs] of Object.entries(paths)) {
+    for (const [method, op] of Object.entries(verbs)) {
+      if (op && typeof op === 'object' && op.operationId) out.set(op.operationId, { method: method.toUpperCase(), path, responses: op.responses ?? {} });
+    }
+  }
+  return out;
+}
+
+/** Every official example file of an area, as `{resource}/{file}` relative to its httpExamples folder. */
+export function exampleFiles(area: string): string[] {
+  const dir = `${SPEC_DIR}examples/${area}/7.1/httpExamples/`;
+  if (!existsSync(dir)) throw new Error(`The ADO examples folder ${dir} is missing.`);
+  return readdirSync(dir).flatMap((resource) => readdirSync(`${dir}${resource}`).filter((f) => f.endsWith('.json')).map((f) => `${resource}/${f}`));
 }
