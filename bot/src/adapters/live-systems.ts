@@ -49,7 +49,8 @@ export function createLiveSystems(options: LiveSystemsOptions): SystemAccess {
       side: () => createAdoSide(connector),
     };
   };
-  const pwaWith = (url: string, auth: PwaAuth, timeZone?: string): PlanConnector => new PwaConnector({ siteUrl: url, auth, ...(timeZone ? { timeZone } : {}), logger: options.logger });
+  const urlPolicy = { localMode: options.localMode, allowPrivateNetwork: options.allowPrivateNetwork ?? false };
+  const pwaWith = (url: string, auth: PwaAuth, timeZone?: string): PlanConnector => new PwaConnector({ siteUrl: url, auth, ...(timeZone ? { timeZone } : {}), logger: options.logger, urlPolicy });
   const pwaConnector = (url: string, credentials: PwaCredentials, timeZone?: string): PlanConnector => pwaWith(url, credentials.method === 'token'
     ? { kind: 'oauth', getAccessToken: async () => credentials.token }
     : { kind: 'onprem', username: credentials.username, password: credentials.password }, timeZone);

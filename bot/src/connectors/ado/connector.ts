@@ -1,4 +1,6 @@
 import type { Logger } from '../../log.js';
+import type { Connector } from '../../net/guarded-agent.js';
+import type { UrlPolicy } from '../../net/url-safety.js';
 import { checkConnection, listProjects, listTeams } from './discovery.js';
 import { AdoConnectorError } from './errors.js';
 import { backlogLevels, classificationPaths, fields, teamAreaPaths, teamIterations, workItemTypes } from './metadata.js';
@@ -27,7 +29,10 @@ export interface AdoConnectorOptions {
   maxInFlight?: number;
   retry?: Partial<RetryOptions>;
   sleep?: (ms: number) => Promise<void>;
+  /** DNS resolution (tests inject one so no name is looked up). */
   resolve?: Resolver;
+  /** Opens sockets to checked addresses (tests inject one that dials a loopback fake server). */
+  connect?: Connector;
 }
 
 /**
@@ -45,7 +50,12 @@ export class AdoConnector {
     this.session = new AdoSession({
       orgUrl: this.org.url, pat: options.pat.trim(), logger: options.logger, maxInFlight: options.maxInFlight,
       retry: options.retry, sleep: options.sleep,
+      network: { policy: this.policy, ...(options.resolve ? { resolve: options.resolve } : {}), ...(options.connect ? { connect: options.connect } : {}) },
     });
+  }
+
+  private get policy(): UrlPolicy {
+    return { localMode: this.options.localMode ?? false, allowPrivateNetwork: this.options.allowPrivateNetwork ?? false };
   }
 
   /** 'needs-attention' after a 401 on a connection that had worked: the PAT expired or was revoked. */
@@ -54,7 +64,7 @@ export class AdoConnector {
   }
 
   private async ready(): Promise<void> {
-    this.hostChecked ??= assertPublicHost(this.org, { localMode: this.options.localMode ?? false, allowPrivateNetwork: this.options.allowPrivateNetwork, resolve: this.options.resolve })
+    this.hostChecked ??= assertPublicHost(this.org, { ...this.policy, resolve: this.options.resolve })
       .catch((e: unknown) => { this.hostChecked = undefined; throw e; });
     await this.hostChecked;
   }

@@ -11,18 +11,35 @@ const IMS_AREA = '4e40f190-2e3f-4d9f-8331-c7788e833080';
 const GRAPH_AREA = 'bb1e7ec9-e901-4b68-999a-de7012b920f8';
 
 interface ConnectionData {
-  authenticatedUser?: { providerDisplayName?: string; properties?: { Account?: { $value?: string } } };
+  authenticatedUser?: { id?: string; providerDisplayName?: string; properties?: { Account?: { $value?: string } } };
+  instanceId?: string;
   deploymentType?: string;
+}
+
+// Shape checks: a server that answers 200 to everything must not pass for Azure DevOps.
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The error for an answer that is not Azure DevOps's. 'org-not-found' puts it beside the URL. */
+function notAzureDevOps(session: AdoSession, what: string): AdoConnectorError {
+  return new AdoConnectorError('org-not-found', `The server at ${session.orgUrl} answered, but not the way Azure DevOps does (${what}). Check that the URL is your organization (https://dev.azure.com/{organization}) or collection (https://{server}/tfs/{collection}) and not another site or a proxy's page.`);
+}
+
+function isConnectionData(v: unknown): v is ConnectionData {
+  return isRecord(v) && typeof v.instanceId === 'string' && GUID.test(v.instanceId)
+    && isRecord(v.authenticatedUser) && typeof v.authenticatedUser.id === 'string'
+    && (v.deploymentType === undefined || v.deploymentType === 'hosted' || v.deploymentType === 'onPremises');
 }
 
 /** GET connectionData with the status visible (the library hides 203 and 404 as null). */
 async function connectionData(session: AdoSession): Promise<{ data: ConnectionData; deployment: 'services' | 'server' }> {
   const op = { what: 'connect to the organization' };
-  const res = await session.call(op, () => session.webApi.rest.get<ConnectionData>(session.webApi.vsoClient.resolveUrl('/_apis/connectionData')));
+  const res = await session.call(op, () => session.webApi.rest.get<unknown>(session.webApi.vsoClient.resolveUrl('/_apis/connectionData')));
   if (res.statusCode === 203) throw toError(session, 203, op);
   if (res.statusCode === 404 || !res.result) {
     throw new AdoConnectorError('org-not-found', `No Azure DevOps organization or collection answers at ${session.orgUrl}. Check the name in the URL (for Azure DevOps Server: https://{server}/tfs/{collection}).`, { status: res.statusCode });
   }
+  if (!isConnectionData(res.result)) throw notAzureDevOps(session, 'its connection data has no instance or user');
   return { data: res.result, deployment: res.result.deploymentType === 'hosted' ? 'services' : 'server' };
 }
 
@@ -37,6 +54,8 @@ async function probe(scope: AdoScopeName, run: () => Promise<unknown>): Promise<
     await run();
     return { scope, label, present: true };
   } catch (err) {
+    // Not Azure DevOps at all: no scope can be judged, so the whole check fails.
+    if (err instanceof AdoConnectorError && err.code === 'org-not-found') throw err;
     const status = err instanceof AdoConnectorError ? err.details.status : statusOf(err);
     if (status === 401) return { scope, label, present: false };
     if (status === 403) return { scope, label, present: true, detail: 'The scope is granted, but your account lacks a permission it covers.' };
@@ -56,6 +75,11 @@ async function rawGet(session: AdoSession, url: string, apiVersion: string): Pro
   const res = await session.webApi.rest.get(url, { acceptHeader: `application/json;api-version=${apiVersion}` });
   if (res.statusCode === 203) throw Object.assign(new Error('sign-in page'), { statusCode: 203 });
   if (res.statusCode === 404) throw Object.assign(new Error('This API is not available on this server.'), { statusCode: 404 });
+  if (!isRecord(res.result) || !Array.isArray(res.result.value)) throw notAzureDevOps(session, `${new URL(url).pathname} returned no list`);
+}
+
+function isProject(p: unknown): p is { id: string; name: string } {
+  return isRecord(p) && typeof p.id === 'string' && typeof p.name === 'string';
 }
 
 export async function checkConnection(session: AdoSession, options: { project?: string } = {}): Promise<ConnectionReport> {
@@ -67,11 +91,13 @@ export async function checkConnection(session: AdoSession, options: { project?: 
 
   const scopes: ScopeCheck[] = [];
   scopes.push(await probe('project-read', async () => {
-    const projects = await session.call({ what: 'list projects', scope: 'project-read' }, async () => (await session.core()).getProjects(undefined, 1));
+    const projects: unknown = await session.call({ what: 'list projects', scope: 'project-read' }, async () => (await session.core()).getProjects(undefined, 1));
+    if (!Array.isArray(projects) || !projects.every(isProject)) throw notAzureDevOps(session, 'the project list is not a list of projects');
     firstProject ??= projects[0]?.name;
   }));
   scopes.push(await probe('work-read', async () => {
-    await session.call({ what: 'query work items', scope: 'work-read' }, async () => (await session.wit()).queryByWiql({ query: 'SELECT [System.Id] FROM WorkItems WHERE [System.Id] < 0' }, undefined, undefined, 1));
+    const result: unknown = await session.call({ what: 'query work items', scope: 'work-read' }, async () => (await session.wit()).queryByWiql({ query: 'SELECT [System.Id] FROM WorkItems WHERE [System.Id] < 0' }, undefined, undefined, 1));
+    if (!isRecord(result) || !Array.isArray(result.workItems)) throw notAzureDevOps(session, 'a work item query returned no work item list');
   }));
   if (firstProject) {
     const project = firstProject;
@@ -79,6 +105,7 @@ export async function checkConnection(session: AdoSession, options: { project?: 
       const doc = [{ op: 'add', path: '/fields/System.Title', value: 'PlanBridge scope check (validate only, never saved)' }];
       const result = await session.call({ what: 'check write access', scope: 'work-write', project }, async () => (await session.wit()).createWorkItem(null, doc, project, 'Task', true));
       if (result === null) throw new AdoConnectorError('not-found', `Could not check write access: project ${project} has no Task type.`);
+      if (!isRecord(result) || !isRecord(result.fields)) throw notAzureDevOps(session, 'a validate-only create returned no work item');
     }));
   } else {
     scopes.push({ scope: 'work-write', label: SCOPE_LABELS['work-write'].label, present: null, detail: 'No project is visible to check write access against.' });
@@ -110,6 +137,7 @@ export async function listProjects(session: AdoSession): Promise<AdoProject[]> {
   do {
     const page = await session.call({ what: 'list projects', scope: 'project-read' }, async () => (await session.core()).getProjects(undefined, 100, undefined, continuation as unknown as number));
     if (page === null) throw await session.explainNull({ what: 'list projects' });
+    if (!Array.isArray(page) || page.some((p) => !isProject(p))) throw notAzureDevOps(session, 'the project list is not a list of projects');
     for (const p of page) out.push({ id: p.id!, name: p.name!, description: p.description ?? '', url: p.url ?? '' });
     continuation = page.continuationToken;
   } while (continuation);
@@ -119,5 +147,6 @@ export async function listProjects(session: AdoSession): Promise<AdoProject[]> {
 export async function listTeams(session: AdoSession, project: string): Promise<AdoTeam[]> {
   const teams = await session.call({ what: `list teams of ${project}`, scope: 'project-read', project }, async () => (await session.core()).getTeams(project));
   if (!teams) throw await session.explainNull({ what: `list teams of ${project}`, project });
+  if (!Array.isArray(teams) || !teams.every((t) => isRecord(t) && typeof t.id === 'string' && typeof t.name === 'string')) throw notAzureDevOps(session, 'the team list is not a list of teams');
   return teams.map((t) => ({ id: t.id!, name: t.name!, projectName: t.projectName ?? project }));
 }

@@ -1,9 +1,14 @@
 import * as azdev from 'azure-devops-node-api';
+import http from 'node:http';
+import https from 'node:https';
+import type { IRequestHandler } from 'azure-devops-node-api/interfaces/common/VsoBaseInterfaces.js';
 import type { CoreApi } from 'azure-devops-node-api/CoreApi.js';
 import type { WorkApi } from 'azure-devops-node-api/WorkApi.js';
 import type { WorkItemTrackingApi } from 'azure-devops-node-api/WorkItemTrackingApi.js';
 import type { IWorkItemTrackingProcessApi } from 'azure-devops-node-api/WorkItemTrackingProcessApi.js';
 import type { Logger } from '../../log.js';
+import { createGuardedAgents, type GuardedAgents, type NetworkGuard } from '../../net/guarded-agent.js';
+import { UnsafeUrlError } from '../../net/url-safety.js';
 import { AdoConnectorError, isConflict, statusOf, toAdoError, type Operation } from './errors.js';
 import { RequestGate, type RateLimitInfo } from './gate.js';
 import { decideRetry, DEFAULT_RETRY, type RetryOptions } from './retry.js';
@@ -21,6 +26,8 @@ export interface SessionOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Socket timeout per request (default 60 s). */
   timeoutMs?: number;
+  /** The URL policy every socket of this session is opened under (and, in tests, the resolver and connector). */
+  network: NetworkGuard;
 }
 
 export interface CallOptions {
@@ -48,6 +55,7 @@ export class AdoSession {
   private readonly retry: RetryOptions;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly logger?: Logger;
+  private readonly agents: GuardedAgents;
   private coreApi?: Promise<CoreApi>;
   private witApi?: Promise<WorkItemTrackingApi>;
   private workApi?: Promise<WorkApi>;
@@ -59,10 +67,13 @@ export class AdoSession {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.gate = new RequestGate({ maxInFlight: options.maxInFlight, sleep: this.sleep });
+    // Kept-alive sockets: against dev.azure.com each new one costs a TLS handshake.
+    this.agents = createGuardedAgents(options.network, { keepAlive: true });
     // Retries are ours (the library never retries 429 and ignores Retry-After).
-    this.webApi = new azdev.WebApi(options.orgUrl, azdev.getPersonalAccessTokenHandler(options.pat), {
+    this.webApi = new azdev.WebApi(options.orgUrl, guardedHandler(azdev.getPersonalAccessTokenHandler(options.pat), this.agents, options.orgUrl.startsWith('https:')), {
       allowRetries: false,
-      // Reuse connections: against dev.azure.com each new one costs a TLS handshake.
+      // A redirect would carry the PAT to wherever the server points; a 3xx is reported instead.
+      allowRedirects: false,
       keepAlive: true,
       socketTimeout: options.timeoutMs ?? 60_000,
     }, { productName: 'PlanBridge', productVersion: '0.1.0' });
@@ -133,6 +144,7 @@ export class AdoSession {
     for (const d of all) {
       try { d.dispose(); } catch { /* already disposed */ }
     }
+    this.agents.destroy();
   }
 
   /** A null result from the library means 404 or a 203 sign-in page; tell them apart. */
@@ -152,8 +164,23 @@ export class AdoSession {
     this.everWorked = true;
   }
 
+  /** Failures of the URL guard and of an answer that is not Azure DevOps's, said plainly. */
+  private guardFailure(err: unknown, op: Operation): AdoConnectorError | undefined {
+    // The agent refused the address at connect (e.g. the name now resolves to a private one).
+    if (err instanceof UnsafeUrlError) return new AdoConnectorError(err.reason === 'unresolvable' ? 'unreachable' : 'invalid-url', err.message, { needsAttention: err.reason !== 'unresolvable' });
+    const status = statusOf(err);
+    if (status !== undefined && status >= 300 && status < 400) {
+      return new AdoConnectorError('invalid-url', `The server at ${this.orgUrl} answered with a redirect (${status}) while PlanBridge tried to ${op.what}. PlanBridge does not follow redirects, so the token never goes to another address. Use the organization's final URL (open it in a browser to see where it leads).`, { status });
+    }
+    // The library trips over answers of a shape Azure DevOps never sends (a look-alike server, a proxy page).
+    if (err instanceof TypeError) {
+      return new AdoConnectorError('server-error', `The server at ${this.orgUrl} answered in a form Azure DevOps does not use while PlanBridge tried to ${op.what}. Check that the URL points to Azure DevOps and not to another site or a proxy.`);
+    }
+    return undefined;
+  }
+
   private fail(err: unknown, op: Operation): AdoConnectorError {
-    const mapped = toAdoError(err, op, this.orgUrl);
+    const mapped = this.guardFailure(err, op) ?? toAdoError(err, op, this.orgUrl);
     // A 401 on a connection that used to work: the PAT expired or was revoked.
     if (mapped.needsAttention && (this.everWorked || mapped.code !== 'missing-scope')) this.health = 'needs-attention';
     this.logger?.warn({ event: 'ado.error', what: op.what, code: mapped.code, status: mapped.details.status ?? null }, mapped.message);
@@ -162,3 +189,21 @@ export class AdoSession {
 }
 
 export { AdoConnectorError };
+
+/**
+ * Wraps the PAT handler so every request of every client (they all share it) goes through the
+ * guarded agents: the library picks its own Agent, and this swaps it for the one that checks and
+ * pins the address. HTTP(S)_PROXY tunnelling is therefore not used for Azure DevOps.
+ */
+function guardedHandler(inner: IRequestHandler, agents: GuardedAgents, orgIsHttps: boolean): IRequestHandler {
+  return {
+    prepareRequest(options: http.RequestOptions): void {
+      inner.prepareRequest(options);
+      // The library's agent tells the protocol; a proxy tunnel agent does not, so the org URL's is used.
+      const tls = options.agent instanceof http.Agent ? options.agent instanceof https.Agent : orgIsHttps;
+      options.agent = tls ? agents.https : agents.http;
+    },
+    canHandleAuthentication: (response) => inner.canHandleAuthentication(response),
+    handleAuthentication: (client, requestInfo, data) => inner.handleAuthentication(client, requestInfo, data),
+  };
+}

@@ -1,7 +1,8 @@
-import { lookup } from 'node:dns/promises';
-import { isLoopbackHost } from '../../net/loopback.js';
-import { isIP } from 'node:net';
+import { addressKind } from '../../net/ip-ranges.js';
+import { checkUrlText, resolveChecked, UnsafeUrlError, type Resolver, type UrlPolicy } from '../../net/url-safety.js';
 import { AdoConnectorError } from './errors.js';
+
+export type { Resolver };
 
 /**
  * The three organization URL forms, normalized:
@@ -32,12 +33,14 @@ export function parseAdoUrl(input: string, options: { localMode: boolean }): Ado
   } catch {
     throw invalid(`"${input.trim()}" is not a valid URL. Use the organization URL, e.g. https://dev.azure.com/contoso.`);
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw invalid(`Use an https:// URL for Azure DevOps, not ${u.protocol}//.`);
-  if (u.username || u.password) throw invalid('Do not put credentials in the URL; give the personal access token separately.');
-  const host = u.hostname.toLowerCase();
-  if (u.protocol === 'http:' && !(options.localMode && isLoopbackHost(host))) {
-    throw invalid(`Use https:// for Azure DevOps (${host}); plain http is only accepted for a local simulator on loopback in local mode.`);
+  // Scheme, credentials, length and IP literals by the shared URL policy. Private literals wait for
+  // `assertPublicHost`, which knows whether PLANBRIDGE_ALLOW_PRIVATE_NETWORK is set.
+  try {
+    checkUrlText(u, { localMode: options.localMode, allowPrivateNetwork: true }, 'Azure DevOps');
+  } catch (err) {
+    throw err instanceof UnsafeUrlError ? invalid(err.message) : err;
   }
+  const host = u.hostname.toLowerCase();
   const segments = u.pathname.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
   const origin = `${u.protocol}//${u.host}`;
   const projectHint = (orgUrl: string, project: string) =>
@@ -72,33 +75,20 @@ export function parseAdoUrl(input: string, options: { localMode: boolean }): Ado
   return { kind: 'server', url: orgUrl, name: collectionPath.at(-1)!, host };
 }
 
-/** True for addresses a hosted bot must never call: private, loopback, link-local, CGNAT, metadata. */
+/** True for addresses a hosted bot must never call: private, loopback, link-local, metadata, mapped and NAT64 forms of them. */
 export function isPrivateAddress(address: string): boolean {
-  const v4 = /^(?:::ffff:)?(\d+)\.(\d+)\.(\d+)\.(\d+)$/i.exec(address);
-  if (v4) {
-    const [a, b] = [Number(v4[1]), Number(v4[2])];
-    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31)
-      || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || a >= 224;
-  }
-  const v6 = address.toLowerCase();
-  return v6 === '::' || v6 === '::1' || /^f[cd]/.test(v6) || /^fe[89ab]/.test(v6) || v6.startsWith('ff');
+  return addressKind(address) !== 'public';
 }
 
-export type Resolver = (host: string) => Promise<string[]>;
-const systemResolver: Resolver = async (host) => (await lookup(host, { all: true })).map((a) => a.address);
-
-/** In authenticated mode, refuses hosts that resolve to private or metadata addresses. */
-export async function assertPublicHost(org: AdoOrgUrl, options: { localMode: boolean; allowPrivateNetwork?: boolean; resolve?: Resolver }): Promise<void> {
-  if (options.localMode || options.allowPrivateNetwork) return;
-  const host = org.host.replace(/^\[|\]$/g, '');
-  let addresses: string[];
+/**
+ * Resolves the organization's host and checks every address by the shared URL policy. The agents
+ * of the session check again at connect, so this is the early, explained refusal.
+ */
+export async function assertPublicHost(org: AdoOrgUrl, options: UrlPolicy & { resolve?: Resolver }): Promise<void> {
   try {
-    addresses = isIP(host) ? [host] : await (options.resolve ?? systemResolver)(host);
-  } catch {
-    throw new AdoConnectorError('unreachable', `The host ${org.host} could not be resolved. Check the spelling of the URL.`);
-  }
-  const bad = addresses.find(isPrivateAddress);
-  if (bad !== undefined) {
-    throw invalid(`${org.host} resolves to a private or internal address (${bad}), which PlanBridge does not call from the cloud. Use the server's public address, or ask the PlanBridge administrator to allow private-network Azure DevOps servers.`);
+    await resolveChecked(org.host, options, options.resolve);
+  } catch (err) {
+    if (!(err instanceof UnsafeUrlError)) throw err;
+    throw new AdoConnectorError(err.reason === 'unresolvable' ? 'unreachable' : 'invalid-url', err.message);
   }
 }

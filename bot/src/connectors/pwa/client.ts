@@ -5,6 +5,12 @@ import type { Logger } from '../../log.js';
 import { PlanConnectorError } from '../ppm.js';
 import { authorizationHeader, describeAuth, type PwaAuth } from './auth.js';
 import { toPlanError, PwaHttpError } from './errors.js';
+// --- URL safety (issue 16): imports ---
+import { createGuardedFetch, type FetchLike } from '../../net/guarded-fetch.js';
+import type { Connector } from '../../net/guarded-agent.js';
+import { isLoopbackHost } from '../../net/loopback.js';
+import { UnsafeUrlError, type Resolver, type UrlPolicy } from '../../net/url-safety.js';
+// --- end URL safety ---
 
 /**
  * The PWA transport on PnPjs: auth header, form digest for on-premises writes (refreshed once when
@@ -24,6 +30,13 @@ export interface PwaClientOptions {
   /** Longest single wait honoured from Retry-After (default 120 s); longer waits fail fast. */
   maxRetryWaitMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  // --- URL safety (issue 16): options ---
+  /** The bot's URL policy. Without one, a loopback site (the simulator) is local and any other is held to the authenticated rules. */
+  urlPolicy?: UrlPolicy;
+  /** Tests: DNS resolution and socket opening, so no packet leaves loopback. */
+  resolve?: Resolver;
+  connect?: Connector;
+  // --- end URL safety ---
 }
 
 const DIGEST_INVALID = '-2130575251';
@@ -55,9 +68,11 @@ export class PwaClient {
   private readonly root: ISPQueryable;
   private digest: { value: string; expires: number } | null = null;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly fetch: FetchLike;
 
   constructor(private readonly options: PwaClientOptions) {
     this.siteUrl = options.siteUrl.replace(/\/+$/, '');
+    this.fetch = guardedFetchFor(this.siteUrl, options);
     this.format = options.format ?? 'nometadata';
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     const accept = `application/json;odata=${this.format}`;
@@ -102,8 +117,11 @@ export class PwaClient {
       this.requestCount += 1;
       let response: Response;
       try {
-        response = await fetch(url, init);
+        response = await this.fetch(url, init);
       } catch (err) {
+        // --- URL safety (issue 16): a refused address, redirect or origin is the person's to fix ---
+        if (err instanceof UnsafeUrlError) throw new PlanConnectorError('unreachable', err.message, { needsAttention: true });
+        // --- end URL safety ---
         throw new PlanConnectorError('unreachable', `Cannot reach Project Web App at ${this.siteUrl} (${(err as Error).message}). Check the URL and that the server is up.`);
       }
       if ((response.status === 429 || response.status === 503) && attempt < maxRetries) {
@@ -207,6 +225,23 @@ export class PwaClient {
     return result;
   }
 }
+
+// --- URL safety (issue 16): the one place PWA requests leave the process ---
+/** Every request goes through the guarded agents, to the site's origin only, never following a redirect. */
+function guardedFetchFor(siteUrl: string, options: PwaClientOptions): FetchLike {
+  let origin: string | undefined;
+  let loopback = false;
+  try {
+    const url = new URL(siteUrl);
+    origin = url.origin;
+    loopback = isLoopbackHost(url.hostname);
+  } catch { /* the guarded fetch refuses the URL on the first request, with a message */ }
+  return createGuardedFetch({
+    policy: options.urlPolicy ?? { localMode: loopback }, what: 'Project Web App',
+    ...(origin ? { origin } : {}), ...(options.resolve ? { resolve: options.resolve } : {}), ...(options.connect ? { connect: options.connect } : {}),
+  });
+}
+// --- end URL safety ---
 
 /** Retry-After in seconds or as an HTTP date; exponential fallback when absent. */
 export function retryAfterMs(header: string | null, attempt: number, now = Date.now()): number {
