@@ -86,6 +86,7 @@ export async function startBot(config: Config, logger: Logger, seams: BotSeams =
     }),
     logger,
     localMode,
+    tenantAdmins: config.tenantAdmins,
     now,
     background,
     ...(pwaSignIn ? { pwaSignIn } : {}),

@@ -30,6 +30,8 @@ export interface Config {
   pwaOAuth?: PwaOAuthConfig;
   /** Let connections reach private-network hosts (Azure DevOps Server on a corporate network); off = SSRF guard. */
   allowPrivateNetwork: boolean;
+  /** Entra object ids (lower case) of tenant admins: they may rename, re-key, share or remove anyone's connection. */
+  tenantAdmins: ReadonlySet<string>;
 }
 
 export interface PwaOAuthConfig {
@@ -89,6 +91,7 @@ export const SETTINGS: Record<string, Setting> = {
   PWA_OAUTH_CLIENT_SECRET: { doc: 'Client secret of that app registration' },
   PWA_OAUTH_AUTHORITY: { doc: 'Entra authority (https) for PWA sign-in', default: 'https://login.microsoftonline.com/organizations' },
   PWA_OAUTH_CA_FILE: { doc: 'PEM of an extra CA trusted for the authority only (a lab authority; local mode: the Entra simulator)' },
+  PLANBRIDGE_TENANT_ADMINS: { doc: 'Comma-separated Entra object ids of PlanBridge tenant admins: they may rename, replace the secret of, share or remove any connection in their tenant (not use it). Unset = nobody', default: '(none)' },
   PLANBRIDGE_ALLOW_PRIVATE_NETWORK: { doc: 'true lets ADO connections reach private or loopback addresses (Azure DevOps Server on a corporate network); off by default outside local mode, as an SSRF guard', default: 'false' },
 };
 
@@ -150,6 +153,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (rawPrivate !== 'true' && rawPrivate !== 'false') problems.push('PLANBRIDGE_ALLOW_PRIVATE_NETWORK must be true or false');
   const allowPrivateNetwork = rawPrivate === 'true';
 
+  const tenantAdmins = parseTenantAdmins(get('PLANBRIDGE_TENANT_ADMINS'), problems);
+
   const dataDir = get('PLANBRIDGE_DATA_DIR') ?? '.data';
   const { publicBaseUrl, pwaOAuth } = loadPwaOAuth(get, mode, port, dataDir, problems);
 
@@ -167,7 +172,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicBaseUrl,
     ...(pwaOAuth ? { pwaOAuth } : {}),
     allowPrivateNetwork,
+    tenantAdmins,
   };
+}
+
+/** Object ids, not names or emails: Teams sends the object id with every activity, and it cannot be renamed. */
+function parseTenantAdmins(raw: string | undefined, problems: string[]): ReadonlySet<string> {
+  const ids = (raw ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  const bad = ids.filter((id) => !GUID.test(id));
+  if (bad.length > 0) problems.push(`PLANBRIDGE_TENANT_ADMINS must list Entra object ids (GUIDs), separated by commas; not: ${bad.slice(0, 3).join(', ')}`);
+  return new Set(ids.filter((id) => GUID.test(id)).map((id) => id.toLowerCase()));
 }
 
 function loadPwaOAuth(

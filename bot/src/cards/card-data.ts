@@ -122,10 +122,28 @@ export interface ConnectionRow {
   nameInputId: string;
   secretInputId: string;
   expiryInputId: string;
+  /** Who made it ("Ada Lovelace") and who may use it ("Only Ada Lovelace"). */
+  owner: string;
+  sharing: string;
   recheck: CardButton;
   rename: CardButton;
   replaceSecret: CardButton;
+  share: CardButton;
   remove: CardButton;
+}
+
+export interface ConnectionSharingCardData {
+  title: string;
+  /** Owner and the current setting. */
+  summary: string;
+  modes: Choice[];
+  mode: string;
+  people: Choice[];
+  /** Comma-separated values of the people named now. */
+  peopleValue: string;
+  note: string;
+  save: CardButton;
+  back: CardButton;
 }
 
 export interface ConnectionsCardData {
@@ -168,6 +186,15 @@ export interface LinkSetupCardData {
   approverNote: string;
   notifyChoices: Choice[];
   notify: string;
+  /** Which connections the card reads and links ("Using Contoso PWA and Contoso ADO."). */
+  connectionsNote: string;
+  /** The pickers show only when the person may use more than one connection of a kind. */
+  showConnectionPicker: boolean;
+  planConnections: Choice[];
+  planConnectionValue: string;
+  adoConnections: Choice[];
+  adoConnectionValue: string;
+  switchConnections: CardButton;
   submit: CardButton;
 }
 
@@ -318,6 +345,7 @@ export interface CardDataByName {
   'connect-pwa': ConnectPwaCardData;
   checklist: ChecklistCardData;
   connections: ConnectionsCardData;
+  'connection-sharing': ConnectionSharingCardData;
   notice: NoticeCardData;
   'link-setup': LinkSetupCardData;
   integration: IntegrationCardData;

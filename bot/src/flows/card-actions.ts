@@ -8,8 +8,9 @@ import { errorMessage } from './card-kit.js';
 import { connectAdoForm, submitConnectAdo } from './connect-ado.js';
 import { connectPwaForm, runFieldAction, submitConnectPwa } from './connect-pwa.js';
 import { confirmRemove, connectionsCard, recheck, remove, rename, replaceSecret } from './connections.js';
+import { saveSharing, showSharing } from './connection-sharing.js';
 import { showHistory } from './history.js';
-import { createIntegration, grantApproval, integrationCard, requestApproval } from './link.js';
+import { createIntegration, grantApproval, integrationCard, requestApproval, switchConnections } from './link.js';
 import { editMapping, showMapping } from './mapping.js';
 import { savePeople, showPeople } from './people.js';
 import { fixConnection, pauseSchedule, retryNow, saveScheduleFromCard, setApprovalPolicy, showSchedule } from './schedule.js';
@@ -23,15 +24,20 @@ const VERBS: Record<string, VerbRule & { handle: Handler }> = {
   'connect.pwa.start': { scope: 'none', handle: async (s, turn) => ({ card: connectPwaForm(turn.tenantId, s.pwaSignIn !== undefined) }) },
   'ado.connect': { scope: 'none', handle: (s, turn, a) => submitConnectAdo(s, turn, a) },
   'pwa.connect': { scope: 'none', handle: (s, turn, a) => submitConnectPwa(s, turn, a) },
-  'pwa.fields.create': { scope: 'connection', handle: (s, turn, _a, g) => runFieldAction(s, turn, g.connection!, true) },
-  'pwa.fields.verify': { scope: 'connection', handle: (s, turn, _a, g) => runFieldAction(s, turn, g.connection!, false) },
+  // Connections: the owner and tenant admins manage; the people it is shared with use it (connection-access.ts).
+  'pwa.fields.create': { scope: 'connection', connection: 'use', handle: (s, turn, _a, g) => runFieldAction(s, turn, g.connection!, true) },
+  'pwa.fields.verify': { scope: 'connection', connection: 'check', handle: (s, turn, _a, g) => runFieldAction(s, turn, g.connection!, false) },
   'conn.list': { scope: 'none', handle: async (s, turn) => ({ card: await connectionsCard(s, turn.tenantId) }) },
-  'conn.recheck': { scope: 'connection', handle: (s, turn, _a, g) => recheck(s, turn, g.connection!) },
-  'conn.rename': { scope: 'connection', handle: (s, turn, a, g) => rename(s, turn, g.connection!, a) },
-  'conn.secret': { scope: 'connection', handle: (s, turn, a, g) => replaceSecret(s, turn, g.connection!, a) },
-  'conn.remove': { scope: 'connection', handle: (s, turn, _a, g) => confirmRemove(s, turn, g.connection!) },
-  'conn.remove.confirm': { scope: 'connection', handle: (s, turn, _a, g) => remove(s, turn, g.connection!) },
-  'link.create': { scope: 'none', required: ['planConnectionId', 'adoConnectionId'], handle: (s, turn, a) => createIntegration(s, turn, a) },
+  'conn.recheck': { scope: 'connection', connection: 'check', handle: (s, turn, _a, g) => recheck(s, turn, g.connection!) },
+  'conn.rename': { scope: 'connection', connection: 'manage', handle: (s, turn, a, g) => rename(s, turn, g.connection!, a) },
+  'conn.secret': { scope: 'connection', connection: 'manage', handle: (s, turn, a, g) => replaceSecret(s, turn, g.connection!, a) },
+  'conn.sharing': { scope: 'connection', connection: 'manage', handle: (s, turn, _a, g) => showSharing(s, turn, g.connection!) },
+  'conn.share': { scope: 'connection', connection: 'manage', required: ['mode'], handle: (s, turn, a, g) => saveSharing(s, turn, g.connection!, a) },
+  'conn.remove': { scope: 'connection', connection: 'manage', handle: (s, turn, _a, g) => confirmRemove(s, turn, g.connection!) },
+  'conn.remove.confirm': { scope: 'connection', connection: 'manage', handle: (s, turn, _a, g) => remove(s, turn, g.connection!) },
+  // Linking uses both connections' credentials, so both must be shared with the caller.
+  'link.connections': { scope: 'none', uses: { pickPlanConnection: 'pwa', pickAdoConnection: 'ado' }, handle: (s, turn, a, g) => switchConnections(s, turn, a, g.used!.pickPlanConnection!, g.used!.pickAdoConnection!) },
+  'link.create': { scope: 'none', uses: { planConnectionId: 'pwa', adoConnectionId: 'ado' }, handle: (s, turn, a, g) => createIntegration(s, turn, a, g.used!.planConnectionId!, g.used!.adoConnectionId!) },
   'integration.show': { scope: 'integration', handle: async (_s, turn, _a, g) => ({ card: integrationCard(turn.tenantId, g.integration!) }) },
   'mapping.show': { scope: 'integration', handle: (s, turn, _a, g) => showMapping(s, turn, g.integration!) },
   'mapping.edit': { scope: 'integration', approversOnly: true, required: ['op', 'ruleId'], handle: (s, turn, a, g) => editMapping(s, turn, g.integration!, a) },
@@ -39,10 +45,10 @@ const VERBS: Record<string, VerbRule & { handle: Handler }> = {
   'people.save': { scope: 'integration', approversOnly: true, handle: (s, turn, a, g) => savePeople(s, turn, g.integration!, a) },
   'approver.request': { scope: 'integration', handle: (s, turn, _a, g) => requestApproval(s, turn, g.integration!) },
   'approver.grant': { scope: 'integration', approversOnly: true, required: ['userId'], handle: (s, turn, a, g) => grantApproval(s, turn, g.integration!, a) },
-  'sync.preview': { scope: 'integration', handle: (s, turn, a, g) => previewFromCard(s, turn, g.integration!, a) },
+  'sync.preview': { scope: 'integration', run: true, handle: (s, turn, a, g) => previewFromCard(s, turn, g.integration!, a) },
   'sync.view': { scope: 'run', handle: (s, turn, a, g) => viewPreview(s, turn, g.integration!, g.run!, a) },
   'sync.page': { scope: 'run', handle: (s, turn, a, g) => viewPreview(s, turn, g.integration!, g.run!, a) },
-  'sync.approve': { scope: 'run', approversOnly: true, planHash: true, handle: (s, turn, a, g) => approve(s, turn, g.integration!, g.run!, a) },
+  'sync.approve': { scope: 'run', approversOnly: true, run: true, planHash: true, handle: (s, turn, a, g) => approve(s, turn, g.integration!, g.run!, a) },
   'sync.reject': { scope: 'run', approversOnly: true, handle: (s, turn, _a, g) => reject(s, turn, g.integration!, g.run!) },
   'history.show': { scope: 'integration', handle: (s, turn, _a, g) => showHistory(s, turn, g.integration!) },
   // Schedules can apply changes without an Approve click, so changing them is for approvers only.
@@ -51,11 +57,18 @@ const VERBS: Record<string, VerbRule & { handle: Handler }> = {
   'schedule.policy': { scope: 'integration', approversOnly: true, required: ['approval'], handle: (s, turn, a, g) => setApprovalPolicy(s, turn, g.integration!, a) },
   'schedule.pause': { scope: 'integration', approversOnly: true, handle: (s, turn, _a, g) => pauseSchedule(s, turn, g.integration!, true) },
   'schedule.resume': { scope: 'integration', approversOnly: true, handle: (s, turn, _a, g) => pauseSchedule(s, turn, g.integration!, false) },
-  'schedule.retry': { scope: 'integration', approversOnly: true, handle: (s, turn, _a, g) => retryNow(s, turn, g.integration!) },
+  'schedule.retry': { scope: 'integration', approversOnly: true, run: true, handle: (s, turn, _a, g) => retryNow(s, turn, g.integration!) },
   'schedule.fix': { scope: 'integration', handle: (s, turn) => fixConnection(s, turn) },
 };
 
 export const KNOWN_VERBS: readonly string[] = Object.keys(VERBS);
+
+/** The guard's rule for a verb (the authorization matrix test reads the table through this). */
+export function verbRule(verb: string): VerbRule | undefined {
+  if (!Object.hasOwn(VERBS, verb)) return undefined;
+  const { handle: _handle, ...rule } = VERBS[verb]!;
+  return rule;
+}
 
 /** Validates and runs one card action. Never throws: failures become a message for the user. */
 export async function handleCardAction(s: FlowServices, turn: ActionTurn, action: CardAction): Promise<ActionReply> {
@@ -80,7 +93,7 @@ export async function handleCardAction(s: FlowServices, turn: ActionTurn, action
 /** Only ids go to the log, never what a user typed (a PAT, a password). */
 function pickIds(data: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const key of ['connectionId', 'integrationId', 'runId', 't']) {
+  for (const key of ['connectionId', 'planConnectionId', 'adoConnectionId', 'pickPlanConnection', 'pickAdoConnection', 'integrationId', 'runId', 't']) {
     const v = data[key];
     if (typeof v === 'string') out[key] = v.slice(0, 100);
   }

@@ -5,6 +5,7 @@
  */
 import { AdoConnectorError, parseAdoUrl } from '../connectors/ado/index.js';
 import { daysBetween, isCalendarDate } from '../time/zone-time.js';
+import { withoutCredentials } from '../net/url-safety.js';
 import { renderCard } from '../cards/render.js';
 import type { ConnectAdoCardData } from '../cards/card-data.js';
 import type { ConnectionDocument, Stored } from '../store/index.js';
@@ -12,6 +13,7 @@ import { text, type ActionReply, type ActionTurn, type CardAction } from './acti
 import { button, day, errorMessage } from './card-kit.js';
 import type { AdaptiveCardJson, ChatTurn } from './chat.js';
 import type { FlowServices } from './services.js';
+import { ownership } from './connection-access.js';
 import type { AdoCheck } from './systems.js';
 
 /** Azure DevOps lets a PAT live at most one year. */
@@ -80,6 +82,8 @@ export async function submitConnectAdo(s: FlowServices, turn: ActionTurn, action
     orgName = parseAdoUrl(url, { localMode: s.localMode }).name;
   } catch (err) {
     errors.url = errorMessage(err);
+    // Never echo a password typed into the URL back into the form.
+    values.url = withoutCredentials(url);
   }
   if (!pat) errors.pat = 'Paste a personal access token (User settings > Personal access tokens in Azure DevOps).';
   const expiry = expiryProblem(expiresOn || undefined, s.now());
@@ -97,7 +101,7 @@ export async function submitConnectAdo(s: FlowServices, turn: ActionTurn, action
   }
   const connection: Stored<ConnectionDocument> = await s.store.connections.create(turn.tenantId, {
     kind: 'ado', name: name || orgName || 'Azure DevOps', url: check.orgUrl, auth: { type: 'pat' }, secret: pat!,
-    ...(expiresOn ? { expiresOn } : {}), createdBy: turn.user.aadObjectId ?? turn.user.id,
+    ...(expiresOn ? { expiresOn } : {}), ...ownership(turn),
   });
   const saved = await s.store.connections.update(turn.tenantId, connection.id, () => ({
     check: { ok: check.missing.length === 0, checkedAt: s.now().toISOString(), scopes: check.scopes.filter((x) => x.present).map((x) => x.label), ...(check.advice ? { problem: check.advice } : {}) },

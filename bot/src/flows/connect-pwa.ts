@@ -13,7 +13,9 @@ import { text, type ActionReply, type ActionTurn, type CardAction } from './acti
 import { button, errorMessage, notice } from './card-kit.js';
 import type { AdaptiveCardJson, ChatTurn } from './chat.js';
 import type { FlowServices } from './services.js';
+import { ownership } from './connection-access.js';
 import { canonicalTimeZone } from '../time/zone-time.js';
+import { checkUrlText, UnsafeUrlError, withoutCredentials } from '../net/url-safety.js';
 import type { AccessReport, PlanConnector, PwaCredentials } from './systems.js';
 
 type Values = ConnectPwaCardData['values'];
@@ -64,16 +66,19 @@ async function startSignIn(s: FlowServices, turn: ActionTurn, values: Values): P
   };
 }
 
+/**
+ * The URL by the shared policy (scheme, credentials, length, loopback and metadata literals) before
+ * anything is sent. Private addresses and names are judged when the client connects, under the
+ * bot's policy (PLANBRIDGE_ALLOW_PRIVATE_NETWORK), so no DNS lookup happens in a flow.
+ */
 function urlProblem(url: string, localMode: boolean): string {
   if (!url) return 'Give the PWA site URL, e.g. https://contoso.sharepoint.com/sites/pwa.';
-  let u: URL;
   try {
-    u = new URL(url);
-  } catch {
-    return `That is not a URL. Use the full site address, e.g. https://contoso.sharepoint.com/sites/pwa.`;
+    checkUrlText(url, { localMode, allowPrivateNetwork: true }, 'Project Web App');
+  } catch (err) {
+    if (!(err instanceof UnsafeUrlError)) throw err;
+    return err.reason === 'invalid' ? 'That is not a URL. Use the full site address, e.g. https://contoso.sharepoint.com/sites/pwa.' : err.message;
   }
-  if (u.protocol === 'http:' && !(localMode && /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i.test(u.hostname))) return 'Use https:// (plain http is only allowed for a local simulator).';
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') return 'Use an https:// address.';
   return '';
 }
 
@@ -119,6 +124,8 @@ export async function submitConnectPwa(s: FlowServices, turn: ActionTurn, action
   const errors: Partial<Errors> = {};
   const url = urlProblem(values.url, s.localMode);
   if (url) errors.url = url;
+  // Never echo a password typed into the URL back into the form.
+  if (url) values.url = withoutCredentials(values.url);
   const zone = zoneProblem(values.timeZone);
   if (zone) errors.timeZone = zone;
   if (values.method === 'oauth' && !s.pwaSignIn) errors.method = OAUTH_UNAVAILABLE;
@@ -144,7 +151,7 @@ export async function submitConnectPwa(s: FlowServices, turn: ActionTurn, action
   const connection: Stored<ConnectionDocument> = await s.store.connections.create(turn.tenantId, {
     kind: 'pwa', name: values.name || `PWA ${host}`, url: values.url, secret: secret!, timeZone: values.timeZone,
     auth: credentials.method === 'onprem' ? { type: 'basic', username: credentials.username } : { type: 'oauth' },
-    createdBy: turn.user.aadObjectId ?? turn.user.id,
+    ...ownership(turn),
   });
   const saved = await s.store.connections.update(turn.tenantId, connection.id, () => ({
     check: { ok: report.canRead && report.canEdit, checkedAt: s.now().toISOString(), ...(report.missing.length ? { problem: `Missing permissions: ${report.missing.join(', ')}` } : {}) },

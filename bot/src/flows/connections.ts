@@ -2,7 +2,8 @@
  * Journey: manage connections. A list with per-connection actions: check again, rename, replace
  * the secret (checked before it is stored), and remove (after a confirmation that names the
  * integrations using it). A connection whose last check failed, or whose PAT is past its expiry
- * date, is marked as needing attention with the fix beside it.
+ * date, is marked as needing attention with the fix beside it. Each row names its owner and who
+ * may use it; who may press which button is decided by the action guard (connection-access.ts).
  */
 import type { ConnectionRow } from '../cards/card-data.js';
 import { renderCard } from '../cards/render.js';
@@ -12,6 +13,7 @@ import { button, day, errorMessage, notice } from './card-kit.js';
 import type { AdaptiveCardJson, ChatTurn } from './chat.js';
 import { adoChecklist, expiryProblem } from './connect-ado.js';
 import { accessChecklist } from './connect-pwa.js';
+import { ownerName, sharingLabel } from './connection-access.js';
 import type { FlowServices } from './services.js';
 
 /** Why a connection needs a person, or undefined when it is fine. */
@@ -34,9 +36,11 @@ function row(s: FlowServices, tenantId: string, c: ConnectionDocument): Connecti
     status: reason ? 'Needs attention' : 'OK', attention: reason !== undefined,
     detail: `${reason ?? ''}${expiry}${checked}`.trim(),
     secretLabel, nameInputId: inputKey('name', c.id), secretInputId: inputKey('secret', c.id), expiryInputId: inputKey('expires', c.id),
+    owner: ownerName(c), sharing: sharingLabel(c),
     recheck: button(tenantId, 'Check again', 'conn.recheck', { connectionId: c.id }),
     rename: button(tenantId, 'Save name', 'conn.rename', { connectionId: c.id }, 'positive'),
     replaceSecret: button(tenantId, 'Check and save', 'conn.secret', { connectionId: c.id }, 'positive'),
+    share: button(tenantId, 'Sharing', 'conn.sharing', { connectionId: c.id }),
     remove: button(tenantId, 'Remove', 'conn.remove', { connectionId: c.id }, 'destructive'),
   };
 }

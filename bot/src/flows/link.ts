@@ -13,6 +13,7 @@ import { text, type ActionReply, type ActionTurn, type CardAction } from './acti
 import { approverNames, isApprover } from './action-guard.js';
 import { button, errorMessage, notice } from './card-kit.js';
 import type { AdaptiveCardJson, ChatTurn } from './chat.js';
+import { chooseConnection, connectionChoices, linkableConnections, notSharedNote } from './link-connections.js';
 import { CREATION_LABELS, DIRECTION_LABELS, creationOption, defaultStoredRules, processName } from './integration-model.js';
 import { scheduleSummary } from './schedule.js';
 import type { FlowServices } from './services.js';
@@ -26,15 +27,11 @@ export const PLAN_TASKS_LABELS: Record<'all' | 'flagged', string> = {
   flagged: `Only tasks flagged "${SYNC_FLAG_FIELD}"`,
 };
 
-async function connectionsFor(s: FlowServices, tenantId: string): Promise<{ pwa?: Stored<ConnectionDocument>; ado?: Stored<ConnectionDocument> }> {
-  const all = await s.store.connections.list(tenantId);
-  return { pwa: all.find((c) => c.kind === 'pwa'), ado: all.find((c) => c.kind === 'ado') };
-}
-
-function missingConnection(tenantId: string, kind: 'ado' | 'pwa'): AdaptiveCardJson {
-  return notice(kind === 'ado' ? 'Connect Azure DevOps first' : 'Connect Project Web App first',
-    `An integration joins a Project Web App plan to Azure DevOps, and there is no ${kind === 'ado' ? 'Azure DevOps' : 'Project Web App'} connection yet.`,
-    { tone: 'Warning', buttons: [button(tenantId, kind === 'ado' ? 'Connect Azure DevOps' : 'Connect Project Web App', kind === 'ado' ? 'connect.ado.start' : 'connect.pwa.start', {}, 'positive')] });
+function missingConnection(tenantId: string, kind: 'ado' | 'pwa', notShared: string): AdaptiveCardJson {
+  const system = kind === 'ado' ? 'Azure DevOps' : 'Project Web App';
+  return notice(`Connect ${system} first`,
+    `An integration joins a Project Web App plan to Azure DevOps, and there is no ${system} connection ${notShared ? 'you can use' : 'yet'}.`,
+    { tone: 'Warning', details: notShared ? [notShared] : [], buttons: [button(tenantId, `Connect ${system}`, kind === 'ado' ? 'connect.ado.start' : 'connect.pwa.start', {}, 'positive')] });
 }
 
 /**
@@ -69,10 +66,20 @@ export async function startLink(s: FlowServices, turn: ChatTurn, planProject: st
   await turn.send({ card: await linkSetupCard(s, turn, planProject, adoProject) });
 }
 
-export async function linkSetupCard(s: FlowServices, turn: { tenantId: string; conversationKind: ChatTurn['conversationKind']; user: ChatTurn['user'] }, planProject: string | undefined, adoProject: string | undefined, problem = ''): Promise<AdaptiveCardJson> {
-  const { pwa, ado } = await connectionsFor(s, turn.tenantId);
-  if (!ado) return missingConnection(turn.tenantId, 'ado');
-  if (!pwa) return missingConnection(turn.tenantId, 'pwa');
+/** The connections to link with: requested ids (when the caller may use them), else the caller's own. */
+export interface ConnectionRequest {
+  pwaId?: string;
+  adoId?: string;
+}
+
+export async function linkSetupCard(s: FlowServices, turn: Pick<ChatTurn, 'tenantId' | 'conversationId' | 'conversationKind' | 'user'>, planProject: string | undefined, adoProject: string | undefined, problem = '', requested: ConnectionRequest = {}): Promise<AdaptiveCardJson> {
+  const found = await linkableConnections(s, turn.tenantId, turn);
+  const ado = chooseConnection(found, 'ado', requested.adoId);
+  const pwa = chooseConnection(found, 'pwa', requested.pwaId);
+  if (!ado) return missingConnection(turn.tenantId, 'ado', notSharedNote(found, 'ado'));
+  if (!pwa) return missingConnection(turn.tenantId, 'pwa', notSharedNote(found, 'pwa'));
+  const planConnections = connectionChoices(found, 'pwa', turn);
+  const adoConnections = connectionChoices(found, 'ado', turn);
   try {
     const plan = await s.systems.pwa(pwa);
     const directory = await s.systems.ado(ado);
@@ -114,6 +121,10 @@ export async function linkSetupCard(s: FlowServices, turn: { tenantId: string; c
       approverNote: `Approvers: you (${turn.user.name ?? 'the person setting this up'}). Others can ask to be added from the integration card.`,
       notifyChoices: [{ title: turn.conversationKind === 'personal' ? 'This chat' : 'This chat or channel', value: 'here' }, { title: 'Nowhere (only when I ask)', value: 'none' }],
       notify: 'here',
+      connectionsNote: `Using ${pwa.name} and ${ado.name}.${planConnections.length + adoConnections.length > 2 ? ' Pick others below and press "Use these connections" to switch.' : ''}`,
+      showConnectionPicker: planConnections.length + adoConnections.length > 2,
+      planConnections, planConnectionValue: pwa.id, adoConnections, adoConnectionValue: ado.id,
+      switchConnections: button(turn.tenantId, 'Use these connections', 'link.connections', { ...(planProject ? { planProject } : {}), ...(adoProject ? { adoProject } : {}) }),
       submit: button(turn.tenantId, 'Create integration', 'link.create', { planConnectionId: pwa.id, adoConnectionId: ado.id }, 'positive'),
     });
   } catch (err) {
@@ -150,12 +161,15 @@ export function integrationCard(tenantId: string, i: IntegrationDocument, headli
   return renderCard('integration', data);
 }
 
-export async function createIntegration(s: FlowServices, turn: ActionTurn, action: CardAction): Promise<ActionReply> {
+/** "Use these connections": the same card, read through the connections picked on it. */
+export async function switchConnections(s: FlowServices, turn: ActionTurn, action: CardAction, pwa: Stored<ConnectionDocument>, ado: Stored<ConnectionDocument>): Promise<ActionReply> {
+  return { card: await linkSetupCard(s, turn, text(action.data, 'planProject', 200), text(action.data, 'adoProject', 200), '', { pwaId: pwa.id, adoId: ado.id }) };
+}
+
+/** The action guard has checked that both connections exist, are of their kind, and are shared with the caller. */
+export async function createIntegration(s: FlowServices, turn: ActionTurn, action: CardAction, pwa: Stored<ConnectionDocument>, ado: Stored<ConnectionDocument>): Promise<ActionReply> {
   const d = action.data;
-  const reshow = async (problem: string): Promise<ActionReply> => ({ card: await linkSetupCard(s, turn, undefined, text(d, 'adoProjects')?.split(',')[0], problem) });
-  const pwa = await s.store.connections.get(turn.tenantId, text(d, 'planConnectionId', 300) ?? '');
-  const ado = await s.store.connections.get(turn.tenantId, text(d, 'adoConnectionId', 300) ?? '');
-  if (!pwa || pwa.kind !== 'pwa' || !ado || ado.kind !== 'ado') return { message: 'The connections this card was made for are gone. Type "connections" to check them, then "link ..." again.' };
+  const reshow = async (problem: string): Promise<ActionReply> => ({ card: await linkSetupCard(s, turn, undefined, text(d, 'adoProjects')?.split(',')[0], problem, { pwaId: pwa.id, adoId: ado.id }) });
   const planProjectId = text(d, 'planProjectId', 100);
   const adoProjects = (text(d, 'adoProjects', 2000) ?? '').split(',').map((x) => x.trim()).filter(Boolean);
   const direction = text(d, 'direction', 20) as SyncDirection | undefined;

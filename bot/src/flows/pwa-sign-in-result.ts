@@ -7,10 +7,11 @@
 import type { ConversationReference } from '@microsoft/teams.api';
 import type { PwaSignInError, SignInResult } from '../connectors/pwa/oauth/index.js';
 import type { PwaSignInNotifier } from '../http/pwa-oauth-routes.js';
-import type { PendingPwaSignIn } from '../store/index.js';
+import type { ConnectionChanges, ConnectionDocument, PendingPwaSignIn, Stored } from '../store/index.js';
 import { errorMessage, notice } from './card-kit.js';
 import type { OutgoingMessage } from './chat.js';
 import { accessChecklist } from './connect-pwa.js';
+import { conversationBase, personOf } from './connection-access.js';
 import type { FlowServices } from './services.js';
 
 export type PostToConversation = (reference: Pick<ConversationReference, 'serviceUrl' | 'conversation'>, message: OutgoingMessage) => Promise<unknown>;
@@ -19,7 +20,8 @@ export function pwaSignInNotifier(s: FlowServices, post: PostToConversation): Pw
   const where = (pending: PendingPwaSignIn) => pending.conversation as unknown as Pick<ConversationReference, 'serviceUrl' | 'conversation'>;
   return {
     async onSignedIn(pending, result: SignInResult) {
-      const { connection, account } = result;
+      const { account } = result;
+      const connection = await recordOwner(s, pending, result.connection);
       let message: OutgoingMessage;
       try {
         const report = await (await s.systems.pwa(connection)).verifyAccess();
@@ -35,4 +37,17 @@ export function pwaSignInNotifier(s: FlowServices, post: PostToConversation): Pw
       await post(where(pending), { card: notice('Not connected to Project Web App', problem.message, { tone: 'Attention', details: ['Type "connect pwa" to start again.'] }) });
     },
   };
+}
+
+/**
+ * The sign-in callback stores only `createdBy`; the owner's name and the chat it started in are
+ * known here, so the connections card can name them. Sharing stays unset: only the owner.
+ */
+async function recordOwner(s: FlowServices, pending: PendingPwaSignIn, connection: Stored<ConnectionDocument>): Promise<Stored<ConnectionDocument>> {
+  if (connection.owner) return connection;
+  const conversation = (pending.conversation as { conversation?: { id?: unknown; conversationType?: unknown } }).conversation;
+  const kind = conversation?.conversationType;
+  const origin: ConnectionChanges = typeof conversation?.id === 'string' && (kind === 'personal' || kind === 'groupChat' || kind === 'channel')
+    ? { origin: { conversationId: conversationBase(conversation.id), conversationKind: kind } } : {};
+  return s.store.connections.update(pending.tenantId, connection.id, () => ({ owner: personOf(pending.requestedBy), ...origin }));
 }

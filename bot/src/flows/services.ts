@@ -15,6 +15,8 @@ export interface FlowServices {
   /** Present when Microsoft 365 sign-in for PWA is configured; otherwise the card says it is not. */
   pwaSignIn?: PwaSignInStarter;
   logger: Logger;
+  /** Entra object ids (lower case) of tenant admins (PLANBRIDGE_TENANT_ADMINS); absent = nobody. */
+  tenantAdmins?: ReadonlySet<string>;
   /** Local mode: http:// to loopback allowed, no OAuth sign-in configured. */
   localMode: boolean;
   now(): Date;

@@ -19,6 +19,29 @@ export type ConnectionAuth =
   | { type: 'oauth'; clientId?: string; authority?: string; scopes?: string[] }
   | { type: 'basic' | 'ntlm'; username: string; domain?: string };
 
+/** A person as Teams names them: the Teams user id, and the Entra object id when Teams sent one. */
+export interface ConnectionPerson {
+  id: string;
+  aadObjectId?: string;
+  name?: string;
+}
+
+/**
+ * Who besides the owner may use a connection (link it, sync with it). Default 'owner': a PAT or
+ * password acts as the person who made it, so handing it to others is their deliberate choice.
+ */
+export type ConnectionSharing =
+  | { mode: 'owner' }
+  | { mode: 'people'; people: ConnectionPerson[] }
+  /** Everyone in one group chat or channel (the conversation id without a thread suffix). */
+  | { mode: 'conversation'; conversationId: string; conversationKind: 'groupChat' | 'channel' };
+
+/** The conversation a connection was made in (where "everyone in the chat" points by default). */
+export interface ConnectionOrigin {
+  conversationId: string;
+  conversationKind: 'personal' | 'groupChat' | 'channel';
+}
+
 export interface ConnectionDocument extends BaseDocument {
   kind: ConnectionKind;
   name: string;
@@ -32,7 +55,11 @@ export interface ConnectionDocument extends BaseDocument {
   expiresOn?: string;
   /** IANA zone the plan site's dates are in (PWA connections). */
   timeZone?: string;
+  /** Entra object id or Teams user id of who made it (older records have only this; see connectionOwner). */
   createdBy?: string;
+  owner?: ConnectionPerson;
+  sharing?: ConnectionSharing;
+  origin?: ConnectionOrigin;
   createdAt: string;
   updatedAt: string;
 }
@@ -48,10 +75,35 @@ export interface NewConnection {
   expiresOn?: string;
   timeZone?: string;
   createdBy?: string;
+  owner?: ConnectionPerson;
+  sharing?: ConnectionSharing;
+  origin?: ConnectionOrigin;
 }
 
 /** Fields a caller may change; `secret` goes through setSecret. */
-export type ConnectionChanges = Partial<Pick<ConnectionDocument, 'name' | 'url' | 'auth' | 'check' | 'expiresOn' | 'timeZone'>>;
+export type ConnectionChanges = Partial<Pick<ConnectionDocument, 'name' | 'url' | 'auth' | 'check' | 'expiresOn' | 'timeZone' | 'owner' | 'sharing' | 'origin'>>;
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The owner, read without a schema step. Records made before owners were stored (and those the
+ * Microsoft 365 sign-in callback writes) carry only `createdBy`, the Entra object id when Teams
+ * sent one, else the Teams user id; that person is the owner. No `createdBy` at all: no owner, so
+ * only tenant admins manage it.
+ */
+export function connectionOwner(c: Pick<ConnectionDocument, 'owner' | 'createdBy'>): ConnectionPerson | undefined {
+  if (c.owner && typeof c.owner.id === 'string') return c.owner;
+  if (!c.createdBy) return undefined;
+  return GUID.test(c.createdBy) ? { id: c.createdBy, aadObjectId: c.createdBy } : { id: c.createdBy };
+}
+
+/** The sharing setting; absent or malformed (older records) reads as the safe default, owner only. */
+export function connectionSharing(c: Pick<ConnectionDocument, 'sharing'>): ConnectionSharing {
+  const sh = c.sharing;
+  if (sh?.mode === 'people' && Array.isArray(sh.people)) return { mode: 'people', people: sh.people.filter((p) => typeof p?.id === 'string') };
+  if (sh?.mode === 'conversation' && typeof sh.conversationId === 'string' && (sh.conversationKind === 'groupChat' || sh.conversationKind === 'channel')) return sh;
+  return { mode: 'owner' };
+}
 
 export interface RotationResult {
   scanned: number;
@@ -103,6 +155,9 @@ export function createConnectionRepository(docs: DocumentCollection<ConnectionDo
         ...(input.expiresOn !== undefined ? { expiresOn: input.expiresOn } : {}),
         ...(input.timeZone !== undefined ? { timeZone: input.timeZone } : {}),
         ...(input.createdBy !== undefined ? { createdBy: input.createdBy } : {}),
+        ...(input.owner !== undefined ? { owner: input.owner } : {}),
+        ...(input.sharing !== undefined ? { sharing: input.sharing } : {}),
+        ...(input.origin !== undefined ? { origin: input.origin } : {}),
         createdAt: at,
         updatedAt: at,
       });
