@@ -11,14 +11,14 @@ import type { PlanSide, PlanWrite, PlanWriteResult } from '../sync/ports.js';
 import type { WriteLimits } from '../sync/write-limits.js';
 
 /**
- * What Project computes itself, so PlanBridge never writes it: remaining and actual work follow
- * from Work and % complete (the connector reads them that way), resources need assignments, which
+ * What Project computes itself, so PlanBridge never writes it: actual work comes from % complete
+ * or timesheets and remaining work is what is left of Work; resources need assignments, which
  * the connector does not write, and a summary task's dates, work and progress roll up from its subtasks.
  */
 export const PWA_WRITE_LIMITS: WriteLimits = {
   readOnly: {
-    RemainingWork: 'Project computes it from Work and % complete',
-    ActualWork: 'Project computes it from Work and % complete',
+    RemainingWork: 'Project computes it from Work and the actual work reported',
+    ActualWork: 'Project takes it from % complete or from timesheets',
     ResourceNames: 'PlanBridge does not assign resources in Project Web App; assign them in the plan',
   },
   rolledUp: {
@@ -38,16 +38,14 @@ const BUILT_IN = new Set(['Name', 'Start', 'Finish', 'Work', 'RemainingWork', 'A
  * `modifiedAt` is an instant. A task with no readable `Modified` gets none (and is never left out).
  */
 export function taskToItem(task: PlanTask, timeZone = 'UTC'): Item {
-  const hours = task.workMinutes / 60;
-  const done = Math.min(Math.max(task.percentComplete, 0), 100) / 100;
   const fields: Record<string, FieldValue> = {
     Name: task.name,
     Start: task.start,
     Finish: task.finish,
-    Work: formatHours(hours),
-    // PWA splits work into actual and remaining by % complete when no actuals are entered.
-    ActualWork: formatHours(hours * done),
-    RemainingWork: formatHours(hours * (1 - done)),
+    Work: formatHours(task.workMinutes / 60),
+    // As Project holds them: with timesheet actuals they are not Work × % complete.
+    ActualWork: formatHours(task.actualWorkMinutes / 60),
+    RemainingWork: formatHours(task.remainingWorkMinutes / 60),
     PercentComplete: task.percentComplete,
     Notes: task.notes,
     ResourceNames: task.assignments.map((a) => a.resourceName).join(','),
@@ -55,7 +53,12 @@ export function taskToItem(task: PlanTask, timeZone = 'UTC'): Item {
   };
   for (const [name, value] of Object.entries(task.customFields)) fields[name] = flatten(value);
   const modifiedAt = modifiedInstant(task.modified, timeZone);
-  return { key: task.id, system: 'plan', type: task.isSummary ? 'Summary' : 'Task', parentKey: task.parentId, fields, version: task.version, ...(modifiedAt ? { modifiedAt } : {}) };
+  return {
+    key: task.id, system: 'plan', type: task.isSummary ? 'Summary' : 'Task', parentKey: task.parentId, fields, version: task.version,
+    ...(modifiedAt ? { modifiedAt } : {}),
+    ...(task.isActive ? {} : { inactive: true }),
+    ...(task.predecessors.length > 0 ? { dependsOn: task.predecessors.map((d) => ({ key: d.predecessorId, kind: d.kind })) } : {}),
+  };
 }
 
 function modifiedInstant(modified: string | null, timeZone: string): string | undefined {

@@ -35,7 +35,35 @@ export interface ProjectMatch {
 export interface PlanAssignment {
   resourceId: string;
   resourceName: string;
+  /** The resource's e-mail when the plan system has one: an exact key for matching people. */
+  resourceEmail: string | null;
   workMinutes: number;
+  actualWorkMinutes: number;
+  remainingWorkMinutes: number;
+}
+
+/** How a dependency ties two tasks, as Project names its four link types. */
+export type DependencyKind = 'finish-to-start' | 'start-to-start' | 'finish-to-finish' | 'start-to-finish';
+
+/**
+ * A task this task depends on. Carried as data (nothing syncs it yet); lag is not listed because
+ * Project Server's REST task links do not expose it (PS.PublishedTaskLink has only DependencyType).
+ */
+export interface PlanDependency {
+  predecessorId: string;
+  kind: DependencyKind;
+}
+
+/** How Project keeps a task's work, duration and units in step when one of them changes. */
+export type PlanTaskType = 'fixed-units' | 'fixed-duration' | 'fixed-work';
+
+/** A person or material on the project's team. */
+export interface PlanResource {
+  id: string;
+  name: string;
+  email: string | null;
+  /** A placeholder role such as "Developer", not a person. */
+  isGeneric: boolean;
 }
 
 export type PlanFieldValue = string | number | boolean | string[] | null;
@@ -53,8 +81,21 @@ export interface PlanTask {
   finish: SiteLocalDateTime | null;
   durationMinutes: number;
   workMinutes: number;
+  /**
+   * Work done and left, as the plan holds them. With timesheet actuals these are not Work × %
+   * complete, so they are read, never derived.
+   */
+  actualWorkMinutes: number;
+  remainingWorkMinutes: number;
   percentComplete: number;
   notes: string;
+  /** The date the task should finish by, if one is set; it does not move the schedule. */
+  deadline: SiteLocalDateTime | null;
+  isMilestone: boolean;
+  /** Inactive tasks stay in the plan for the record but no longer count. */
+  isActive: boolean;
+  taskType: PlanTaskType | null;
+  predecessors: PlanDependency[];
   assignments: PlanAssignment[];
   /** Custom field values by field display name; lookup values are the entries' texts. */
   customFields: Record<string, PlanFieldValue>;
@@ -210,6 +251,8 @@ export interface PlanConnector {
   getProject(projectId: string): Promise<PlanProject>;
   /** Every task of the published plan, in outline order, following all pages. */
   readTasks(projectId: string): Promise<PlanTask[]>;
+  /** The project's team: its resources with their e-mail where known. */
+  listResources(projectId: string): Promise<PlanResource[]>;
   listFields(): Promise<PlanFieldDefinition[]>;
   verifyFields(required?: readonly RequiredField[]): Promise<FieldCheck[]>;
   /** Creates the missing fields; wrong-type ones are reported, never changed. */

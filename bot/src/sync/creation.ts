@@ -214,10 +214,17 @@ function createOnAdo(input: CreationInput, ops: CreateOp[], warnings: string[], 
     return out;
   };
 
+  const inactive: string[] = [];
+  const active = (k: string): boolean => {
+    const item = planView.items.get(k)!;
+    if (item.inactive) inactive.push(String(item.fields['Name'] ?? k));
+    return !item.inactive;
+  };
   for (const key of planView.items.keys()) {
     if (linked(key)) continue;
     const pp = planView.parent.get(key) ?? null;
     if (pp !== null && !linked(pp)) continue; // comes along with its parent, or waits for it
+    if (!active(key)) continue;
     if (pp !== null && links.retired?.('plan', pp)) {
       warnings.push(`Plan task "${String(planView.items.get(key)!.fields['Name'] ?? key)}" is under a task that was unlinked on purpose, so it was not created in ADO.`);
       continue;
@@ -237,7 +244,7 @@ function createOnAdo(input: CreationInput, ops: CreateOp[], warnings: string[], 
       : isProjectKey(parentAdo) ? projectOfKey(parentAdo) : String(adoView.items.get(parentAdo)?.fields['System.TeamProject'] ?? defaultAdoProject(integration));
     const inherited = (k: string): string => resolved.get(planView.parent.get(k) ?? '')?.project ?? rootProject;
 
-    walk(key, planView, linked, (k) => includedByOption(integration, integration.creation, resolve(k, inherited(k)).type), (k, level, parentCreated) => {
+    walk(key, planView, linked, (k) => active(k) && includedByOption(integration, integration.creation, resolve(k, inherited(k)).type), (k, level, parentCreated) => {
       const item = planView.items.get(k)!;
       const linkId = linkIdFor(integration.id, 'plan', k);
       linkIds.set(k, linkId);
@@ -281,6 +288,10 @@ function createOnAdo(input: CreationInput, ops: CreateOp[], warnings: string[], 
         ...(refs ? { adoRefs: { planProject: input.planProject, planKey: k, expectedVersion: item.version, ...refs } } : {}),
       });
     });
+  }
+  if (inactive.length > 0) {
+    const names = inactive.slice(0, 5).map((n) => `"${n}"`).join(', ');
+    warnings.push(`${inactive.length === 1 ? 'Plan task' : `${inactive.length} plan tasks`} ${names}${inactive.length > 5 ? ' and others' : ''} ${inactive.length === 1 ? 'is' : 'are'} inactive in Project, so ${inactive.length === 1 ? 'it was' : 'they were'} not created in ADO.`);
   }
 }
 

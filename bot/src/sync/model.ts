@@ -31,6 +31,22 @@ export interface Item {
    * (changes-since.ts), never takes part in field diffs, and never reaches the plan or its hash.
    */
   readonly modifiedAt?: string;
+  /**
+   * Plan side: the task is inactive in Project (kept for the record, no longer counting). Such a
+   * task is never created on the other side; a linked one keeps syncing.
+   */
+  readonly inactive?: boolean;
+  /**
+   * Plan side: the tasks this one depends on. Carried as data for a later mapping to ADO
+   * dependency links; nothing syncs them yet, and like `modifiedAt` they take no part in diffs.
+   */
+  readonly dependsOn?: readonly Dependency[];
+}
+
+export interface Dependency {
+  /** The predecessor's key on the same side. */
+  readonly key: string;
+  readonly kind: 'finish-to-start' | 'start-to-start' | 'finish-to-finish' | 'start-to-finish';
 }
 
 /** What each side held for one mapping rule after the last successful sync, normalized for comparison. */

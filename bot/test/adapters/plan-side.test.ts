@@ -37,7 +37,8 @@ describe('PlanSide over the PWA connector', () => {
 
   it('creates under a new parent and updates in one publish cycle; a rerun of the create counts as done', async () => {
     const before = await side.readScope({ projectId, tasks: 'all' });
-    const target = before.find((i) => i.type === 'Task')!;
+    // A task with no actual work yet: Project never lets Work drop below the work already done.
+    const target = before.find((i) => i.type === 'Task' && i.fields.ActualWork === '0h')!;
     const parentKey = randomUUID();
     const childKey = randomUUID();
     const writes: PlanWrite[] = [

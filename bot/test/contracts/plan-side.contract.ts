@@ -141,6 +141,19 @@ export function describePlanSideContract(name: string, make: () => Promise<PlanS
       expect(after.fields).toMatchObject({ Name: 'Updated', Work: '20h', PercentComplete: 50, RemainingWork: '10h', ActualWork: '10h', Notes: 'new notes', Start: '2026-04-06T08:00:00', Finish: '2026-04-09T17:00:00' });
     });
 
+    it('work done is kept as Project keeps it: % complete sets actual work, a new Work keeps it and never drops below it', async () => {
+      const k = key();
+      await apply([create(k, { Name: 'Work kept', Work: '10h' })]);
+      const update = async (fields: Record<string, FieldValue>) => {
+        const w: PlanWrite = { kind: 'update', opId: opId(), key: k, expectedVersion: (await read(k)).version, fields };
+        expect(await apply([w])).toEqual(done([w]));
+        return (await read(k)).fields;
+      };
+      expect(await update({ PercentComplete: 50 })).toMatchObject({ Work: '10h', ActualWork: '5h', RemainingWork: '5h', PercentComplete: 50 });
+      expect(await update({ Work: '20h' })).toMatchObject({ Work: '20h', ActualWork: '5h', RemainingWork: '15h' });
+      expect(await update({ Work: '2h' })).toMatchObject({ Work: '5h', ActualWork: '5h', RemainingWork: '0h' });
+    });
+
     versionCheck(`every published change makes a new version: a write against a version read before an update is "stale", even within the same second${versionNote}`, async () => {
       const k = key();
       await startOfSecond();

@@ -10,11 +10,6 @@ describePlanSideContract('createPlanSide over the PWA connector against sim/pwa'
   const connector = connectorFor(sim, 'onprem', 'nometadata');
   const projectId = (await connector.findProjects('Apollo'))[0]!.project.id;
   return { side: createPlanSide(connector), projectId, textCustomField: 'Risk Notes', dispose: () => sim.close() };
-}, {
-  // bot/src/connectors/pwa/reads.ts: a task's version is its `Modified`, a site-local time to the
-  // second, so two publishes within one second leave the version unchanged and a write against
-  // the older read passes its precondition (a lost update). Needs a finer version in src.
-  versionResolution: 'the version is PWA Modified at one-second resolution',
 });
 
 describePlanSideContract('MemoryPlan (test double)', async () => ({

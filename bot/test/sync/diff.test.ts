@@ -28,7 +28,7 @@ describe.each(PROCESS_NAMES)('three-way field diff (%s)', (process) => {
 
   it('pushes a plan-only change to ADO, with the rev as precondition', async () => {
     const { world, planKey, adoKey } = await linkedPair(process);
-    // Project computes remaining work from Work and % complete: editing Work moves it too.
+    // Project keeps the work already done: editing Work moves the remaining work with it.
     world.plan.edit(planKey, { Name: 'Write the spec', Work: '2d' }); // 16h; '1d' would equal the 8h already there
     const plan = await world.preview();
     expect(updates(plan.operations)).toEqual([expect.objectContaining({
@@ -44,7 +44,7 @@ describe.each(PROCESS_NAMES)('three-way field diff (%s)', (process) => {
     const plan = await world.preview();
     // Remaining work is Project's to compute: it is named in the preview, never written.
     expect(updates(plan.operations)).toEqual([expect.objectContaining({ side: 'plan', key: planKey, fields: { PercentComplete: 100 } })]);
-    expect(plan.warnings.join('\n')).toMatch(/RemainingWork is not written in the plan \(Project computes it from Work and % complete\)/);
+    expect(plan.warnings.join('\n')).toMatch(/RemainingWork is not written in the plan \(Project computes it from Work and the actual work reported\)/);
     await world.sync();
     expect(world.plan.tasks.get(planKey)!.fields).toMatchObject({ PercentComplete: 100 });
     // The next run does not bring the unwritten value back as a change.

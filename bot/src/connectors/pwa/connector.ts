@@ -1,15 +1,16 @@
 import type { Logger } from '../../log.js';
+import type { UrlPolicy } from '../../net/url-safety.js';
 import {
   PLANBRIDGE_FIELDS, PlanConnectorError,
   type AccessReport, type FieldCheck, type PlanChangeSet, type PlanConnector, type PlanFieldDefinition,
-  type PlanProject, type PlanTask, type PlanWriteResult, type ProjectMatch, type RequiredField,
+  type PlanProject, type PlanResource, type PlanTask, type PlanWriteResult, type ProjectMatch, type RequiredField,
 } from '../ppm.js';
 import type { PwaAuth } from './auth.js';
 import { PwaClient, type PwaJsonFormat, type Row } from './client.js';
 import { assertTimeZone, currentOffsetMinutes } from './dates.js';
 import { PwaFields, type PwaField } from './fields.js';
 import { ProjectSerializer } from './queue.js';
-import { getProject, listProjects, rankProjects, readTasks } from './reads.js';
+import { getProject, listProjects, listResources, rankProjects, readTasks } from './reads.js';
 import { applyChangeSet } from './writes.js';
 
 export interface PwaConnectorOptions {
@@ -26,6 +27,8 @@ export interface PwaConnectorOptions {
   queueTimeoutMs?: number;
   maxRetryWaitMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Which addresses the site may resolve to (net/url-safety.ts); default: loopback sites count as local. */
+  urlPolicy?: UrlPolicy;
 }
 
 /** Project Web App (Project Online, Project Server 2016/2019/SE) as a PlanBridge plan system. */
@@ -46,7 +49,7 @@ export class PwaConnector implements PlanConnector {
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.client = new PwaClient({
       siteUrl: options.siteUrl, auth: options.auth, format: options.format, logger: options.logger,
-      maxRetryWaitMs: options.maxRetryWaitMs, sleep: this.sleep,
+      maxRetryWaitMs: options.maxRetryWaitMs, sleep: this.sleep, ...(options.urlPolicy ? { urlPolicy: options.urlPolicy } : {}),
     });
     this.fields = new PwaFields(this.client);
   }
@@ -97,6 +100,10 @@ export class PwaConnector implements PlanConnector {
   async readTasks(projectId: string): Promise<PlanTask[]> {
     const project = await this.getProject(projectId);
     return readTasks(this.client, project, await this.taskFields());
+  }
+
+  listResources(projectId: string): Promise<PlanResource[]> {
+    return listResources(this.client, projectId);
   }
 
   private async taskFields(): Promise<PwaField[]> {

@@ -1,4 +1,5 @@
-import { PlanConnectorError, type PlanFieldValue, type PlanProject, type PlanTask, type ProjectMatch } from '../ppm.js';
+import { createHash } from 'node:crypto';
+import { PlanConnectorError, type DependencyKind, type PlanDependency, type PlanFieldValue, type PlanProject, type PlanResource, type PlanTask, type PlanTaskType, type ProjectMatch } from '../ppm.js';
 import type { PwaClient, Row } from './client.js';
 import { fromPwaDate } from './dates.js';
 import type { PwaField } from './fields.js';
@@ -6,9 +7,18 @@ import { PROJECT_SELECT, taskPropertyName, toPlanProject } from './mapping.js';
 import { parsePwaDuration } from './units.js';
 
 const TASK_SELECT = [
-  'Id', 'Name', 'OutlineLevel', 'OutlinePosition', 'IsSummary', 'Start', 'Finish', 'Duration', 'Work', 'PercentComplete', 'Notes', 'Modified',
-  'Parent/Id', 'Assignments/Id', 'Assignments/Work', 'Assignments/Resource/Id', 'Assignments/Resource/Name',
+  'Id', 'Name', 'OutlineLevel', 'OutlinePosition', 'IsSummary', 'Start', 'Finish', 'Duration', 'Work', 'ActualWork', 'RemainingWork',
+  'PercentComplete', 'Notes', 'Modified', 'Deadline', 'IsMilestone', 'IsActive', 'TaskType',
+  'Parent/Id', 'Assignments/Id', 'Assignments/Work', 'Assignments/ActualWork', 'Assignments/RemainingWork',
+  'Assignments/Resource/Id', 'Assignments/Resource/Name', 'Assignments/Resource/Email',
 ];
+
+/** PS.DependencyType codes (projectserver-rest-docs/DependencyType.md). */
+const DEPENDENCY_KINDS: Record<number, DependencyKind> = { 0: 'finish-to-finish', 1: 'finish-to-start', 2: 'start-to-finish', 3: 'start-to-start' };
+/** PS TaskType codes (projectserver-rest-docs/TaskType.md); 1000 is Project's internal placeholder. */
+const TASK_TYPES: Record<number, PlanTaskType> = { 0: 'fixed-units', 1: 'fixed-duration', 2: 'fixed-work' };
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
 export async function listProjects(client: PwaClient): Promise<PlanProject[]> {
   const rows = await client.getAll('ProjectServer/Projects', { $select: PROJECT_SELECT, $expand: 'CheckedOutBy' });
@@ -52,11 +62,39 @@ function customValue(field: PwaField, raw: unknown): PlanFieldValue {
   return String(raw);
 }
 
-/** All published tasks with hierarchy, assignments and task custom fields, following every page. */
+/** Each task's predecessors, from the project's published task links (Start = predecessor, End = successor). */
+async function readDependencies(client: PwaClient, projectId: string): Promise<Map<string, PlanDependency[]>> {
+  const rows = await client.getAll(`ProjectServer/Projects('${projectId}')/TaskLinks`, { $select: 'Id,DependencyType,Start/Id,End/Id', $expand: 'Start,End' });
+  const byTask = new Map<string, PlanDependency[]>();
+  for (const row of rows) {
+    const from = str((row.Start as Row | null | undefined)?.Id);
+    const to = str((row.End as Row | null | undefined)?.Id);
+    if (!from || !to) continue;
+    const kind = DEPENDENCY_KINDS[Number(row.DependencyType)] ?? 'finish-to-start';
+    byTask.set(to.toLowerCase(), [...(byTask.get(to.toLowerCase()) ?? []), { predecessorId: from, kind }]);
+  }
+  return byTask;
+}
+
+/**
+ * A task's version: its `Modified` plus a digest of every value read. `Modified` alone has
+ * one-second resolution, so two publishes within a second would look like no change and a write
+ * against the older read would pass its precondition.
+ */
+function versionOf(task: Omit<PlanTask, 'version'>): string {
+  const digest = createHash('sha256').update(JSON.stringify(task)).digest('base64url').slice(0, 16);
+  return `${task.modified ?? ''}~${digest}`;
+}
+
+/** All published tasks with hierarchy, work, dependencies, assignments and task custom fields, following every page. */
 export async function readTasks(client: PwaClient, project: PlanProject, taskFields: PwaField[]): Promise<PlanTask[]> {
   const select = [...TASK_SELECT, ...taskFields.map((f) => taskPropertyName(f.internalName))].join(',');
-  const rows = await client.getAll(`ProjectServer/Projects('${project.id}')/Tasks`, { $select: select, $expand: 'Parent,Assignments/Resource' });
+  const [rows, dependencies] = await Promise.all([
+    client.getAll(`ProjectServer/Projects('${project.id}')/Tasks`, { $select: select, $expand: 'Parent,Assignments/Resource' }),
+    readDependencies(client, project.id),
+  ]);
   const mpd = project.minutesPerDay;
+  const minutes = (v: unknown): number => parsePwaDuration(v as string | undefined, mpd) ?? 0;
   return rows.map((row): PlanTask => {
     const parent = row.Parent as Row | null | undefined;
     const customFields: Record<string, PlanFieldValue> = {};
@@ -65,8 +103,9 @@ export async function readTasks(client: PwaClient, project: PlanProject, taskFie
       if (raw !== undefined && raw !== null) customFields[field.name] = customValue(field, raw);
     }
     const modified = fromPwaDate(row.Modified);
-    return {
-      id: String(row.Id),
+    const id = String(row.Id);
+    const task: Omit<PlanTask, 'version'> = {
+      id,
       parentId: parent && typeof parent.Id === 'string' ? parent.Id : null,
       outlineLevel: Number(row.OutlineLevel),
       outlinePosition: String(row.OutlinePosition ?? ''),
@@ -74,17 +113,34 @@ export async function readTasks(client: PwaClient, project: PlanProject, taskFie
       name: String(row.Name ?? ''),
       start: fromPwaDate(row.Start),
       finish: fromPwaDate(row.Finish),
-      durationMinutes: parsePwaDuration(row.Duration as string | undefined, mpd) ?? 0,
-      workMinutes: parsePwaDuration(row.Work as string | undefined, mpd) ?? 0,
+      durationMinutes: minutes(row.Duration),
+      workMinutes: minutes(row.Work),
+      actualWorkMinutes: minutes(row.ActualWork),
+      remainingWorkMinutes: minutes(row.RemainingWork),
       percentComplete: Number(row.PercentComplete ?? 0),
       notes: typeof row.Notes === 'string' ? row.Notes : '',
+      deadline: fromPwaDate(row.Deadline),
+      isMilestone: row.IsMilestone === true,
+      // Absent means active: only Project 2010+ plans can inactivate a task.
+      isActive: row.IsActive !== false,
+      taskType: TASK_TYPES[Number(row.TaskType)] ?? null,
+      predecessors: dependencies.get(id.toLowerCase()) ?? [],
       assignments: ((row.Assignments as Row[] | undefined) ?? []).map((a) => {
         const resource = (a.Resource as Row | null | undefined) ?? {};
-        return { resourceId: String(resource.Id ?? ''), resourceName: String(resource.Name ?? ''), workMinutes: parsePwaDuration(a.Work as string | undefined, mpd) ?? 0 };
+        return {
+          resourceId: String(resource.Id ?? ''), resourceName: String(resource.Name ?? ''), resourceEmail: str(resource.Email),
+          workMinutes: minutes(a.Work), actualWorkMinutes: minutes(a.ActualWork), remainingWorkMinutes: minutes(a.RemainingWork),
+        };
       }),
       customFields,
       modified,
-      version: modified ?? '',
     };
+    return { ...task, version: versionOf(task) };
   });
+}
+
+/** The project's team (ProjectResources), with e-mail addresses for matching people. */
+export async function listResources(client: PwaClient, projectId: string): Promise<PlanResource[]> {
+  const rows = await client.getAll(`ProjectServer/Projects('${projectId}')/ProjectResources`, { $select: 'Id,Name,Email,IsGenericResource' });
+  return rows.map((row) => ({ id: String(row.Id), name: String(row.Name ?? ''), email: str(row.Email), isGeneric: row.IsGenericResource === true }));
 }

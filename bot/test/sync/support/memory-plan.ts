@@ -3,8 +3,8 @@
  * nothing. It passes the PlanSide contract (bot/test/contracts/plan-side.contract.ts) that the
  * production adapter passes against sim/pwa, so it keeps what Project keeps and computes what
  * Project computes:
- * - every task reads with all the PWA field names; Work is hours ("12h"); remaining and actual
- *   work follow from Work and % complete; resources are never written by a batch;
+ * - every task reads with all the PWA field names; Work is hours ("12h"); actual work is kept as
+ *   Project keeps it (assignWork) and remaining work is what is left; resources are never written;
  * - a task with subtasks is a "Summary" whose Work, dates and % complete roll up from them;
  * - a moved Start keeps the task's duration; a deleted summary takes its subtasks with it;
  * - a custom field the site lacks fails the whole batch;
@@ -56,6 +56,38 @@ const isDate = (v: FieldValue | undefined): v is string => typeof v === 'string'
 const hoursOf = (v: FieldValue | undefined): number => (v === undefined ? 0 : parseHours(v) ?? 0);
 const percentOf = (v: FieldValue | undefined): number => (typeof v === 'number' ? v : 0);
 
+/** Work already done: as held, or Work × % complete for a task typed in with no actuals. */
+const actualOf = (fields: Readonly<Record<string, FieldValue>>): number =>
+  fields.ActualWork !== undefined ? hoursOf(fields.ActualWork) : hoursOf(fields.Work) * Math.min(Math.max(percentOf(fields.PercentComplete), 0), 100) / 100;
+
+/**
+ * Applies a change to a leaf task the way Project keeps its work (as sim/pwa/work.ts does, in its
+ * order: Work, RemainingWork, ActualWork, % complete): Work keeps the work already done and never
+ * drops below it; remaining work sets Work; actual work moves % complete; % complete sets actual
+ * work to Work × %.
+ */
+function assignWork(fields: Record<string, FieldValue>, change: Readonly<Record<string, FieldValue>>): void {
+  let actual = actualOf(fields);
+  let work = hoursOf(fields.Work);
+  let percent = percentOf(fields.PercentComplete);
+  Object.assign(fields, change);
+  if ('Work' in change) work = Math.max(hoursOf(change.Work), actual);
+  if ('RemainingWork' in change) work = actual + hoursOf(change.RemainingWork);
+  if ('ActualWork' in change) {
+    actual = hoursOf(change.ActualWork);
+    work = Math.max(work, actual);
+  }
+  if ('RemainingWork' in change || 'ActualWork' in change) percent = work > 0 ? Math.round((actual / work) * 100) : percent;
+  if ('PercentComplete' in change) {
+    percent = percentOf(change.PercentComplete);
+    actual = (work * percent) / 100;
+  }
+  if (!['Work', 'RemainingWork', 'ActualWork', 'PercentComplete'].some((f) => f in change)) return;
+  fields.Work = formatHours(work);
+  fields.ActualWork = formatHours(Math.min(actual, work));
+  fields.PercentComplete = percent;
+}
+
 export class MemoryPlan implements PlanSide {
   readonly limits = PWA_WRITE_LIMITS;
   private published = new Map<string, StoredTask>();
@@ -101,7 +133,7 @@ export class MemoryPlan implements PlanSide {
   edit(key: string, fields: Record<string, FieldValue>, parentKey?: string | null): void {
     this.pending.push((draft) => {
       const t = draft.get(key)!;
-      Object.assign(t.fields, fields);
+      assignWork(t.fields, fields);
       if (parentKey !== undefined) t.parentKey = parentKey;
     });
     if (this.clock) void this.tasks; // each change gets its own modified time
@@ -133,11 +165,12 @@ export class MemoryPlan implements PlanSide {
       const done = out.get(t.key);
       if (done) return done;
       const kids = (children.get(t.key) ?? []).map(visit);
-      let start: string; let finish: string; let hours: number; let percent: number;
+      let start: string; let finish: string; let hours: number; let percent: number; let actual: number;
       if (kids.length > 0) {
         start = kids.map((k) => String(k.fields.Start)).sort()[0]!;
         finish = kids.map((k) => String(k.fields.Finish)).sort().at(-1)!;
         hours = kids.reduce((sum, k) => sum + hoursOf(k.fields.Work), 0);
+        actual = kids.reduce((sum, k) => sum + hoursOf(k.fields.ActualWork), 0);
         const weight = kids.reduce((sum, k) => sum + (hoursOf(k.fields.Work) || 1 / 60), 0);
         percent = Math.round(kids.reduce((sum, k) => sum + percentOf(k.fields.PercentComplete) * (hoursOf(k.fields.Work) || 1 / 60), 0) / weight);
       } else {
@@ -145,12 +178,12 @@ export class MemoryPlan implements PlanSide {
         finish = isDate(t.fields.Finish) && t.fields.Finish >= start ? t.fields.Finish : finishAfter(start, 1);
         hours = hoursOf(t.fields.Work);
         percent = percentOf(t.fields.PercentComplete);
+        actual = Math.min(actualOf(t.fields), hours);
       }
-      const done100 = Math.min(Math.max(percent, 0), 100) / 100;
       const fields: Record<string, FieldValue> = {
         ...t.fields,
         Name: String(t.fields.Name ?? ''), Start: start, Finish: finish,
-        Work: formatHours(hours), ActualWork: formatHours(hours * done100), RemainingWork: formatHours(hours * (1 - done100)),
+        Work: formatHours(hours), ActualWork: formatHours(actual), RemainingWork: formatHours(hours - actual),
         PercentComplete: percent, Notes: String(t.fields.Notes ?? ''), ResourceNames: String(t.fields.ResourceNames ?? ''),
         Duration: `${workingDays(start, finish) * 8}h`,
       };
@@ -261,7 +294,7 @@ export class MemoryPlan implements PlanSide {
               const item = viewOfDraft().get(w.key)!;
               stored.Finish = finishAfter(String(stored.Start), workingDays(String(item.fields.Start), String(item.fields.Finish)));
             }
-            Object.assign(t.fields, stored);
+            assignWork(t.fields, stored);
             if (w.parentKey !== undefined) {
               if (w.parentKey !== null && !draft.has(w.parentKey)) throw new Error(`The parent task ${w.parentKey} does not exist in the plan.`);
               t.parentKey = w.parentKey;
