@@ -1,10 +1,11 @@
 import { DefaultInit, SPQueryable, spGet, spPost, spPostMerge, type ISPQueryable } from '@pnp/sp';
-import { parseRetryAfter } from '../../net/retry-after.js';
+import { decideRetry, type RetryLimits } from '../../net/retry-policy.js';
 import { InjectHeaders, type Queryable } from '@pnp/queryable';
 import type { Logger } from '../../log.js';
 import { PlanConnectorError } from '../ppm.js';
 import { authorizationHeader, describeAuth, type PwaAuth } from './auth.js';
 import { toPlanError, PwaHttpError } from './errors.js';
+import { DEFAULT_DIGEST_SECONDS, DIGEST_EARLY_REFRESH_SECONDS, PWA_RETRY } from './limits.js';
 // --- URL safety (issue 16): imports ---
 import { createGuardedFetch, type FetchLike } from '../../net/guarded-fetch.js';
 import type { Connector } from '../../net/guarded-agent.js';
@@ -14,7 +15,8 @@ import { UnsafeUrlError, type Resolver, type UrlPolicy } from '../../net/url-saf
 
 /**
  * The PWA transport on PnPjs: auth header, form digest for on-premises writes (refreshed once when
- * the server says it expired), Retry-After on 429/503 (seconds or HTTP date), raw JSON parsing so
+ * the server says it expired), retries by the shared policy (net/retry-policy.ts with PWA's
+ * limits.ts: Retry-After honoured, backoff with jitter, reads retried after network errors), raw JSON parsing so
  * paging links survive, and both JSON formats folded into one plain shape.
  */
 
@@ -25,9 +27,9 @@ export interface PwaClientOptions {
   auth: PwaAuth;
   format?: PwaJsonFormat;
   logger?: Logger;
-  /** Retries of a throttled (429/503) request before giving up (default 4). */
+  /** Retries of a throttled or unavailable request before giving up (default: limits.ts). */
   maxRetries?: number;
-  /** Longest single wait honoured from Retry-After (default 120 s); longer waits fail fast. */
+  /** Longest single wait honoured from Retry-After (default: limits.ts); longer waits fail fast. */
   maxRetryWaitMs?: number;
   sleep?: (ms: number) => Promise<void>;
   // --- URL safety (issue 16): options ---
@@ -110,8 +112,8 @@ export class PwaClient {
   }
 
   private async send(url: URL, init: RequestInit): Promise<Response> {
-    const maxRetries = this.options.maxRetries ?? 4;
-    const maxWait = this.options.maxRetryWaitMs ?? 120_000;
+    const limits = this.retryLimits;
+    const method = (init.method ?? 'GET').toUpperCase();
     let digestRefreshed = false;
     for (let attempt = 0; ; attempt += 1) {
       this.requestCount += 1;
@@ -122,16 +124,21 @@ export class PwaClient {
         // --- URL safety (issue 16): a refused address, redirect or origin is the person's to fix ---
         if (err instanceof UnsafeUrlError) throw new PlanConnectorError('unreachable', err.message, { needsAttention: true });
         // --- end URL safety ---
-        throw new PlanConnectorError('unreachable', `Cannot reach Project Web App at ${this.siteUrl} (${(err as Error).message}). Check the URL and that the server is up.`);
-      }
-      if ((response.status === 429 || response.status === 503) && attempt < maxRetries) {
-        const wait = retryAfterMs(response.headers.get('retry-after'), attempt);
-        if (wait <= maxWait) {
-          this.options.logger?.info({ status: response.status, waitMs: wait, attempt: attempt + 1 }, 'pwa throttled; waiting as Retry-After asks');
-          await response.body?.cancel();
-          await this.sleep(wait);
+        // Reads are safe to send again; a write may have landed, so the caller's journal decides.
+        const decision = decideRetry({ network: true, idempotent: method === 'GET' }, attempt, limits);
+        if (decision.retry) {
+          this.options.logger?.info({ waitMs: decision.delayMs, attempt: attempt + 1 }, 'pwa unreachable; trying again');
+          await this.sleep(decision.delayMs);
           continue;
         }
+        throw new PlanConnectorError('unreachable', `Cannot reach Project Web App at ${this.siteUrl} (${(err as Error).message}). Check the URL and that the server is up.`);
+      }
+      const decision = response.ok ? null : decideRetry({ status: response.status, retryAfter: response.headers.get('retry-after'), network: false }, attempt, limits);
+      if (decision?.retry) {
+        this.options.logger?.info({ status: response.status, waitMs: decision.delayMs, attempt: attempt + 1, reason: decision.reason }, 'pwa throttled or unavailable; waiting');
+        await response.body?.cancel();
+        await this.sleep(decision.delayMs);
+        continue;
       }
       const headers = init.headers as Record<string, string>;
       if (response.status === 403 && headers['X-RequestDigest'] && !digestRefreshed) {
@@ -148,6 +155,15 @@ export class PwaClient {
     }
   }
 
+  /** PWA's limits (limits.ts), with the caller's overrides. */
+  private get retryLimits(): RetryLimits {
+    return {
+      ...PWA_RETRY,
+      ...(this.options.maxRetries !== undefined ? { maxRetries: this.options.maxRetries } : {}),
+      ...(this.options.maxRetryWaitMs !== undefined ? { maxRetryAfterMs: this.options.maxRetryWaitMs } : {}),
+    };
+  }
+
   /** Form digest for on-premises writes, cached until shortly before it expires. */
   private async formDigest(): Promise<string> {
     if (this.digest && this.digest.expires > Date.now()) return this.digest.value;
@@ -155,8 +171,8 @@ export class PwaClient {
     const info = plain(raw.d ?? raw) as Row;
     const ctx = (info.GetContextWebInformation ?? info) as Row;
     const value = String(ctx.FormDigestValue ?? '');
-    const seconds = Number(ctx.FormDigestTimeoutSeconds ?? 1800);
-    this.digest = { value, expires: Date.now() + Math.max(0, seconds - 60) * 1000 };
+    const seconds = Number(ctx.FormDigestTimeoutSeconds ?? DEFAULT_DIGEST_SECONDS);
+    this.digest = { value, expires: Date.now() + Math.max(0, seconds - DIGEST_EARLY_REFRESH_SECONDS) * 1000 };
     return value;
   }
 
@@ -242,8 +258,3 @@ function guardedFetchFor(siteUrl: string, options: PwaClientOptions): FetchLike 
   });
 }
 // --- end URL safety ---
-
-/** Retry-After in seconds or as an HTTP date; exponential fallback when absent. */
-export function retryAfterMs(header: string | null, attempt: number, now = Date.now()): number {
-  return parseRetryAfter(header, now) ?? Math.min(30_000, 500 * 2 ** attempt);
-}
