@@ -1,16 +1,19 @@
 import { join } from 'node:path';
 import { ADO_DEMO_PATS, adoSimulatorOptionsFromEnv, startAdoSimulator } from './ado/server.js';
+import { DATAVERSE_DEMO_CREDENTIALS, dataverseSimulatorOptionsFromEnv, startDataverseSimulator } from './dataverse/server.js';
 import { ENTRA_DEMO, startEntraSimulator } from './entra/server.js';
 import { PWA_DEMO_CREDENTIALS, startPwaSimulator } from './pwa/server.js';
 
 /**
  * `npm run sim`: the simulators on fixed loopback ports, so the bot (and you, with curl or the
- * real client libraries) can talk to "Azure DevOps", "Project Web App" and "Entra ID" without a network.
+ * real client libraries) can talk to "Azure DevOps", "Project Web App", "Planner premium" (Dataverse)
+ * and "Entra ID" without a network.
  */
 const HOST = '127.0.0.1';
 const ADO_PORT = Number(process.env.ADO_SIM_PORT ?? 8081);
 const PWA_PORT = Number(process.env.PWA_SIM_PORT ?? 8082);
 const ENTRA_PORT = Number(process.env.ENTRA_SIM_PORT ?? 8083);
+const DATAVERSE_PORT = Number(process.env.DATAVERSE_SIM_PORT ?? 8084);
 /** The bot in local mode reads the Entra simulator's CA from here (config.ts LOCAL_ENTRA_SIMULATOR). */
 const CA_FILE = join(process.env.PLANBRIDGE_DATA_DIR ?? '.data', 'entra-sim', 'ca.pem');
 
@@ -33,8 +36,10 @@ async function main(): Promise<void> {
   // Entra first: PWA trusts the tokens it signs, as SharePoint Online trusts Entra ID.
   const entra = await startEntraSimulator({ port: ENTRA_PORT, host: HOST, caFile: CA_FILE });
   running.push({ name: 'entra', close: () => entra.close() });
-  const pwa = await startPwaSimulator({ port: PWA_PORT, host: HOST, trustedIssuers: [entra.trust] });
+  const pwa = await startPwaSimulator({ port: PWA_PORT, host: HOST, trustedIssuers: [entra.trust], seed: 'orion' });
   running.push({ name: 'pwa', close: () => pwa.close() });
+  const dataverse = await startDataverseSimulator({ ...dataverseSimulatorOptionsFromEnv(), port: DATAVERSE_PORT, host: HOST, trustedIssuers: [entra.trust], authority: entra.authority });
+  running.push({ name: 'dataverse', close: () => dataverse.close() });
   const c = PWA_DEMO_CREDENTIALS;
 
   process.stdout.write([
@@ -47,7 +52,13 @@ async function main(): Promise<void> {
     `  Project Web App  ${pwa.url}`,
     `    bearer token       ${c.bearerToken}   (read-only: ${c.viewerBearerToken})`,
     `    on-premises login  ${c.username} / ${c.password}   (read-only: ${c.viewerUsername} / ${c.viewerPassword})`,
-    '    projects           Apollo, Apollo Rollout, Hermes Website Refresh, Legacy CRM Retirement (archived)',
+    '    projects           Apollo, Apollo Rollout, Hermes Website Refresh, Legacy CRM Retirement (archived),',
+    '                       Orion Network Upgrade (in flight: actuals, dependencies, milestones, an inactive task)',
+    '',
+    `  Planner premium  ${dataverse.apiUrl}   (Dataverse Web API + Project Schedule APIs; no PlanBridge connector yet)`,
+    `    bearer token       ${DATAVERSE_DEMO_CREDENTIALS.bearerToken} (licensed)   (no Project licence: ${DATAVERSE_DEMO_CREDENTIALS.unlicensedBearerToken})`,
+    `    sign-in            ${ENTRA_DEMO.user.username} (licensed), ${ENTRA_DEMO.viewer.username} (no Project licence)`,
+    '    projects           Apollo Cloud, Hermes Mobile App, Atlas Office Move (empty)',
     '',
     `  Entra ID         ${entra.authority}   (HTTPS; CA written to ${CA_FILE})`,
     `    sign-in            ${ENTRA_DEMO.user.username} / ${ENTRA_DEMO.user.password}   (read-only: ${ENTRA_DEMO.viewer.username} / ${ENTRA_DEMO.viewer.password})`,
