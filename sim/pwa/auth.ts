@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { verifyJwt, type TrustedIssuer } from '../entra/jwt.js';
 import type { SimUser } from './model.js';
+import type { NtlmAccount, NtlmIdentity } from './ntlm.js';
 
 /**
  * Who is calling. Two schemes, as the connector uses them:
@@ -8,7 +9,8 @@ import type { SimUser } from './model.js';
  *   the token is a static demo token, or a JWT from a trusted issuer (the Entra simulator) whose
  *   signature, audience (the site's origin) and expiry are checked, as SharePoint Online does;
  * - `Authorization: Basic <user:password>` (Project Server on-premises with Basic auth over TLS):
- *   writes need an `X-RequestDigest` from `/_api/contextinfo`, as for any non-OAuth caller.
+ *   writes need an `X-RequestDigest` from `/_api/contextinfo`, as for any non-OAuth caller;
+ * - Windows authentication (NTLM, ntlm.ts) for the same on-premises accounts, digest as for Basic.
  */
 
 export const PWA_DEMO_CREDENTIALS = {
@@ -49,7 +51,21 @@ export function demoDirectory(issuers: TrustedIssuer[] = []): Directory {
   };
 }
 
-export type Caller = { user: SimUser; scheme: 'bearer' | 'basic' };
+export type Caller = { user: SimUser; scheme: 'bearer' | 'basic' | 'ntlm' };
+
+/** The demo on-premises accounts, for Windows authentication too (DEMO\pm signs in either way). */
+export const ntlmAccounts: NtlmAccount[] = [
+  { domain: 'DEMO', dnsDomain: 'demo.local', username: 'pm', password: PWA_DEMO_CREDENTIALS.password },
+  { domain: 'DEMO', dnsDomain: 'demo.local', username: 'viewer', password: PWA_DEMO_CREDENTIALS.viewerPassword },
+];
+
+export const NTLM_SIM_SERVER = { netbiosComputer: 'PWA01', netbiosDomain: 'DEMO', dnsComputer: 'pwa01.demo.local', dnsDomain: 'demo.local' };
+
+/** The PWA user a connection signed in by NTLM belongs to (`DEMO\pm` is the login `demo\pm`). */
+export function ntlmCaller(directory: Directory, identity: NtlmIdentity | undefined): Caller | null {
+  const user = identity && directory.users.find((u) => u.login.toLowerCase() === identity.login.toLowerCase());
+  return user ? { user, scheme: 'ntlm' } : null;
+}
 
 /** `audience` is the site's origin: a JWT minted for another resource is refused. */
 export function identify(directory: Directory, authorization: string | undefined, audience = ''): Caller | null {

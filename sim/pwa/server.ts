@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TrustedIssuer } from '../entra/jwt.js';
-import { DigestIssuer, demoDirectory, identify, type Caller, type Directory } from './auth.js';
+import { DigestIssuer, NTLM_SIM_SERVER, demoDirectory, identify, ntlmAccounts, ntlmCaller, type Caller, type Directory } from './auth.js';
+import { ntlmGate, ntlmIdentity } from './ntlm.js';
 import { processQuery } from './csom.js';
 import { PsError, psErrors } from './errors.js';
 import { FilterSyntaxError, compileFilter } from './filter.js';
@@ -165,11 +166,20 @@ export async function startPwaSimulator(options: PwaSimulatorOptions = {}): Prom
       send(res, 404, renderError(format, '-1, System.IO.FileNotFoundException', `No site at ${url.pathname}.`), format);
       return;
     }
-    const caller = identify(directory, req.headers.authorization, origin);
+    let caller = identify(directory, req.headers.authorization, origin);
+    // Windows authentication (Project Server SE): an NTLM handshake, or a connection it signed in.
+    const authorization = req.headers.authorization;
+    if (!caller && (/^(ntlm|negotiate)\s/i.test(authorization ?? '') || (!authorization && ntlmIdentity(req)))) {
+      if (await ntlmGate(req, res, { accounts: ntlmAccounts, names: NTLM_SIM_SERVER, alsoOffer: [`Basic realm="${host}"`] }) === 'handled') {
+        record.status = res.statusCode;
+        return;
+      }
+      caller = ntlmCaller(directory, ntlmIdentity(req));
+    }
     if (!caller) {
       res.writeHead(401, {
         'content-type': 'application/json',
-        'www-authenticate': `Bearer realm="planbridge-sim", client_id="00000003-0000-0ff1-ce00-000000000000", Basic realm="${host}"`,
+        'www-authenticate': [`Bearer realm="planbridge-sim", client_id="00000003-0000-0ff1-ce00-000000000000", Basic realm="${host}"`, 'Negotiate', 'NTLM'],
       });
       res.end(JSON.stringify({ error_description: 'Invalid or missing credentials. Send a Bearer token or Basic credentials.' }));
       record.status = 401;
@@ -183,7 +193,7 @@ export async function startPwaSimulator(options: PwaSimulatorOptions = {}): Prom
       service.advanceJobs();
       const body = method === 'GET' ? '' : await readBody(req);
       const isContextInfo = /^\/_api\/contextinfo$/i.test(rest);
-      if (method !== 'GET' && !isContextInfo && caller.scheme === 'basic' && !digests.isValid(req.headers['x-requestdigest'] as string | undefined, caller.user.login)) {
+      if (method !== 'GET' && !isContextInfo && caller.scheme !== 'bearer' && !digests.isValid(req.headers['x-requestdigest'] as string | undefined, caller.user.login)) {
         throw psErrors.invalidDigest();
       }
       if (isContextInfo && method === 'POST') return contextInfo(res, format, caller);

@@ -53,7 +53,7 @@ export function createLiveSystems(options: LiveSystemsOptions): SystemAccess {
   const pwaWith = (url: string, auth: PwaAuth, timeZone?: string): PlanConnector => new PwaConnector({ siteUrl: url, auth, ...(timeZone ? { timeZone } : {}), logger: options.logger, urlPolicy });
   const pwaConnector = (url: string, credentials: PwaCredentials, timeZone?: string): PlanConnector => pwaWith(url, credentials.method === 'token'
     ? { kind: 'oauth', getAccessToken: async () => credentials.token }
-    : { kind: 'onprem', username: credentials.username, password: credentials.password }, timeZone);
+    : { kind: credentials.method, username: credentials.username, password: credentials.password }, timeZone);
   const release = (id: string) => {
     const gone = cache.get(id)?.value as { dispose?: () => Promise<void> } | undefined;
     cache.delete(id);
@@ -81,9 +81,10 @@ export function createLiveSystems(options: LiveSystemsOptions): SystemAccess {
         const auth = options.pwaOAuth(connection);
         return cached(connection, () => pwaWith(connection.url, auth, connection.timeZone), false);
       }
-      return cached(connection, (secret) => pwaConnector(connection.url, connection.auth.type === 'oauth'
-      ? { method: 'token', token: secret }
-      : { method: 'onprem', username: connection.auth.type === 'pat' ? '' : connection.auth.username, password: secret }, connection.timeZone));
+      const auth = connection.auth;
+      return cached(connection, (secret) => pwaConnector(connection.url, auth.type === 'oauth'
+        ? { method: 'token', token: secret }
+        : { method: auth.type === 'ntlm' ? 'ntlm' : 'onprem', username: auth.type === 'pat' ? '' : auth.username, password: secret }, connection.timeZone));
     },
     planSide: (connector) => createPlanSide(connector),
     forget: release,

@@ -31,8 +31,9 @@ export function connectPwaForm(tenantId: string, oauthAvailable: boolean, values
     values: { ...values, method: values.method || (oauthAvailable ? 'oauth' : 'token') }, errors: { ...NO_ERRORS, ...errors },
     methods: [
       { title: oauthAvailable ? 'Microsoft 365 sign-in (Project Online)' : 'Microsoft 365 sign-in (not set up here)', value: 'oauth' },
-      { title: 'Access token (Project Online, OAuth bearer)', value: 'token' },
-      { title: 'On-premises credentials (Project Server)', value: 'onprem' },
+      { title: 'Access token (Project Online; expires within an hour, so not for schedules)', value: 'token' },
+      { title: 'Windows sign-in (Project Server, NTLM)', value: 'ntlm' },
+      { title: 'Basic credentials (Project Server that allows Basic over HTTPS)', value: 'onprem' },
     ],
     oauthNote: oauthAvailable ? OAUTH_AVAILABLE : OAUTH_UNAVAILABLE,
     submit: button(tenantId, 'Connect', 'pwa.connect', {}, 'positive'),
@@ -88,11 +89,19 @@ function zoneProblem(zone: string): string {
 
 const mark = (yes: boolean): string => (yes ? '✓' : '✗');
 
+/** How a PWA connection signs in, in words (never the secret). */
+export function signInOf(connection: ConnectionDocument, signedInAs?: string): string {
+  const auth = connection.auth;
+  if (auth.type === 'oauth') return auth.clientId ? `Microsoft 365 sign-in${signedInAs ? ` as ${signedInAs}` : ''}` : 'an access token (it expires within an hour)';
+  if (auth.type === 'ntlm') return `Windows sign-in (NTLM) as ${auth.username}`;
+  return `Basic credentials for ${auth.type === 'pat' ? '' : auth.username}`;
+}
+
 export function accessChecklist(tenantId: string, connection: ConnectionDocument, report: AccessReport, signedInAs?: string): AdaptiveCardJson {
   const ok = report.canRead && report.canEdit;
   return renderCard('checklist', {
     title: ok ? `Connected to Project Web App: ${connection.name}` : 'Connected, but the account cannot do everything PlanBridge needs',
-    subtitle: `${connection.url} with ${connection.auth.type === 'oauth' ? (connection.auth.clientId ? `Microsoft 365 sign-in${signedInAs ? ` as ${signedInAs}` : ''}` : 'an access token') : `on-premises credentials for ${connection.auth.type === 'pat' ? '' : connection.auth.username}`}.`,
+    subtitle: `${connection.url} with ${signInOf(connection, signedInAs)}.`,
     tone: ok ? 'Good' : 'Warning',
     items: [
       { label: 'Read projects and tasks', mark: mark(report.canRead), detail: report.canRead ? 'allowed' : 'not allowed' },
@@ -129,14 +138,15 @@ export async function submitConnectPwa(s: FlowServices, turn: ActionTurn, action
   const zone = zoneProblem(values.timeZone);
   if (zone) errors.timeZone = zone;
   if (values.method === 'oauth' && !s.pwaSignIn) errors.method = OAUTH_UNAVAILABLE;
-  else if (values.method === 'oauth') { /* the browser does the rest */ } else if (values.method !== 'token' && values.method !== 'onprem') errors.method = 'Pick an access token or on-premises credentials.';
-  if (values.method === 'onprem' && !values.username) errors.username = 'Give the account, e.g. CONTOSO\\pm.';
-  if (!secret && values.method !== 'oauth') errors.secret = values.method === 'onprem' ? 'Give the account\'s password.' : 'Paste the access token.';
+  else if (values.method === 'oauth') { /* the browser does the rest */ } else if (!['token', 'onprem', 'ntlm'].includes(values.method)) errors.method = 'Pick how PlanBridge signs in: Microsoft 365, an access token, Windows sign-in or Basic credentials.';
+  const onPremises = values.method === 'onprem' || values.method === 'ntlm';
+  if (onPremises && !values.username) errors.username = 'Give the account, e.g. CONTOSO\\pm.';
+  if (!secret && values.method !== 'oauth') errors.secret = onPremises ? 'Give the account\'s password.' : 'Paste the access token.';
   if (Object.values(errors).some(Boolean)) return { card: connectPwaForm(turn.tenantId, s.pwaSignIn !== undefined, values, errors) };
   if (values.method === 'oauth') return startSignIn(s, turn, values);
 
-  const credentials: PwaCredentials = values.method === 'onprem'
-    ? { method: 'onprem', username: values.username, password: secret! }
+  const credentials: PwaCredentials = onPremises
+    ? { method: values.method as 'onprem' | 'ntlm', username: values.username, password: secret! }
     : { method: 'token', token: secret! };
   let report: AccessReport;
   try {
@@ -150,7 +160,7 @@ export async function submitConnectPwa(s: FlowServices, turn: ActionTurn, action
   const host = new URL(values.url).host;
   const connection: Stored<ConnectionDocument> = await s.store.connections.create(turn.tenantId, {
     kind: 'pwa', name: values.name || `PWA ${host}`, url: values.url, secret: secret!, timeZone: values.timeZone,
-    auth: credentials.method === 'onprem' ? { type: 'basic', username: credentials.username } : { type: 'oauth' },
+    auth: credentials.method === 'token' ? { type: 'oauth' } : { type: credentials.method === 'ntlm' ? 'ntlm' : 'basic', username: credentials.username },
     ...ownership(turn),
   });
   const saved = await s.store.connections.update(turn.tenantId, connection.id, () => ({

@@ -60,9 +60,25 @@ export async function scheduleFromChat(s: FlowServices, turn: ChatTurn, project:
     await turn.send({ card: await scheduleCard(s, turn.tenantId, i, true, { problem: parsed.problem }) });
     return;
   }
+  const unattended = isTimed(parsed.schedule) ? await unattendedProblem(s, i) : undefined;
+  if (unattended) {
+    await turn.send({ card: await scheduleCard(s, turn.tenantId, i, true, { problem: unattended }) });
+    return;
+  }
   const saved = await saveSchedule(s, i, parsed.schedule, startDate, turn.conversationId);
   const headline = parsed.schedule.kind === 'on-demand' ? `${i.name} now syncs only when asked` : `Scheduled: ${i.name}`;
   await turn.send({ card: await scheduleCard(s, turn.tenantId, saved, true, { headline }) });
+}
+
+/**
+ * Why a timed schedule cannot run unattended, if it cannot: a PWA connection made with a bare
+ * access token stops working within about an hour (Project Online tokens live 60–90 minutes and
+ * come with no refresh token), so its scheduled runs would fail from the second one on.
+ */
+async function unattendedProblem(s: FlowServices, i: IntegrationDocument): Promise<string | undefined> {
+  const plan = await s.store.connections.get(i.tenantId, i.planConnectionId);
+  if (plan?.kind !== 'pwa' || plan.auth.type !== 'oauth' || plan.auth.clientId) return undefined;
+  return `"${plan.name}" signs in to Project Web App with a bare access token, which expires within about an hour, so scheduled runs would soon fail. Reconnect it with Microsoft 365 sign-in (which PlanBridge refreshes) or with Windows or Basic credentials, then schedule again. Syncing on demand still works while the token lasts.`;
 }
 
 /** The plan site's zone, for schedules typed without one. */
@@ -178,6 +194,8 @@ export async function saveScheduleFromCard(s: FlowServices, turn: ActionTurn, i:
   if (approval !== undefined && !(APPROVAL_POLICIES as readonly string[]).includes(approval)) return reshow('Pick what a scheduled run does with its changes.');
   const startDate = text(action.data, 'startDate', 20);
   if (startDate !== undefined && !isCalendarDate(startDate)) return reshow('Give the start date as YYYY-MM-DD.');
+  const unattended = isTimed(parsed.schedule) ? await unattendedProblem(s, i) : undefined;
+  if (unattended) return reshow(unattended);
   const saved = await saveSchedule(s, i, parsed.schedule, startDate, turn.conversationId);
   if (approval) await automationOf(s).book.setApproval(keyOf(i), approval as ApprovalPolicy);
   return { card: await scheduleCard(s, turn.tenantId, saved, true, { headline: `Schedule saved: ${i.name}` }) };

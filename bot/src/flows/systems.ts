@@ -49,7 +49,7 @@ export interface AdoDirectory {
 
 export type PwaCredentials =
   | { method: 'token'; token: string }
-  | { method: 'onprem'; username: string; password: string };
+  | { method: 'onprem' | 'ntlm'; username: string; password: string };
 
 /**
  * Delegated Microsoft 365 sign-in to Project Online (connectors/pwa/oauth), when this deployment

@@ -130,6 +130,19 @@ describe('connect Project Web App', () => {
     expect(cardText(again.card)).not.toMatch(/missing/);
   });
 
+  it('Windows sign-in (NTLM) for Project Server SE: verifies access, stores the method, and the stored connection works', async () => {
+    const { card } = await j.say('connect pwa');
+    const reply = await j.click(card, 'Connect', { url: j.pwa.url, method: 'ntlm', username: PWA_DEMO_CREDENTIALS.username, secret: PWA_DEMO_CREDENTIALS.password, name: 'Windows PWA' });
+    expect(cardText(reply.card)).toMatch(/Connected to Project Web App: Windows PWA/);
+    expect(cardText(reply.card)).toContain('with Windows sign-in (NTLM) as demo\\pm.');
+    const stored = (await j.bot.bot.store.connections.list(TENANT, { kind: 'pwa' })).find((c) => c.name === 'Windows PWA')!;
+    expect(stored.auth).toEqual({ type: 'ntlm', username: PWA_DEMO_CREDENTIALS.username });
+    // The stored connection signs in the same way when it is used again.
+    const verify = await j.click(reply.card, 'Verify configuration');
+    expect(cardText(verify.card)).toMatch(/PlanBridge fields|set up correctly/);
+    expect(j.everything()).not.toContain(PWA_DEMO_CREDENTIALS.password);
+  });
+
   it('an access token connects too', async () => {
     const { card } = await j.say('connect pwa');
     const reply = await j.click(card, 'Connect', { url: j.pwa.url, method: 'token', secret: PWA_DEMO_CREDENTIALS.bearerToken, name: 'Token PWA' });

@@ -3,14 +3,15 @@ import { decideRetry, type RetryLimits } from '../../net/retry-policy.js';
 import { InjectHeaders, type Queryable } from '@pnp/queryable';
 import type { Logger } from '../../log.js';
 import { PlanConnectorError } from '../ppm.js';
-import { authorizationHeader, describeAuth, type PwaAuth } from './auth.js';
+import { authorizationHeader, describeAuth, needsFormDigest, type PwaAuth } from './auth.js';
+import { createNtlmFetch, parseNtlmUser } from './ntlm/index.js';
 import { toPlanError, PwaHttpError } from './errors.js';
 import { DEFAULT_DIGEST_SECONDS, DIGEST_EARLY_REFRESH_SECONDS, PWA_RETRY } from './limits.js';
 // --- URL safety (issue 16): imports ---
 import { createGuardedFetch, type FetchLike } from '../../net/guarded-fetch.js';
-import type { Connector } from '../../net/guarded-agent.js';
+import { createGuardedAgents, type Connector, type NetworkGuard } from '../../net/guarded-agent.js';
 import { isLoopbackHost } from '../../net/loopback.js';
-import { UnsafeUrlError, type Resolver, type UrlPolicy } from '../../net/url-safety.js';
+import { checkUrlText, UnsafeUrlError, type Resolver, type UrlPolicy } from '../../net/url-safety.js';
 // --- end URL safety ---
 
 /**
@@ -85,9 +86,10 @@ export class PwaClient {
       (instance: Queryable) => {
         instance.on.auth.replace(async function (url: URL, init: RequestInit): Promise<[URL, RequestInit]> {
           const headers = init.headers as Record<string, string>;
-          headers.Authorization = await authorizationHeader(client.options.auth);
+          const authorization = await authorizationHeader(client.options.auth);
+          if (authorization) headers.Authorization = authorization;
           const method = (init.method ?? 'GET').toUpperCase();
-          if (client.options.auth.kind === 'onprem' && method !== 'GET' && !headers[NO_DIGEST]) {
+          if (needsFormDigest(client.options.auth) && method !== 'GET' && !headers[NO_DIGEST]) {
             headers['X-RequestDigest'] = await client.formDigest();
           }
           delete headers[NO_DIGEST];
@@ -252,9 +254,33 @@ function guardedFetchFor(siteUrl: string, options: PwaClientOptions): FetchLike 
     origin = url.origin;
     loopback = isLoopbackHost(url.hostname);
   } catch { /* the guarded fetch refuses the URL on the first request, with a message */ }
-  return createGuardedFetch({
+  const guard = {
     policy: options.urlPolicy ?? { localMode: loopback }, what: 'Project Web App',
     ...(origin ? { origin } : {}), ...(options.resolve ? { resolve: options.resolve } : {}), ...(options.connect ? { connect: options.connect } : {}),
-  });
+  };
+  if (options.auth.kind === 'ntlm') return ntlmFetchFor(siteUrl, options.auth, guard);
+  return createGuardedFetch(guard);
+}
+
+/**
+ * Windows authentication signs in a connection, not a request: one keep-alive socket through the
+ * guarded agents (so the address checks still hold), requests one at a time, the site's origin only.
+ */
+function ntlmFetchFor(siteUrl: string, auth: Extract<PwaAuth, { kind: 'ntlm' }>, guard: NetworkGuard & { origin?: string; what: string }): FetchLike {
+  const agents = createGuardedAgents(guard, { keepAlive: true, maxSockets: 1 });
+  const credentials = { ...parseNtlmUser(auth.username), password: auth.password };
+  let protocol = 'https:';
+  try { protocol = new URL(siteUrl).protocol; } catch { /* refused by checkUrlText below */ }
+  const ntlm = createNtlmFetch({ credentials, agent: agents.forProtocol(protocol), ...(guard.origin ? { origin: guard.origin } : {}) });
+  const send = async (url: URL | string, init?: RequestInit): Promise<Response> => {
+    checkUrlText(url, guard.policy, guard.what);
+    const response = await ntlm(url, init);
+    // Never followed, as for the other methods: the credentials answer the connected server only.
+    if (response.status >= 300 && response.status < 400) {
+      throw new UnsafeUrlError('redirect', `${guard.what} answered with a redirect to ${response.headers.get('location') ?? 'another address'}; PlanBridge does not follow redirects with credentials. Connect with the final address of the site.`);
+    }
+    return response;
+  };
+  return Object.assign(send, { close: () => { ntlm.close(); agents.destroy(); } });
 }
 // --- end URL safety ---

@@ -5,12 +5,11 @@ import type { PwaAuth } from '../../../src/connectors/pwa/auth.js';
 import type { PwaJsonFormat } from '../../../src/connectors/pwa/client.js';
 import { PWA_DEMO_CREDENTIALS, type PwaSimulator } from '../../../../sim/pwa/server.js';
 
-export type AuthKind = 'oauth' | 'onprem';
+export type AuthKind = 'oauth' | 'onprem' | 'ntlm';
 
 export function demoAuth(kind: AuthKind): PwaAuth {
-  return kind === 'oauth'
-    ? { kind: 'oauth', getAccessToken: async () => PWA_DEMO_CREDENTIALS.bearerToken }
-    : { kind: 'onprem', username: PWA_DEMO_CREDENTIALS.username, password: PWA_DEMO_CREDENTIALS.password };
+  if (kind === 'oauth') return { kind: 'oauth', getAccessToken: async () => PWA_DEMO_CREDENTIALS.bearerToken };
+  return { kind, username: PWA_DEMO_CREDENTIALS.username, password: PWA_DEMO_CREDENTIALS.password };
 }
 
 /** A connector against the simulator with fast queue polling and recorded (not real) throttling waits. */
@@ -36,6 +35,7 @@ export const MATRIX: Array<[AuthKind, PwaJsonFormat]> = [
   ['oauth', 'verbose'],
   ['onprem', 'nometadata'],
   ['onprem', 'verbose'],
+  ['ntlm', 'nometadata'],
 ];
 
 /** The PlanConnectorError a call rejects with (the test fails if it resolves or throws anything else). */
