@@ -16,6 +16,9 @@ import { VERSION } from './version.js';
 import { JobRunner, createCosmosScheduleBook, createScheduler, type Scheduler } from './jobs/index.js';
 import { scheduledSync } from './flows/scheduled-sync.js';
 import { scheduledRunReporter } from './flows/scheduled-reports.js';
+import { scanExpiringConnections } from './flows/pat-warnings.js';
+
+const EXPIRY_SCAN_INTERVAL_MS = 3_600_000;
 
 export interface RunningBot {
   /** Base URL the HTTP server listens on, e.g. http://127.0.0.1:3978 */
@@ -30,6 +33,8 @@ export interface RunningBot {
   scheduler: Scheduler;
   /** The services every flow and run uses (the model-based test drives the run path with them). */
   flows: FlowServices;
+  /** One pass of the credential expiry scan (it runs hourly on its own unless the scheduler is manual). */
+  scanExpiringConnections(): Promise<{ checked: number; sent: number }>;
   stop(): Promise<void>;
 }
 
@@ -122,6 +127,12 @@ export async function startBot(config: Config, logger: Logger, seams: BotSeams =
     throw err;
   }
   if (seams.scheduler !== 'manual') scheduler.start();
+  // Hourly is plenty for day-granular warnings, and a restart never waits a day for its first scan.
+  const expiryScan = (): Promise<{ checked: number; sent: number }> => scanExpiringConnections(flows);
+  const expiryTimer = seams.scheduler === 'manual' ? undefined : setInterval(() => {
+    void expiryScan().catch((err: unknown) => logger.warn({ err: err instanceof Error ? err.name : 'unknown' }, 'credential expiry scan failed; trying again next hour'));
+  }, EXPIRY_SCAN_INTERVAL_MS);
+  expiryTimer?.unref();
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
@@ -135,7 +146,9 @@ export async function startBot(config: Config, logger: Logger, seams: BotSeams =
     messenger,
     scheduler,
     flows,
+    scanExpiringConnections: expiryScan,
     stop: () => (stopping ??= (async () => {
+      if (expiryTimer) clearInterval(expiryTimer);
       // Runs in flight are aborted and keep their leases: another instance resumes them through the journal.
       runner.abortAll();
       await scheduler.stop();

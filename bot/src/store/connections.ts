@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ItemDefinition } from '@azure/cosmos';
 import { DocumentCollection, MAX_UPDATE_ATTEMPTS, type BaseDocument, type Stored } from './document-collection.js';
 import { tenantPartition } from './containers.js';
 import { ConcurrencyError, NotFoundError } from './errors.js';
@@ -16,6 +17,16 @@ export type ConnectionKind = 'ado' | 'pwa';
 
 export type ConnectionAuth =
   | { type: 'pat' }
+  /**
+   * Azure DevOps through Microsoft Entra ID. The client secret, or the certificate with its private
+   * key (one PEM), is the sealed `secret`; a managed identity has none (`clientId`: the user-assigned
+   * identity's, or 'system').
+   */
+  | {
+    type: 'entra'; tenantId: string; clientId: string; credential: 'secret' | 'certificate' | 'managed-identity';
+    /** None: an app, not an account. Declared so PWA code reading `auth.username` past its own checks still compiles. */
+    username?: undefined;
+  }
   | { type: 'oauth'; clientId?: string; authority?: string; scopes?: string[] }
   | { type: 'basic' | 'ntlm'; username: string; domain?: string };
 
@@ -124,6 +135,8 @@ export interface ConnectionRepository {
   remove(tenantId: string, id: string): Promise<boolean>;
   /** Re-encrypts every stored credential, in every tenant, under the active key (rotation). */
   reencryptAll(): Promise<RotationResult>;
+  /** Connections in every tenant whose credential expires on or before `day` (YYYY-MM-DD): the daily expiry scan. */
+  expiringBy(day: string, limit?: number): Promise<Stored<ConnectionDocument>[]>;
 }
 
 export const connectionSchema: DocumentSchema<ConnectionDocument> = {
@@ -186,6 +199,15 @@ export function createConnectionRepository(docs: DocumentCollection<ConnectionDo
       return connection.secret ? box.decrypt(connection.secret, secretContext(connection.tenantId, connection.id)) : undefined;
     },
     remove: (tenantId, id) => docs.delete(encodeId(id), tenantPartition(tenantId)),
+    async expiringBy(day, limit = 1000) {
+      const top = Math.min(Math.max(Math.floor(limit), 1), 1000);
+      // Cross-tenant by design, like reencryptAll; each document is then read against its own tenant.
+      const { resources } = await docs.container.items.query<ItemDefinition>({
+        query: `SELECT TOP ${top} * FROM c WHERE IS_DEFINED(c.expiresOn) AND c.expiresOn <= @day ORDER BY c.expiresOn`,
+        parameters: [{ name: '@day', value: day }],
+      }).fetchAll();
+      return resources.map((raw) => docs.fromCosmos(String(raw.tenantId), raw)).filter((d): d is Stored<ConnectionDocument> => d !== undefined);
+    },
     async reencryptAll() {
       const result: RotationResult = { scanned: 0, reencrypted: 0, failed: [] };
       // Administrative cross-tenant scan: the only query without a tenant filter, by design.
