@@ -1,6 +1,7 @@
 import { COMMANDS, commandInfo } from '../commands/catalog.js';
 import type { CommandId, Intent } from '../commands/intent.js';
 import { renderCard } from '../cards/render.js';
+import { looksLikeSecret, maskSecrets } from '../text/secrets.js';
 import type { ChatTurn, ConversationKind } from './chat.js';
 
 /** The first three things a new user should type, in the order they need them. */
@@ -38,13 +39,13 @@ export async function sendHelp(turn: ChatTurn): Promise<void> {
 const ECHO_LIMIT = 80;
 
 export async function sendUnknown(turn: ChatTurn, intent: Extract<Intent, { kind: 'unknown' }>): Promise<void> {
-  const typed = intent.text.length > ECHO_LIMIT ? `${intent.text.slice(0, ECHO_LIMIT)}...` : intent.text;
-  await turn.send({
-    card: renderCard('unknown-command', {
-      typed,
-      suggestion: intent.suggestion ? { usage: intent.suggestion.usage, example: intent.suggestion.example } : null,
-    }),
-  });
+  // A pasted PAT or password is never repeated: masked in the echo, and a suggestion built
+  // from the arguments falls back to the command's own example.
+  const text = maskSecrets(intent.text);
+  const typed = text.length > ECHO_LIMIT ? `${text.slice(0, ECHO_LIMIT)}...` : text;
+  const s = intent.suggestion;
+  const suggestion = s ? { usage: s.usage, example: looksLikeSecret(s.example) ? commandInfo(s.command).examples[0]! : s.example } : null;
+  await turn.send({ card: renderCard('unknown-command', { typed, suggestion }) });
 }
 
 export async function sendIncomplete(turn: ChatTurn, intent: Extract<Intent, { kind: 'incomplete' }>): Promise<void> {
