@@ -157,8 +157,10 @@ export class OperationSets {
     try {
       const engine = new ScheduleEngine(draft, set._msdyn_project_value as string, set._ownerid_value as string);
       if (scripted) {
-        engine.apply(ops.slice(0, scripted.afterOperations ?? Math.floor(ops.length / 2)));
-        throw new ScheduleFailure(scripted.key ?? 'E_BATCHFAILED', scripted.message ?? 'The Project Scheduling Service failed while saving the operation set.');
+        const after = scripted.afterOperations ?? Math.floor(ops.length / 2);
+        engine.apply(ops.slice(0, after));
+        // The log names the entity the set failed at, as a real failure's does.
+        throw new ScheduleFailure(scripted.key ?? 'E_BATCHFAILED', scripted.message ?? 'The Project Scheduling Service failed while saving the operation set.', ops[after]?.recordId ?? null);
       }
       engine.apply(ops);
       touchChanged(live, draft);

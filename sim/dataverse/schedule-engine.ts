@@ -176,7 +176,10 @@ export class ScheduleEngine {
 
     const start = (v.msdyn_start ?? v.msdyn_scheduledstart ?? row.msdyn_start) as string;
     let finish = (v.msdyn_finish ?? v.msdyn_scheduledend ?? row.msdyn_finish) as string;
-    if (typeof v.msdyn_duration === 'number' && v.msdyn_finish === undefined && v.msdyn_scheduledend === undefined) finish = finishAfter(start, v.msdyn_duration);
+    const finishGiven = v.msdyn_finish !== undefined || v.msdyn_scheduledend !== undefined;
+    if (typeof v.msdyn_duration === 'number' && !finishGiven) finish = finishAfter(start, v.msdyn_duration);
+    // A new start alone moves the task: the auto-scheduled task keeps its duration, as Project does.
+    else if (start !== row.msdyn_start && !finishGiven) finish = num(row.msdyn_duration) > 0 ? finishAfter(start, num(row.msdyn_duration)) : start;
     this.checkDates(op, start, finish);
     Object.assign(row, { msdyn_start: start, msdyn_finish: finish, msdyn_scheduledstart: start, msdyn_scheduledend: finish });
 

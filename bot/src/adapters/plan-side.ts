@@ -99,7 +99,8 @@ function toCreate(write: Extract<PlanWrite, { kind: 'create' }>): NewPlanTask {
 
 function toUpdate(write: Extract<PlanWrite, { kind: 'update' }>): PlanTaskUpdate {
   const f = write.fields;
-  const update: PlanTaskUpdate = { id: write.key };
+  // Carried down so a connector that can check it at write time (Planner) closes the gap since the read.
+  const update: PlanTaskUpdate = { id: write.key, expectedVersion: String(write.expectedVersion) };
   if ('Name' in f) update.name = text(f.Name);
   if ('Notes' in f) update.notes = text(f.Notes);
   const start = date(f.Start);
@@ -119,7 +120,8 @@ function toUpdate(write: Extract<PlanWrite, { kind: 'update' }>): PlanTaskUpdate
 
 export function createPlanSide(connector: PlanConnector): PlanSide {
   return {
-    limits: PWA_WRITE_LIMITS,
+    // Each plan system says what it computes itself; a connector that does not is held to PWA's rules.
+    limits: connector.writeLimits ?? PWA_WRITE_LIMITS,
     async readScope(scope: PlanScope) {
       return (await connector.readTasks(scope.projectId)).map((t) => taskToItem(t, connector.timeZone));
     },

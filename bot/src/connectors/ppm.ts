@@ -181,6 +181,12 @@ export interface PlanTaskUpdate {
   /** Move under another parent (null = top level). */
   parentId?: string | null;
   customFields?: Record<string, PlanFieldValue>;
+  /**
+   * The task's `version` as the caller read it. A connector whose plan system takes no If-Match
+   * (Planner premium's schedule APIs) compares it with a fresh read just before writing and
+   * refuses with `task-changed`; absent, the caller has checked it.
+   */
+  expectedVersion?: string;
 }
 
 export interface PlanChangeSet {
@@ -200,8 +206,8 @@ export interface PlanWriteResult {
   updated: string[];
   /** Ids from `deletes`, including those already gone; a deleted summary's subtasks are not listed. */
   deleted: string[];
-  /** Queue jobs run, in order, with their final state. */
-  jobs: Array<{ step: 'update' | 'publish' | 'checkIn' | 'forceCheckIn'; jobId: string; state: string }>;
+  /** Queue jobs (PWA) or operation sets (Planner premium) run, in order, with their final state. */
+  jobs: Array<{ step: 'update' | 'publish' | 'checkIn' | 'forceCheckIn' | 'operationSet'; jobId: string; state: string }>;
 }
 
 export type PlanErrorCode =
@@ -211,10 +217,12 @@ export type PlanErrorCode =
   | 'project-archived'
   | 'checked-out'          // someone else holds the project
   | 'task-deleted'         // a task to update no longer exists
+  | 'task-changed'         // a task changed since the caller read it (expectedVersion differs)
   | 'queue-failed'         // a queue job ended Failed / Canceled / CorrelationBlocked
   | 'queue-timeout'
   | 'queue-blocked'        // 26005: jobs of the project overlapped and retries did not clear it
   | 'throttled'            // 429/503 still failing after honouring Retry-After
+  | 'not-licensed'         // the signed-in user lacks the licence the plan system requires for writes
   | 'invalid-request'      // the plan system refused a value
   | 'field-missing'        // a custom field to write does not exist
   | 'unreachable'
@@ -240,11 +248,24 @@ export class PlanConnectorError extends UserFacingError {
   }
 }
 
+/**
+ * Task values the plan system computes itself, by the plan-side field names (Name, Start, Work,
+ * RemainingWork, ...; adapters/plan-side.ts), each with why, as the engine's WriteLimits takes them.
+ */
+export interface PlanWriteLimits {
+  /** Never written on any task. */
+  readonly readOnly: Readonly<Record<string, string>>;
+  /** Never written on a task with subtasks (rolled up from them). */
+  readonly rolledUp: Readonly<Record<string, string>>;
+}
+
 export interface PlanConnector {
   /** e.g. 'pwa'. */
   readonly system: string;
   /** IANA time zone that SiteLocalDateTime values are in. */
   readonly timeZone: string;
+  /** What this plan system computes and PlanBridge never writes; absent means Project Web App's rules. */
+  readonly writeLimits?: PlanWriteLimits;
   verifyAccess(projectId?: string): Promise<AccessReport>;
   listProjects(): Promise<PlanProject[]>;
   findProjects(name: string): Promise<ProjectMatch[]>;

@@ -9,12 +9,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PWA_WRITE_LIMITS } from '../../src/adapters/plan-side.js';
 import type { FieldValue, Item } from '../../src/sync/model.js';
 import type { PlanSide, PlanWrite } from '../../src/sync/ports.js';
+import type { WriteLimits } from '../../src/sync/write-limits.js';
 
 export interface PlanSideFixture {
   readonly side: PlanSide;
   readonly projectId: string;
   /** A text task custom field the plan site has. */
   readonly textCustomField: string;
+  /**
+   * Where plan systems differ, what this one does (each defaults to Project Web App's behaviour):
+   * - `limits`: what the plan system computes (default PWA_WRITE_LIMITS);
+   * - `workChange`: a new Work keeps the actual work and % complete follows (Project), or keeps
+   *   % complete and actual work follows (Planner premium: completed = effort x progress);
+   * - `toTopLevel`: whether a task can be moved back to the top level (Planner premium's schedule
+   *   APIs refuse un-parenting, and the batch fails with nothing written).
+   */
+  readonly system?: {
+    readonly limits?: WriteLimits;
+    readonly workChange?: 'keeps-actual-work' | 'keeps-progress';
+    readonly toTopLevel?: 'moves' | 'refused';
+  };
   dispose(): Promise<void>;
 }
 
@@ -62,8 +76,8 @@ export function describePlanSideContract(name: string, make: () => Promise<PlanS
     const apply = (writes: PlanWrite[]) => side.applyBatch(f.projectId, writes);
     const done = (writes: PlanWrite[]) => writes.map((w) => ({ opId: w.opId, status: 'done' }));
 
-    it('declares the same write limits as production: what Project computes and PlanBridge never writes', () => {
-      expect(side.limits).toEqual(PWA_WRITE_LIMITS);
+    it('declares the same write limits as production: what the plan system computes and PlanBridge never writes', () => {
+      expect(side.limits).toEqual(f.system?.limits ?? PWA_WRITE_LIMITS);
     });
 
     it('readScope gives every task with the PWA field names, its parent, a version, and type "Summary" for a parent', async () => {
@@ -141,7 +155,7 @@ export function describePlanSideContract(name: string, make: () => Promise<PlanS
       expect(after.fields).toMatchObject({ Name: 'Updated', Work: '20h', PercentComplete: 50, RemainingWork: '10h', ActualWork: '10h', Notes: 'new notes', Start: '2026-04-06T08:00:00', Finish: '2026-04-09T17:00:00' });
     });
 
-    it('work done is kept as Project keeps it: % complete sets actual work, a new Work keeps it and never drops below it', async () => {
+    it('work done is kept as the plan system keeps it: % complete sets actual work; a new Work keeps the actual work (Project) or the % complete (Planner premium)', async () => {
       const k = key();
       await apply([create(k, { Name: 'Work kept', Work: '10h' })]);
       const update = async (fields: Record<string, FieldValue>) => {
@@ -150,8 +164,13 @@ export function describePlanSideContract(name: string, make: () => Promise<PlanS
         return (await read(k)).fields;
       };
       expect(await update({ PercentComplete: 50 })).toMatchObject({ Work: '10h', ActualWork: '5h', RemainingWork: '5h', PercentComplete: 50 });
-      expect(await update({ Work: '20h' })).toMatchObject({ Work: '20h', ActualWork: '5h', RemainingWork: '15h' });
-      expect(await update({ Work: '2h' })).toMatchObject({ Work: '5h', ActualWork: '5h', RemainingWork: '0h' });
+      if ((f.system?.workChange ?? 'keeps-actual-work') === 'keeps-actual-work') {
+        expect(await update({ Work: '20h' })).toMatchObject({ Work: '20h', ActualWork: '5h', RemainingWork: '15h' });
+        expect(await update({ Work: '2h' })).toMatchObject({ Work: '5h', ActualWork: '5h', RemainingWork: '0h' });
+      } else {
+        expect(await update({ Work: '20h' })).toMatchObject({ Work: '20h', ActualWork: '10h', RemainingWork: '10h', PercentComplete: 50 });
+        expect(await update({ Work: '2h' })).toMatchObject({ Work: '2h', ActualWork: '1h', RemainingWork: '1h', PercentComplete: 50 });
+      }
     });
 
     versionCheck(`every published change makes a new version: a write against a version read before an update is "stale", even within the same second${versionNote}`, async () => {
@@ -199,7 +218,7 @@ export function describePlanSideContract(name: string, make: () => Promise<PlanS
       expect((await read(b)).fields.Name).toBe('Landed');
     });
 
-    it('update moves a task under another parent (which becomes a summary) and back to the top level', async () => {
+    it('update moves a task under another parent (which becomes a summary) and back to the top level, where the plan system allows it', async () => {
       const [p, c] = [key(), key()];
       await apply([create(p, { Name: 'New parent' }), create(c, { Name: 'Mover' })]);
       const moved = [{ kind: 'update', opId: opId(), key: c, expectedVersion: (await read(c)).version, fields: {}, parentKey: p } as PlanWrite];
@@ -207,6 +226,12 @@ export function describePlanSideContract(name: string, make: () => Promise<PlanS
       expect((await read(c)).parentKey).toBe(p);
       expect((await read(p)).type).toBe('Summary');
       const back = [{ kind: 'update', opId: opId(), key: c, expectedVersion: (await read(c)).version, fields: {}, parentKey: null } as PlanWrite];
+      if ((f.system?.toTopLevel ?? 'moves') === 'refused') {
+        await expect(apply(back)).rejects.toThrow(/top level/);
+        expect((await read(c)).parentKey).toBe(p);
+        expect((await read(p)).type).toBe('Summary');
+        return;
+      }
       expect(await apply(back)).toEqual(done(back));
       expect((await read(c)).parentKey).toBeNull();
       expect((await read(p)).type).toBe('Task');

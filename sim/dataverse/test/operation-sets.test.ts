@@ -120,6 +120,23 @@ describe('Dataverse simulator operation sets', () => {
     expect((await dv.task(SEED_IDS.apolloTask('1.1'))).msdyn_subject).toBe('Requirements workshop');
   });
 
+  it('a scripted failure names the operation it failed at in the error log', async () => {
+    const s = await dv.openSet(P);
+    await dv.action('msdyn_PssUpdateV1', { OperationSetId: s, Entity: taskEntity({ msdyn_projecttaskid: SEED_IDS.apolloTask('1.1'), msdyn_subject: 'One' }) });
+    await dv.action('msdyn_PssUpdateV1', { OperationSetId: s, Entity: taskEntity({ msdyn_projecttaskid: SEED_IDS.apolloTask('1.2.1'), msdyn_subject: 'Two' }) });
+    sim.failNextExecution({ afterOperations: 1 });
+    const failed = await dv.execute(s);
+    const log = (await dv.get(`msdyn_psserrorlogs(${failed._msdyn_psserrorlog_value})`)).body;
+    expect(JSON.parse(log.msdyn_log).recordId).toBe(SEED_IDS.apolloTask('1.2.1'));
+  });
+
+  it('a new start alone moves the task and keeps its duration, as the scheduling engine does', async () => {
+    const s = await dv.openSet(P);
+    await dv.action('msdyn_PssUpdateV1', { OperationSetId: s, Entity: taskEntity({ msdyn_projecttaskid: SEED_IDS.apolloTask('2.1.1'), msdyn_scheduledstart: '2026-12-21T09:00:00Z' }) });
+    expect((await dv.execute(s)).msdyn_status).toBe(192350003);
+    expect(await dv.task(SEED_IDS.apolloTask('2.1.1'))).toMatchObject({ msdyn_start: '2026-12-21T09:00:00Z', msdyn_finish: '2026-12-25T17:00:00Z', msdyn_duration: 5 });
+  });
+
   it('refuses read-only and computed fields in Pss payloads, at the call', async () => {
     const s = await dv.openSet(P);
     const refusals: Array<[string, unknown]> = [
