@@ -71,11 +71,26 @@ export function checkNavigation(view: EntityView, name: string): void {
   if (!view.navs?.[name]) throw psErrors.notServed(name, view.type);
 }
 
+/**
+ * A selected name the type does not declare is refused with 400, as SharePoint refuses
+ * `$select=RemainingWrok`, so a typo in a connector query fails its tests. Task custom fields
+ * (`Custom_x005f_…`) are dynamic properties, declared by the site's fields, not by the CSDL.
+ */
+export function checkSelected(view: EntityView, names: readonly string[]): void {
+  const schema = SCHEMA[view.type];
+  if (!schema) return;
+  for (const name of names) {
+    if (name === '*' || name.startsWith('Custom_') || name in view.props) continue;
+    if (!(name in schema.properties) && !schema.navigations.has(name)) throw psErrors.unknownProperty(name, view.type);
+  }
+}
+
 /** Renders one entity in the requested format, applying $select and $expand. */
 export function renderEntity(view: EntityView, format: ODataFormat, select: string[] | null, expand: string[]): Record<string, unknown> {
   for (const e of expand) checkNavigation(view, e.split('/')[0]!);
   const types = SCHEMA[view.type]?.properties;
   const topSelect = selectFor(select, null);
+  if (topSelect !== null) checkSelected(view, topSelect);
   const wanted = (name: string): boolean => topSelect === null || topSelect.includes('*') || topSelect.includes(name);
   const out: Record<string, unknown> = {};
   if (format === 'verbose') out.__metadata = { id: view.uri, uri: view.uri, type: view.type };

@@ -85,6 +85,8 @@ describe('PWA simulator conformance with the PS $metadata and OData v3 on ShareP
     await expectRefusal('unknown $expand on an entity', await http.get(`${P}?$expand=Taskz`), 400);
     await expectRefusal('unknown nested $expand', await http.get(`${P}/Tasks?$expand=Assignments/Resourse`), 400);
     await expectRefusal('unknown navigation property', await http.get(`${P}/Tasks('${leaf.Id}')/Predecesors`), 400);
+    await expectRefusal('unknown $select property', await http.get(`${P}/Tasks?$select=Id,RemainingWrok`), 400);
+    await expectRefusal('unknown nested $select property', await http.get(`${P}/Tasks?$select=Id,Parent/Idd&$expand=Parent`), 400);
     await expectRefusal('DateTime compared with a plain string', await http.get(`${P}/Tasks?$filter=Modified gt '2026-01-01T00:00:00'`), 400);
     await expectRefusal('malformed datetime literal', await http.get(`${P}/Tasks?$filter=Start ge datetime'next week'`), 400);
     await expectRefusal('fractional number for Edm.Int32', await http.patch(`${P}/Draft/Tasks('${leaf.Id}')`, { PercentComplete: 50.5 }), 400);
