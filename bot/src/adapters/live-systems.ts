@@ -84,7 +84,7 @@ export function createLiveSystems(options: LiveSystemsOptions): SystemAccess {
       const auth = connection.auth;
       return cached(connection, (secret) => pwaConnector(connection.url, auth.type === 'oauth'
         ? { method: 'token', token: secret }
-        : { method: auth.type === 'ntlm' ? 'ntlm' : 'onprem', username: auth.type === 'pat' ? '' : auth.username, password: secret }, connection.timeZone));
+        : { method: auth.type === 'ntlm' ? 'ntlm' : 'onprem', username: auth.type === 'basic' || auth.type === 'ntlm' ? auth.username : '', password: secret }, connection.timeZone));
     },
     planSide: (connector) => createPlanSide(connector),
     forget: release,
