@@ -18,6 +18,12 @@ export const PWA_RETRY: RetryLimits = {
   retryStatuses: GATEWAY_AND_THROTTLE,
 };
 
+/**
+ * Pages of one collection read at once. PlanBridge's choice, the same budget as ADO's: well under
+ * SharePoint's throttling of a single user, and enough to hide most of each page's round trip.
+ */
+export const PWA_MAX_IN_FLIGHT = 8;
+
 /** Rows per page the server returns: 300 Online, 100 on-premises (../shared/notes/pwa-rest.md). */
 export const PAGE_ROWS_ONLINE = 300;
 export const PAGE_ROWS_ON_PREMISES = 100;

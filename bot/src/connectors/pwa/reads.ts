@@ -90,7 +90,7 @@ function versionOf(task: Omit<PlanTask, 'version'>): string {
 export async function readTasks(client: PwaClient, project: PlanProject, taskFields: PwaField[]): Promise<PlanTask[]> {
   const select = [...TASK_SELECT, ...taskFields.map((f) => taskPropertyName(f.internalName))].join(',');
   const [rows, dependencies] = await Promise.all([
-    client.getAll(`ProjectServer/Projects('${project.id}')/Tasks`, { $select: select, $expand: 'Parent,Assignments/Resource' }),
+    client.getAllConcurrently(`ProjectServer/Projects('${project.id}')/Tasks`, { $select: select, $expand: 'Parent,Assignments/Resource' }),
     readDependencies(client, project.id),
   ]);
   const mpd = project.minutesPerDay;
