@@ -16,6 +16,8 @@ const ENTRA_PORT = Number(process.env.ENTRA_SIM_PORT ?? 8083);
 const DATAVERSE_PORT = Number(process.env.DATAVERSE_SIM_PORT ?? 8084);
 /** The bot in local mode reads the Entra simulator's CA from here (config.ts LOCAL_ENTRA_SIMULATOR). */
 const CA_FILE = join(process.env.PLANBRIDGE_DATA_DIR ?? '.data', 'entra-sim', 'ca.pem');
+/** The demo ADO service principal's certificate and key, to paste into "connect ado". */
+const SP_PEM_FILE = join(process.env.PLANBRIDGE_DATA_DIR ?? '.data', 'entra-sim', 'ado-service-principal.pem');
 
 interface Running {
   name: string;
@@ -31,11 +33,12 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop(0));
   process.once('SIGTERM', () => void stop(0));
 
-  const ado = await startAdoSimulator({ ...adoSimulatorOptionsFromEnv(), port: ADO_PORT, host: HOST });
-  running.push({ name: 'ado', close: () => ado.close() });
-  // Entra first: PWA trusts the tokens it signs, as SharePoint Online trusts Entra ID.
-  const entra = await startEntraSimulator({ port: ENTRA_PORT, host: HOST, caFile: CA_FILE });
+  // Entra first: ADO and PWA trust the tokens it signs, as Azure DevOps and SharePoint Online trust Entra ID.
+  const entra = await startEntraSimulator({ port: ENTRA_PORT, host: HOST, caFile: CA_FILE, servicePrincipalPemFile: SP_PEM_FILE });
   running.push({ name: 'entra', close: () => entra.close() });
+  const ado = await startAdoSimulator({ ...adoSimulatorOptionsFromEnv(), port: ADO_PORT, host: HOST, trustedIssuers: [entra.trust] });
+  running.push({ name: 'ado', close: () => ado.close() });
+  const sp = ENTRA_DEMO.adoServicePrincipal;
   const pwa = await startPwaSimulator({ port: PWA_PORT, host: HOST, trustedIssuers: [entra.trust], seed: 'orion' });
   running.push({ name: 'pwa', close: () => pwa.close() });
   const dataverse = await startDataverseSimulator({ ...dataverseSimulatorOptionsFromEnv(), port: DATAVERSE_PORT, host: HOST, trustedIssuers: [entra.trust], authority: entra.authority });
@@ -46,7 +49,9 @@ async function main(): Promise<void> {
     'Simulators are running (loopback only). Stop with Ctrl+C.',
     '',
     `  Azure DevOps     ${ado.url}   (${ado.mode})`,
-    `    PATs               ${ADO_DEMO_PATS.fullAccess} (full access), ${ADO_DEMO_PATS.readOnly} (read only), ${ADO_DEMO_PATS.expired} (expired)`,
+    `    PATs               ${ADO_DEMO_PATS.fullAccess} (full access), ${ADO_DEMO_PATS.readOnly} (read only), ${ADO_DEMO_PATS.expired} (expired), ${ADO_DEMO_PATS.global} (retired global PAT)`,
+    `    service principal  tenant ${ENTRA_DEMO.tenantId}, client ${sp.clientId}`,
+    `                       secret ${sp.clientSecret}, or the certificate + key in ${SP_PEM_FILE}`,
     '    projects           Phoenix (Agile), Atlas (Scrum), Hermes (Basic), Orion (CMMI)',
     '',
     `  Project Web App  ${pwa.url}`,

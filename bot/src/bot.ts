@@ -87,7 +87,7 @@ export async function startBot(config: Config, logger: Logger, seams: BotSeams =
     store,
     runner,
     systems: seams.systems ? seams.systems(store) : createLiveSystems({
-      connections: store.connections, logger, localMode, allowPrivateNetwork: config.allowPrivateNetwork, ...(tokens ? { pwaOAuth: (c) => tokens.authFor(c) } : {}),
+      connections: store.connections, logger, localMode, allowPrivateNetwork: config.allowPrivateNetwork, adoEntra: config.adoEntra, ...(tokens ? { pwaOAuth: (c) => tokens.authFor(c) } : {}),
     }),
     logger,
     localMode,

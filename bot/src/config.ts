@@ -32,6 +32,20 @@ export interface Config {
   allowPrivateNetwork: boolean;
   /** Entra object ids (lower case) of tenant admins: they may rename, re-key, share or remove anyone's connection. */
   tenantAdmins: ReadonlySet<string>;
+  /** Microsoft Entra for Azure DevOps connections without PATs (service principals, managed identity). */
+  adoEntra: AdoEntraConfig;
+}
+
+export interface AdoEntraConfig {
+  /** Authority host service principals get tokens from, no tenant (https://login.microsoftonline.com). */
+  authorityHost: string;
+  /** PEM file of an extra CA to trust for that authority only (the local Entra simulator). */
+  caFile?: string;
+  /** Offer "This app's managed identity" (only in Azure, where one exists). */
+  managedIdentity: boolean;
+  /** The user-assigned identity's client id (MANAGED_IDENTITY_CLIENT_ID); unset = system-assigned. */
+  managedIdentityClientId?: string;
+  source: 'env' | 'local-simulator';
 }
 
 export interface PwaOAuthConfig {
@@ -92,11 +106,15 @@ export const SETTINGS: Record<string, Setting> = {
   PWA_OAUTH_AUTHORITY: { doc: 'Entra authority (https) for PWA sign-in', default: 'https://login.microsoftonline.com/organizations' },
   PWA_OAUTH_CA_FILE: { doc: 'PEM of an extra CA trusted for the authority only (a lab authority; local mode: the Entra simulator)' },
   PLANBRIDGE_TENANT_ADMINS: { doc: 'Comma-separated Entra object ids of PlanBridge tenant admins: they may rename, replace the secret of, share or remove any connection in their tenant (not use it). Unset = nobody', default: '(none)' },
+  ADO_ENTRA_AUTHORITY: { doc: 'Entra authority host (https, no tenant) that ADO service principals get tokens from', default: 'https://login.microsoftonline.com (local mode: the Entra simulator, https://127.0.0.1:8083)' },
+  ADO_ENTRA_CA_FILE: { doc: 'PEM of an extra CA trusted for that authority only (a lab authority; local mode: the Entra simulator)' },
+  ADO_ENTRA_MANAGED_IDENTITY: { doc: 'true offers "This app\'s managed identity" for ADO connections (Azure App Service with an identity)', default: 'true when IDENTITY_ENDPOINT is set, else false' },
+  IDENTITY_ENDPOINT: { doc: 'Set by Azure App Service when the app has a managed identity; PlanBridge reads it only to offer that identity for ADO' },
   PLANBRIDGE_ALLOW_PRIVATE_NETWORK: { doc: 'true lets ADO connections reach private or loopback addresses (Azure DevOps Server on a corporate network); off by default outside local mode, as an SSRF guard', default: 'false' },
 };
 
 /** Prefixes we own: an unknown variable with one of these is almost surely a typo. */
-const OWNED_PREFIXES = ['PLANBRIDGE_', 'COSMOS_', 'PWA_OAUTH_'];
+const OWNED_PREFIXES = ['PLANBRIDGE_', 'COSMOS_', 'PWA_OAUTH_', 'ADO_ENTRA_'];
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -157,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const dataDir = get('PLANBRIDGE_DATA_DIR') ?? '.data';
   const { publicBaseUrl, pwaOAuth } = loadPwaOAuth(get, mode, port, dataDir, problems);
+  const adoEntra = loadAdoEntra(get, mode, dataDir, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -173,6 +192,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(pwaOAuth ? { pwaOAuth } : {}),
     allowPrivateNetwork,
     tenantAdmins,
+    adoEntra,
+  };
+}
+
+/** Where ADO service principals get tokens: Entra, or in local mode the Entra simulator of `npm run sim`. */
+function loadAdoEntra(get: (name: string) => string | undefined, mode: AuthMode, dataDir: string, problems: string[]): AdoEntraConfig {
+  const authority = get('ADO_ENTRA_AUTHORITY');
+  const caFile = get('ADO_ENTRA_CA_FILE');
+  const local = mode === 'local' && authority === undefined;
+  const authorityHost = (authority ?? (local ? new URL(LOCAL_ENTRA_SIMULATOR.authority).origin : 'https://login.microsoftonline.com')).replace(/\/+$/, '');
+  try {
+    if (new URL(authorityHost).protocol !== 'https:') problems.push('ADO_ENTRA_AUTHORITY must be an https URL (Entra authorities are)');
+  } catch {
+    problems.push('ADO_ENTRA_AUTHORITY is not a valid URL (e.g. https://login.microsoftonline.com)');
+  }
+  const rawMi = get('ADO_ENTRA_MANAGED_IDENTITY')?.toLowerCase();
+  if (rawMi !== undefined && rawMi !== 'true' && rawMi !== 'false') problems.push('ADO_ENTRA_MANAGED_IDENTITY must be true or false');
+  const miClientId = get('MANAGED_IDENTITY_CLIENT_ID');
+  // Local mode trusts the simulator's CA, which `npm run sim` writes under the data directory.
+  const ca = caFile ?? (local ? `${dataDir.replace(/\/+$/, '')}/${LOCAL_ENTRA_SIMULATOR.caFile}` : undefined);
+  return {
+    authorityHost,
+    ...(ca ? { caFile: ca } : {}),
+    managedIdentity: rawMi === undefined ? get('IDENTITY_ENDPOINT') !== undefined : rawMi === 'true',
+    ...(miClientId && GUID.test(miClientId) ? { managedIdentityClientId: miClientId } : {}),
+    source: local ? 'local-simulator' : 'env',
   };
 }
 

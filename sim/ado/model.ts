@@ -128,6 +128,28 @@ export interface SimPat {
   user: SimIdentity;
   /** ISO date; a PAT past it gets 401 "has expired". */
   validTo?: string;
+  /** Made for "All accessible organizations": refused since the decommissioning of 2026-12-01. */
+  global?: boolean;
+}
+
+/**
+ * A service principal (or managed identity) an administrator added to the organization as a user
+ * (Users page or `serviceprincipalentitlements`): matched on the Entra object id (`originId`) an
+ * app-only token carries as `oid`. `scopes` stand for what its group memberships allow.
+ */
+export interface SimServicePrincipal {
+  originId: string;
+  appId: string;
+  identity: SimIdentity;
+  scopes: string[];
+}
+
+/** Organization and tenant policies that decide whether a PAT is honoured at all. */
+export interface SimPatPolicy {
+  /** Global PATs are refused (true from 2026-12-01, when Azure DevOps decommissioned them). */
+  globalPatsRetired: boolean;
+  /** A Conditional Access policy that also applies to non-interactive flows refuses every PAT. */
+  conditionalAccess: boolean;
 }
 
 export interface SimState {
@@ -141,6 +163,8 @@ export interface SimState {
   queries: SimQuery[];
   users: SimIdentity[];
   pats: SimPat[];
+  servicePrincipals: SimServicePrincipal[];
+  patPolicy: SimPatPolicy;
   /** Seed instant (projects' lastUpdateTime); work item dates come from the clock (`nextChangeDate`). */
   lastChange: number;
   /** Comment ids are unique in the organization. */
@@ -160,6 +184,9 @@ export interface SimField {
   isDeleted: boolean;
 }
 
+/** ../shared/notes/ado-auth-and-hooks.md: global PATs were fully decommissioned on this day. */
+export const GLOBAL_PAT_RETIREMENT = Date.UTC(2026, 11, 1);
+
 export function emptyState(): SimState {
   return {
     instanceId: 'c0f8a8a6-6f5e-4d9e-9c77-0d7e1f6b1a01',
@@ -171,6 +198,8 @@ export function emptyState(): SimState {
     queries: [],
     users: [],
     pats: [],
+    servicePrincipals: [],
+    patPolicy: { globalPatsRetired: Date.now() >= GLOBAL_PAT_RETIREMENT, conditionalAccess: false },
     lastChange: Date.UTC(2025, 0, 6, 9, 0, 0),
     nextCommentId: 1,
     customFields: [],

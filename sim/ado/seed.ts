@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { demoPats } from './auth.js';
 import { identityRef, makeUser } from './identities.js';
 import type { SimMode } from './locations.js';
+import { demoServicePrincipals } from './service-principals.js';
 import { emptyState, nextChangeDate, type ProcessName, type SimIdentity, type SimNode, type SimProcess, type SimProject, type SimState, type SimTeam, type SimWorkItem } from './model.js';
 import { PROCESSES, projectTypeDef } from './processes.js';
 import { HIERARCHY_FORWARD, HIERARCHY_REVERSE, itemUrl } from './workitems.js';
@@ -138,6 +139,7 @@ export function demoState(seed: SeedContext): SimState {
   const state = emptyState();
   state.users = Object.values(DEMO_USERS);
   state.pats = demoPats(DEMO_USERS.dana);
+  state.servicePrincipals = demoServicePrincipals();
 
   const phoenix = addProject(state, 'Phoenix', 'Agile', {
     id: '2f1a3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
@@ -189,6 +191,7 @@ export function bareState(): SimState {
   const state = emptyState();
   state.users = Object.values(DEMO_USERS);
   state.pats = demoPats(DEMO_USERS.dana);
+  state.servicePrincipals = demoServicePrincipals();
   return state;
 }
 

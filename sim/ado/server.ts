@@ -5,7 +5,9 @@ import { authenticate, grants, SIGN_IN_PAGE } from './auth.js';
 import { adoErrors, AdoSimError } from './errors.js';
 import { FaultPlan, RateLimiter, THROTTLED_MESSAGE, type ChaosOptions, type Fault, type RateLimitOptions } from './faults.js';
 import { areaLocations, parseApiVersion, RESOURCE_AREAS, versionsFor, type SimMode } from './locations.js';
-import type { SimPat, SimProject, SimState } from './model.js';
+import type { TrustedIssuer } from '../entra/jwt.js';
+import type { SimPat, SimPatPolicy, SimProject, SimState } from './model.js';
+import { servicePrincipal } from './service-principals.js';
 import { addBigProject, bareState, demoState, type BigProjectOptions } from './seed.js';
 import { addContosoAgile, addVega } from './seed-processes.js';
 
@@ -36,6 +38,8 @@ export interface AdoSimulatorOptions {
   chaos?: ChaosOptions;
   /** Answer bad credentials with the 203 sign-in page even when X-TFS-FedAuthRedirect: Suppress is sent. */
   signInPage?: boolean;
+  /** Entra issuers whose tokens for the Azure DevOps resource are accepted (the Entra simulator's `trust`). */
+  trustedIssuers?: TrustedIssuer[];
 }
 
 export interface RequestRecord {
@@ -67,6 +71,12 @@ export interface AdoSimulator {
   addPat(token: string, scopes: string[], validTo?: string): void;
   /** Removes a PAT, as when a user revokes it. */
   revokePat(token: string): void;
+  /** Adds a service principal to the organization as a user (by its Entra object id), with scopes for its access. */
+  addServicePrincipal(sp: { objectId: string; clientId: string; displayName: string; scopes?: string[] }): void;
+  /** Removes a service principal from the organization. */
+  removeServicePrincipal(objectId: string): void;
+  /** Sets the PAT policies (retired global PATs, a Conditional Access policy refusing PATs). */
+  setPatPolicy(policy: Partial<SimPatPolicy>): void;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -188,7 +198,7 @@ export async function startAdoSimulator(options: AdoSimulatorOptions = {}): Prom
       return sendJson(res, 200, rest[1] ? one[0] ?? null : { count: one.length, value: one });
     }
 
-    const auth = authenticate(state, req.headers.authorization);
+    const auth = authenticate(state, req.headers.authorization, options.trustedIssuers ?? []);
     if (!auth.ok) {
       if (signInPage || String(req.headers['x-tfs-fedauthredirect'] ?? '').toLowerCase() !== 'suppress') {
         res.writeHead(203, { 'content-type': 'text/html; charset=utf-8' });
@@ -199,8 +209,14 @@ export async function startAdoSimulator(options: AdoSimulatorOptions = {}): Prom
         ? 'Access Denied: The Personal Access Token used has expired.'
         : auth.reason === 'missing'
           ? 'TF400813: Resource not available for anonymous access. Client authentication required.'
-          : 'TF400813: The user is not authorized to access this resource.';
-      return sendError(res, new AdoSimError(401, 'UnauthorizedRequestException', message), { 'www-authenticate': `Basic realm="${base}"` });
+          // [3P] in the notes: a Conditional Access policy that covers non-interactive flows refuses PATs.
+          : auth.reason === 'conditional-access'
+            ? 'VS403463: The conditional access policy defined by your Azure Active Directory administrator has failed.'
+            : auth.reason === 'bearer'
+              ? `TF400813: The user '${auth.who}' is not authorized to access this resource.`
+              : 'TF400813: The user is not authorized to access this resource.';
+      const challenge = auth.reason === 'bearer' ? 'Bearer' : `Basic realm="${base}"`;
+      return sendError(res, new AdoSimError(401, 'UnauthorizedRequestException', message), { 'www-authenticate': challenge });
     }
     const pat: SimPat = auth.pat;
 
@@ -254,7 +270,9 @@ export async function startAdoSimulator(options: AdoSimulatorOptions = {}): Prom
         return reply(200, {
           mode, url: sim.url,
           projects: state.projects.map((p) => ({ id: p.id, name: p.name, process: p.customProcess?.name ?? p.process, teams: p.teams.map((t) => t.name), workItems: [...state.items.values()].filter((i) => i.projectId === p.id && !i.deleted).length })),
-          pats: state.pats.map((p) => ({ scopes: p.scopes, validTo: p.validTo ?? null })),
+          pats: state.pats.map((p) => ({ scopes: p.scopes, validTo: p.validTo ?? null, global: p.global ?? false })),
+          servicePrincipals: state.servicePrincipals.map((p) => ({ objectId: p.originId, clientId: p.appId, displayName: p.identity.displayName, scopes: p.scopes })),
+          patPolicy: state.patPolicy,
           requests: requests.length,
         });
       case 'GET /_sim/requests':
@@ -276,8 +294,14 @@ export async function startAdoSimulator(options: AdoSimulatorOptions = {}): Prom
       case 'POST /_sim/latency':
         sim.setLatency(Number(json.ms ?? 0));
         return reply(200, { ok: true });
+      case 'POST /_sim/pat-policy':
+        sim.setPatPolicy({
+          ...(typeof json.globalPatsRetired === 'boolean' ? { globalPatsRetired: json.globalPatsRetired } : {}),
+          ...(typeof json.conditionalAccess === 'boolean' ? { conditionalAccess: json.conditionalAccess } : {}),
+        });
+        return reply(200, state.patPolicy);
       default:
-        return reply(404, { error: `Unknown admin route ${req.method} ${url.pathname}. Try GET /_sim/state, /_sim/requests; POST /_sim/reset, /_sim/big-project, /_sim/faults, /_sim/chaos, /_sim/rate-limit, /_sim/latency.` });
+        return reply(404, { error: `Unknown admin route ${req.method} ${url.pathname}. Try GET /_sim/state, /_sim/requests; POST /_sim/reset, /_sim/big-project, /_sim/faults, /_sim/chaos, /_sim/rate-limit, /_sim/latency, /_sim/pat-policy.` });
     }
   }
 
@@ -324,6 +348,12 @@ export async function startAdoSimulator(options: AdoSimulatorOptions = {}): Prom
       state.pats.push({ token, scopes, user: state.users[0]!, ...(validTo ? { validTo } : {}) });
     },
     revokePat: (token) => { state.pats = state.pats.filter((p) => p.token !== token); },
+    addServicePrincipal: ({ objectId, clientId, displayName, scopes = ['app_token'] }) => {
+      state.servicePrincipals = state.servicePrincipals.filter((p) => p.originId !== objectId);
+      state.servicePrincipals.push(servicePrincipal(objectId, clientId, displayName, scopes));
+    },
+    removeServicePrincipal: (objectId) => { state.servicePrincipals = state.servicePrincipals.filter((p) => p.originId !== objectId); },
+    setPatPolicy: (policy) => { state.patPolicy = { ...state.patPolicy, ...policy }; },
   };
   return sim;
 }

@@ -107,3 +107,24 @@ export async function createSimulatorTls(hosts: string[] = ['127.0.0.1', 'localh
     keyPem: server.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
   };
 }
+
+/** A certificate and its private key, as an admin uploads the one and keeps the other. */
+export interface ClientCertificate {
+  certPem: string;
+  /** PKCS#8 PEM. */
+  keyPem: string;
+}
+
+/**
+ * A self-signed certificate for a service principal's client assertion: Entra only needs its
+ * public key uploaded to the app registration (certificate credentials), not a chain.
+ */
+export async function createClientCertificate(subject: string, now = new Date()): Promise<ClientCertificate> {
+  const pair = await makeKeyPair('rsa', { modulusLength: 2048 });
+  const cert = issue({
+    subject, issuer: subject, subjectKey: pair.publicKey, issuerKey: pair.privateKey,
+    notBefore: new Date(now.getTime() - 60 * 60 * 1000), notAfter: new Date(now.getTime() + 365 * 24 * 60 * 60 * 1000),
+    extensions: [extension(EXT.keyUsage, true, bitString(Buffer.from([0x80]), 7))], // digitalSignature
+  });
+  return { certPem: pem(cert.raw), keyPem: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
+}

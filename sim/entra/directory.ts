@@ -18,6 +18,11 @@ export interface EntraApp {
   redirectUris: string[];
   /** Delegated permissions configured on the app, granted by `{resource}/.default`. */
   permissions: string[];
+  /** The app's service principal in this tenant: app-only tokens carry it as `oid` (ADO matches on it). */
+  objectId?: string;
+  displayName?: string;
+  /** Certificates (PEM) uploaded to the registration: keys a client assertion may be signed with. */
+  certificates?: string[];
 }
 
 export const ENTRA_DEMO = {
@@ -32,6 +37,19 @@ export const ENTRA_DEMO = {
   redirectUris: ['http://localhost/auth/pwa/callback', 'http://127.0.0.1/auth/pwa/callback'],
   /** SharePoint delegated permissions PlanBridge's registration asks for. */
   permissions: ['Project.Write', 'ProjectWebApp.FullControl'],
+  /**
+   * A service principal an admin made for Azure DevOps (client credentials, no user). The ADO
+   * simulator's demo org has added it as a user; its certificate is made at simulator start.
+   */
+  adoServicePrincipal: {
+    clientId: '3b9e6f14-2c7d-4a85-b1e0-6d4f8a2c9e53', clientSecret: 'demo-ado-sp-secret',
+    objectId: 'e7a4c1d2-5b3f-4e6a-8c9d-0f1e2a3b4c5d', displayName: 'PlanBridge ADO sync',
+  },
+  /** A service principal that exists in the tenant but was never added to the ADO organization. */
+  outsiderServicePrincipal: {
+    clientId: '8d2f5a61-9e4b-4c37-a0d8-1b6e3f7c2a94', clientSecret: 'demo-outsider-secret',
+    objectId: 'f1b2c3d4-e5f6-4a7b-9c8d-7e6f5a4b3c2d', displayName: 'Reporting app (not in the ADO org)',
+  },
 } as const;
 
 export interface EntraDirectory {
@@ -46,7 +64,10 @@ export function demoEntraDirectory(): EntraDirectory {
   return {
     tenantId: d.tenantId,
     tenantDomain: d.tenantDomain,
-    apps: [{ clientId: d.clientId, clientSecret: d.clientSecret, redirectUris: [...d.redirectUris], permissions: [...d.permissions] }],
+    apps: [
+      { clientId: d.clientId, clientSecret: d.clientSecret, redirectUris: [...d.redirectUris], permissions: [...d.permissions] },
+      ...[d.adoServicePrincipal, d.outsiderServicePrincipal].map((sp) => ({ ...sp, redirectUris: [], permissions: [], certificates: [] })),
+    ],
     users: [{ ...d.user }, { ...d.viewer }],
   };
 }

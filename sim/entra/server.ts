@@ -4,7 +4,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
-import { createSimulatorTls, type SimulatorTls } from './certificate.js';
+import { createClientCertificate, createSimulatorTls, type ClientCertificate, type SimulatorTls } from './certificate.js';
+import { checkClientAssertion, JWT_BEARER } from './client-assertion.js';
+import { appOnlyAudience, appOnlyClaims, ClientCredentialsError } from './client-credentials.js';
 import { demoEntraDirectory, ENTRA_DEMO, knowsTenant, redirectUriAllowed, type EntraApp, type EntraDirectory, type EntraUser } from './directory.js';
 import { GrantStore, isFailure, type GrantFailure } from './grants.js';
 import { signJwt, type SigningKey, type TrustedIssuer } from './jwt.js';
@@ -12,12 +14,15 @@ import { errorPage, signInPage } from './pages.js';
 import { resolveScopes, ScopeError, scopeString, type ScopeGrant } from './scopes.js';
 
 export { ENTRA_DEMO } from './directory.js';
+export { AZURE_DEVOPS_RESOURCE } from './client-credentials.js';
+export type { ClientCertificate } from './certificate.js';
 export type { TrustedIssuer } from './jwt.js';
 
 /**
  * A local Microsoft Entra ID (v2.0 endpoints) for offline runs and tests: OpenID discovery,
  * instance discovery, authorize (a sign-in page, or automatic sign-in), token (authorization_code
- * with PKCE S256, refresh_token with rotation), JWKS. HTTPS only, because MSAL refuses anything
+ * with PKCE S256, refresh_token with rotation, client_credentials with a secret or a certificate
+ * assertion), JWKS. HTTPS only, because MSAL refuses anything
  * else: the certificate is made at start and clients trust `caPem`.
  */
 export interface EntraSimulatorOptions {
@@ -34,6 +39,8 @@ export interface EntraSimulatorOptions {
   now?: () => number;
   /** Also write the CA certificate (PEM) here, for a bot in another process (local mode reads `.data/entra-sim/ca.pem`). */
   caFile?: string;
+  /** Also write the demo ADO service principal's certificate + key (one PEM) here, to paste into the connect card. */
+  servicePrincipalPemFile?: string;
 }
 
 export interface EntraSimulator {
@@ -52,6 +59,15 @@ export interface EntraSimulator {
    * demos and tests that vary the audience, user or issue time.
    */
   mintAccessToken(options: { audience: string; username?: string; issuedAt?: number; permissions?: string[] }): string;
+  /**
+   * An app-only token as client_credentials would issue it, for tests that vary the app, audience
+   * or issue time (an expired token, a token for another resource).
+   */
+  mintAppToken(options: { clientId: string; audience: string; issuedAt?: number; lifetimeSeconds?: number }): string;
+  /** The demo ADO service principal's certificate and key, made at start (its PEM is registered on the app). */
+  readonly adoServicePrincipalCertificate: ClientCertificate;
+  /** Uploads a certificate (PEM) to an app registration, as "Certificates & secrets" does. */
+  addCertificate(clientId: string, certPem: string): void;
   /** Revokes every refresh token of a user (the admin center's "Revoke sessions"). */
   revokeSessions(username: string): number;
   setAutoSignIn(on: boolean): void;
@@ -79,6 +95,8 @@ export async function startEntraSimulator(options: EntraSimulatorOptions = {}): 
   const grants = new GrantStore(now, 600, options.refreshTokenLifetimeSeconds ?? 90 * 24 * 3600);
   const tls: SimulatorTls = await createSimulatorTls(host === 'localhost' ? ['localhost', '127.0.0.1'] : [host, 'localhost']);
   const signing = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const spCertificate = await createClientCertificate(ENTRA_DEMO.adoServicePrincipal.displayName);
+  directory.apps.find((a) => a.clientId === ENTRA_DEMO.adoServicePrincipal.clientId)!.certificates!.push(spCertificate.certPem);
   const kid = createHash('sha256').update(signing.publicKey.export({ type: 'spki', format: 'der' })).digest('base64url').slice(0, 27);
   const signingKey: SigningKey = { kid, jwk: { ...signing.publicKey.export({ format: 'jwk' }), kid, use: 'sig', kty: 'RSA' } };
   let origin = '';
@@ -135,7 +153,7 @@ export async function startEntraSimulator(options: EntraSimulatorOptions = {}): 
       response_modes_supported: ['query', 'fragment', 'form_post'],
       subject_types_supported: ['pairwise'],
       id_token_signing_alg_values_supported: ['RS256'],
-      token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
+      token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic', 'private_key_jwt'],
       code_challenge_methods_supported: ['S256'],
       scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
       claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'nbf', 'name', 'preferred_username', 'oid', 'tid', 'nonce'],
@@ -214,8 +232,20 @@ export async function startEntraSimulator(options: EntraSimulatorOptions = {}): 
 
   async function tokenEndpoint(req: IncomingMessage, tenant: string, form: URLSearchParams): Promise<Record<string, unknown>> {
     if (!knowsTenant(directory, tenant)) throw new OAuthError(400, 'invalid_request', 90002, `AADSTS90002: Tenant '${tenant}' not found.`);
-    const app = authenticateClient(req, form);
+    const client = authenticateClient(req, form, tenant);
+    const app = client.app;
     switch (form.get('grant_type')) {
+      case 'client_credentials': {
+        let audience: string;
+        try {
+          audience = appOnlyAudience(form.get('scope') ?? '', directory.tenantDomain);
+        } catch (err) {
+          if (err instanceof ClientCredentialsError) throw new OAuthError(400, 'invalid_scope', err.aadsts, err.message);
+          throw err;
+        }
+        const accessToken = appToken(app, audience, Math.floor(now() / 1000), accessLifetime, client.viaCertificate);
+        return { token_type: 'Bearer', expires_in: accessLifetime, ext_expires_in: accessLifetime, access_token: accessToken };
+      }
       case 'authorization_code': {
         const code = grants.redeemCode(form.get('code') ?? '', app.clientId, form.get('redirect_uri') ?? '', form.get('code_verifier') ?? undefined);
         if (isFailure(code)) throw grantError(code);
@@ -241,8 +271,8 @@ export async function startEntraSimulator(options: EntraSimulatorOptions = {}): 
     }
   }
 
-  /** client_secret_post or client_secret_basic, as Entra accepts both. */
-  function authenticateClient(req: IncomingMessage, form: URLSearchParams): EntraApp {
+  /** client_secret_post, client_secret_basic or private_key_jwt (a certificate assertion), as Entra accepts all three. */
+  function authenticateClient(req: IncomingMessage, form: URLSearchParams, tenant: string): { app: EntraApp; viaCertificate: boolean } {
     let clientId = form.get('client_id') ?? '';
     let secret = form.get('client_secret') ?? '';
     const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
@@ -254,9 +284,21 @@ export async function startEntraSimulator(options: EntraSimulatorOptions = {}): 
     }
     const app = directory.apps.find((a) => a.clientId === clientId);
     if (!app) throw new OAuthError(400, 'unauthorized_client', 700016, `AADSTS700016: Application with identifier '${clientId}' was not found in the directory '${directory.tenantDomain}'.`);
+    const assertion = form.get('client_assertion');
+    if (assertion && !secret) {
+      if (form.get('client_assertion_type') !== JWT_BEARER) throw new OAuthError(400, 'invalid_request', 50027, `AADSTS50027: client_assertion_type must be ${JWT_BEARER}.`);
+      const audiences = [tenant, directory.tenantId, directory.tenantDomain].flatMap((t) => [`${origin}/${t}/oauth2/v2.0/token`, `${origin}/${t}/oauth2/token`]);
+      const check = checkClientAssertion(assertion, app, audiences, now());
+      if (!check.ok) throw new OAuthError(401, 'invalid_client', check.aadsts, check.description);
+      return { app, viaCertificate: true };
+    }
     if (!secret) throw new OAuthError(401, 'invalid_client', 7000218, "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
     if (!sameSecret(app.clientSecret, secret)) throw new OAuthError(401, 'invalid_client', 7000215, 'AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.');
-    return app;
+    return { app, viaCertificate: false };
+  }
+
+  function appToken(app: EntraApp, audience: string, iat: number, lifetime: number, viaCertificate: boolean): string {
+    return signJwt({ iss: issuer(), tid: directory.tenantId, ...appOnlyClaims(app, audience, iat, lifetime, viaCertificate), uti: randomBytes(16).toString('base64url') }, signing.privateKey, kid);
   }
 
   function identityClaims(app: EntraApp, user: EntraUser, iat: number): Record<string, unknown> {
@@ -300,6 +342,10 @@ export async function startEntraSimulator(options: EntraSimulatorOptions = {}): 
     await mkdir(dirname(options.caFile), { recursive: true });
     await writeFile(options.caFile, tls.caPem, 'utf8');
   }
+  if (options.servicePrincipalPemFile) {
+    await mkdir(dirname(options.servicePrincipalPemFile), { recursive: true });
+    await writeFile(options.servicePrincipalPemFile, spCertificate.certPem + spCertificate.keyPem, { encoding: 'utf8', mode: 0o600 });
+  }
 
   return {
     url: origin,
@@ -313,6 +359,17 @@ export async function startEntraSimulator(options: EntraSimulatorOptions = {}): 
       const user = directory.users.find((u) => u.username.toLowerCase() === username.toLowerCase())
         ?? { username, password: '', displayName: username, objectId: randomUUID() };
       return accessTokenFor(app, user, { resource: new URL(audience).origin, permissions, oidc: [] }, Math.floor(issuedAt / 1000));
+    },
+    mintAppToken({ clientId, audience, issuedAt = now(), lifetimeSeconds = accessLifetime }) {
+      const app = directory.apps.find((a) => a.clientId === clientId)
+        ?? { clientId, clientSecret: '', redirectUris: [], permissions: [], objectId: randomUUID() };
+      return appToken(app, audience, Math.floor(issuedAt / 1000), lifetimeSeconds, false);
+    },
+    adoServicePrincipalCertificate: spCertificate,
+    addCertificate(clientId, certPem) {
+      const app = directory.apps.find((a) => a.clientId === clientId);
+      if (!app) throw new Error(`no app ${clientId} in the simulated tenant`);
+      (app.certificates ??= []).push(certPem);
     },
     revokeSessions: (username) => grants.revokeUser(username),
     setAutoSignIn: (on) => { autoSignIn = on; },

@@ -3,13 +3,15 @@
  * built, and live only inside it; one connector per connection is cached (keyed by the
  * connection's updatedAt, so a replaced secret or URL builds a fresh one).
  */
-import { AdoConnector } from '../connectors/ado/index.js';
+import { AdoConnector, entraCredentials, type AdoCredentials } from '../connectors/ado/index.js';
+import { entraAuthorityFrom } from '../connectors/ado/entra-settings.js';
+import type { AdoEntraConfig } from '../config.js';
 import { PwaConnector, type PwaAuth } from '../connectors/pwa/index.js';
 import type { PlanConnector } from '../connectors/ppm.js';
 import type { Logger } from '../log.js';
 import type { ConnectionDocument, ConnectionRepository } from '../store/index.js';
 import { createPlanSide } from './plan-side.js';
-import type { AdoDirectory, PwaCredentials, SystemAccess } from '../flows/systems.js';
+import type { AdoDirectory, AdoSignIn, PwaCredentials, SystemAccess } from '../flows/systems.js';
 import { FlowProblem } from '../flows/card-kit.js';
 import { createAdoSide, workItemWebUrl } from './ado-side.js';
 
@@ -22,12 +24,28 @@ export interface LiveSystemsOptions {
   allowPrivateNetwork?: boolean;
   /** Auth for connections made by Microsoft 365 sign-in (auth.clientId set): tokens from the sealed MSAL cache. */
   pwaOAuth?: (connection: ConnectionDocument) => PwaAuth;
+  /** Microsoft Entra for ADO service principals and the managed identity; unset = Entra's public cloud, no managed identity. */
+  adoEntra?: AdoEntraConfig;
 }
 
 export function createLiveSystems(options: LiveSystemsOptions): SystemAccess {
   const cache = new Map<string, { stamp: string; value: AdoDirectory | PlanConnector }>();
-  const adoDirectory = (url: string, pat: string): AdoDirectory => {
-    const connector = new AdoConnector({ url, pat, localMode: options.localMode, allowPrivateNetwork: options.allowPrivateNetwork ?? false, logger: options.logger });
+  const entraAuthority = entraAuthorityFrom(options.adoEntra ?? { authorityHost: 'https://login.microsoftonline.com', source: 'env' });
+  /** A PAT is sent as is; an Entra principal becomes a token source that renews before expiry. */
+  const adoCredentials = (signIn: string | AdoSignIn): AdoCredentials => {
+    if (typeof signIn === 'string') return { kind: 'pat', pat: signIn };
+    if (signIn.method === 'pat') return { kind: 'pat', pat: signIn.pat };
+    if (signIn.method === 'managed-identity') {
+      const clientId = options.adoEntra?.managedIdentityClientId;
+      return entraCredentials({ credential: 'managed-identity', ...(clientId ? { clientId } : {}) }, entraAuthority);
+    }
+    const { tenantId, clientId } = signIn;
+    return entraCredentials(signIn.credential === 'secret'
+      ? { credential: 'secret', tenantId, clientId, secret: signIn.secret }
+      : { credential: 'certificate', tenantId, clientId, certificatePem: signIn.secret }, entraAuthority);
+  };
+  const adoDirectory = (url: string, signIn: string | AdoSignIn): AdoDirectory => {
+    const connector = new AdoConnector({ url, credentials: adoCredentials(signIn), localMode: options.localMode, allowPrivateNetwork: options.allowPrivateNetwork ?? false, logger: options.logger });
     return {
       dispose: () => connector.dispose(),
       async check() {
@@ -72,7 +90,15 @@ export function createLiveSystems(options: LiveSystemsOptions): SystemAccess {
   }
   return {
     adoFromInput: adoDirectory,
-    ado: (connection) => cached(connection, (pat) => adoDirectory(connection.url, pat)),
+    adoManagedIdentity: options.adoEntra?.managedIdentity ?? false,
+    ado: (connection) => {
+      const auth = connection.auth;
+      if (auth.type !== 'entra') return cached(connection, (pat) => adoDirectory(connection.url, pat));
+      // A managed identity has no stored secret; a service principal's secret or PEM is the sealed one.
+      if (auth.credential === 'managed-identity') return cached(connection, () => adoDirectory(connection.url, { method: 'managed-identity' }), false);
+      const credential = auth.credential;
+      return cached(connection, (secret) => adoDirectory(connection.url, { method: 'entra', tenantId: auth.tenantId, clientId: auth.clientId, credential, secret }));
+    },
     pwaFromInput: pwaConnector,
     pwa: async (connection) => {
       // A Microsoft 365 sign-in keeps MSAL's token cache as the secret; the token provider reads it.
@@ -84,7 +110,7 @@ export function createLiveSystems(options: LiveSystemsOptions): SystemAccess {
       const auth = connection.auth;
       return cached(connection, (secret) => pwaConnector(connection.url, auth.type === 'oauth'
         ? { method: 'token', token: secret }
-        : { method: auth.type === 'ntlm' ? 'ntlm' : 'onprem', username: auth.type === 'basic' || auth.type === 'ntlm' ? auth.username : '', password: secret }, connection.timeZone));
+        : { method: auth.type === 'ntlm' ? 'ntlm' : 'onprem', username: 'username' in auth ? auth.username ?? '' : '', password: secret }, connection.timeZone));
     },
     planSide: (connector) => createPlanSide(connector),
     forget: release,

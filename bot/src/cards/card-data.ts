@@ -77,10 +77,13 @@ export interface CardRefresh {
 }
 
 export interface ConnectAdoCardData {
-  /** Values to keep when the card is shown again; the PAT is never among them. */
-  values: { url: string; name: string; expiresOn: string };
-  /** '' = no problem with that field. */
-  errors: { url: string; pat: string; expiresOn: string; form: string };
+  /** Values to keep when the card is shown again; the PAT, client secret and certificate are never among them. */
+  values: { url: string; method: string; name: string; expiresOn: string; tenantId: string; clientId: string };
+  /** '' = no problem with that field; `credential` is the client secret or certificate. */
+  errors: { url: string; method: string; pat: string; expiresOn: string; tenantId: string; clientId: string; credential: string; form: string };
+  /** PAT, Microsoft Entra service principal, and (in Azure) this app's managed identity. */
+  methods: Choice[];
+  methodNote: string;
   submit: CardButton;
 }
 

@@ -47,6 +47,16 @@ export interface AdoDirectory {
   side(): AdoSide;
 }
 
+/**
+ * How PlanBridge signs in to Azure DevOps, as typed on the connect card: a PAT, a Microsoft Entra
+ * service principal (its client secret, or its certificate and private key as one PEM), or this
+ * app's managed identity (Azure only; nothing to type).
+ */
+export type AdoSignIn =
+  | { method: 'pat'; pat: string }
+  | { method: 'entra'; tenantId: string; clientId: string; credential: 'secret' | 'certificate'; secret: string }
+  | { method: 'managed-identity' };
+
 export type PwaCredentials =
   | { method: 'token'; token: string }
   | { method: 'onprem' | 'ntlm'; username: string; password: string };
@@ -68,8 +78,10 @@ export interface PwaSignInStarter {
 }
 
 export interface SystemAccess {
-  /** Opens an ADO organization with a PAT the user just typed (before anything is stored). */
-  adoFromInput(url: string, pat: string): AdoDirectory;
+  /** Opens an ADO organization with a PAT (a string) or another sign-in the user just gave (before anything is stored). */
+  adoFromInput(url: string, signIn: string | AdoSignIn): AdoDirectory;
+  /** Whether this app's managed identity can be offered for Azure DevOps (it runs in Azure with one). */
+  readonly adoManagedIdentity?: boolean;
   /** Opens a stored ADO connection (decrypting its PAT here, nowhere else). */
   ado(connection: ConnectionDocument): Promise<AdoDirectory>;
   pwaFromInput(url: string, credentials: PwaCredentials, timeZone?: string): PlanConnector;

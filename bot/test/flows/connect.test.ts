@@ -12,7 +12,8 @@ describe('connect Azure DevOps', () => {
   it('asks for the URL, a masked PAT, a name and the expiry date', async () => {
     const { card } = await j.say('connect ado');
     const inputs = inputsOf(card);
-    expect(inputs.map((i) => i.id)).toEqual(['url', 'pat', 'expiresOn', 'name']);
+    expect(inputs.map((i) => i.id)).toEqual(['url', 'method', 'pat', 'expiresOn', 'tenantId', 'clientId', 'clientSecret', 'certificateCredential', 'name']);
+    expect(inputs.find((i) => i.id === 'method')?.value).toBe('pat');
     expect(inputs.find((i) => i.id === 'pat')).toMatchObject({ style: 'Password' });
     expect(cardText(card)).toMatch(/at most one year/);
   });

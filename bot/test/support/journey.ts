@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { BotSeams } from '../../src/bot.js';
-import { startAdoSimulator, type AdoSimulator } from '../../../sim/ado/server.js';
+import { startAdoSimulator, type AdoSimulator, type AdoSimulatorOptions } from '../../../sim/ado/server.js';
 import { startPwaSimulator, type PwaSimulator } from '../../../sim/pwa/server.js';
 import { cardActionActivity, messageActivity, TENANT, type InvokeOptions } from './activities.js';
 import { FakeConnector, cardOf, cardText, type RecordedActivity } from './fake-connector.js';
@@ -77,9 +77,9 @@ export class Journey {
   conversationId = `a:journey-${randomUUID()}`;
   conversationType: 'personal' | 'groupChat' | 'channel' = 'personal';
 
-  async start(options: { bot?: boolean; seams?: BotSeams; env?: Record<string, string> } = {}): Promise<this> {
+  async start(options: { bot?: boolean; seams?: BotSeams; env?: Record<string, string>; ado?: AdoSimulatorOptions } = {}): Promise<this> {
     [this.connector, this.ado, this.pwa] = await Promise.all([
-      new FakeConnector().start(), startAdoSimulator({ port: 0 }), startPwaSimulator({ port: 0, queueJobMs: 0 }),
+      new FakeConnector().start(), startAdoSimulator({ ...options.ado, port: 0 }), startPwaSimulator({ port: 0, queueJobMs: 0 }),
     ]);
     if (options.bot !== false) this.bot = await startTestBot(options.env ?? {}, options.seams);
     return this;

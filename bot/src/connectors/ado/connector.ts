@@ -1,6 +1,7 @@
 import type { Logger } from '../../log.js';
 import type { Connector } from '../../net/guarded-agent.js';
 import type { UrlPolicy } from '../../net/url-safety.js';
+import type { AdoCredentials } from './auth.js';
 import { checkConnection, listProjects, listTeams } from './discovery.js';
 import { AdoConnectorError } from './errors.js';
 import { backlogLevels, classificationPaths, fields, teamAreaPaths, teamIterations, workItemTypes } from './metadata.js';
@@ -19,7 +20,10 @@ import { createItem, findByMarkers, removeItem, updateItem } from './writes.js';
 export interface AdoConnectorOptions {
   /** Organization or collection URL in any of the three forms. */
   url: string;
-  pat: string;
+  /** A personal access token (shorthand for `credentials: { kind: 'pat', pat }`). */
+  pat?: string;
+  /** A PAT, or bearer tokens from Microsoft Entra ID (see auth.ts); wins over `pat`. */
+  credentials?: AdoCredentials;
   /** Local mode (no CLIENT_ID): allows http:// to loopback and private addresses. */
   localMode?: boolean;
   /** Authenticated mode only: allow servers on private networks (on-premises deployments). */
@@ -46,9 +50,10 @@ export class AdoConnector {
 
   constructor(private readonly options: AdoConnectorOptions) {
     this.org = parseAdoUrl(options.url, { localMode: options.localMode ?? false });
-    if (!options.pat.trim()) throw new AdoConnectorError('invalid-request', 'Give an Azure DevOps personal access token (create one at the organization\'s User settings > Personal access tokens).');
+    const credentials: AdoCredentials = options.credentials ?? { kind: 'pat', pat: (options.pat ?? '').trim() };
+    if (credentials.kind === 'pat' && !credentials.pat.trim()) throw new AdoConnectorError('invalid-request', 'Give an Azure DevOps personal access token (create one at the organization\'s User settings > Personal access tokens).');
     this.session = new AdoSession({
-      orgUrl: this.org.url, pat: options.pat.trim(), logger: options.logger, maxInFlight: options.maxInFlight,
+      orgUrl: this.org.url, credentials: credentials.kind === 'pat' ? { kind: 'pat', pat: credentials.pat.trim() } : credentials, logger: options.logger, maxInFlight: options.maxInFlight,
       retry: options.retry, sleep: options.sleep,
       network: { policy: this.policy, ...(options.resolve ? { resolve: options.resolve } : {}), ...(options.connect ? { connect: options.connect } : {}) },
     });
@@ -58,7 +63,7 @@ export class AdoConnector {
     return { localMode: this.options.localMode ?? false, allowPrivateNetwork: this.options.allowPrivateNetwork ?? false };
   }
 
-  /** 'needs-attention' after a 401 on a connection that had worked: the PAT expired or was revoked. */
+  /** 'needs-attention' after a 401 on a connection that had worked: the PAT expired or was revoked, or the principal lost access. */
   get health(): ConnectionHealth {
     return this.session.connectionHealth;
   }

@@ -1,5 +1,5 @@
 import type { ResourceAreaInfo } from 'azure-devops-node-api/interfaces/LocationsInterfaces.js';
-import { AdoConnectorError, SCOPE_LABELS, statusOf } from './errors.js';
+import { AdoConnectorError, SCOPE_LABELS, statusOf, toAdoError } from './errors.js';
 import type { AdoSession } from './session.js';
 import type { AdoProject, AdoScopeName, AdoTeam, ConnectionReport, ScopeCheck } from './types.js';
 
@@ -44,7 +44,15 @@ async function connectionData(session: AdoSession): Promise<{ data: ConnectionDa
 }
 
 function toError(session: AdoSession, status: number, op: { what: string }): AdoConnectorError {
-  return new AdoConnectorError('pat-rejected', `Azure DevOps did not accept the personal access token: it answered with a sign-in page. Check the token was copied whole and is not revoked (${session.orgUrl}/_usersSettings/tokens).`, { status, needsAttention: true });
+  return toAdoError({ statusCode: status, message: 'sign-in page' }, op, session.orgUrl, session.credentialKind);
+}
+
+/** What to do about missing access: a PAT gets scopes; a service principal gets group memberships. */
+function accessAdvice(session: AdoSession, missing: string[]): string | null {
+  if (missing.length === 0) return null;
+  return session.credentialKind === 'entra'
+    ? `Give the service principal this access in Azure DevOps: ${missing.join(', ')} (add it to the projects' Contributors group, with Basic access). Then press "Check again".`
+    : `Edit the token at ${session.orgUrl}/_usersSettings/tokens and add: ${missing.join(', ')}. Then run "connect ado" again.`;
 }
 
 /** Probe result: granted on success or a non-401 refusal (that is a permission, not a scope). */
@@ -126,8 +134,7 @@ export async function checkConnection(session: AdoSession, options: { project?: 
     user,
     scopes,
     missing,
-    advice: missing.length === 0 ? null
-      : `Edit the token at ${session.orgUrl}/_usersSettings/tokens and add: ${missing.join(', ')}. Then run "connect ado" again.`,
+    advice: accessAdvice(session, missing),
   };
 }
 

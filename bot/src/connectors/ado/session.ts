@@ -9,6 +9,7 @@ import type { IWorkItemTrackingProcessApi } from 'azure-devops-node-api/WorkItem
 import type { Logger } from '../../log.js';
 import { createGuardedAgents, type GuardedAgents, type NetworkGuard } from '../../net/guarded-agent.js';
 import { UnsafeUrlError } from '../../net/url-safety.js';
+import { AdoAuthHandler, type AdoCredentialKind, type AdoCredentials } from './auth.js';
 import { AdoConnectorError, isConflict, statusOf, toAdoError, type Operation } from './errors.js';
 import { RequestGate, type RateLimitInfo } from './gate.js';
 import { decideRetry, DEFAULT_RETRY, type RetryOptions } from './retry.js';
@@ -19,7 +20,7 @@ import { decideRetry, DEFAULT_RETRY, type RetryOptions } from './retry.js';
  */
 export interface SessionOptions {
   orgUrl: string;
-  pat: string;
+  credentials: AdoCredentials;
   logger?: Logger;
   maxInFlight?: number;
   retry?: Partial<RetryOptions>;
@@ -56,6 +57,7 @@ export class AdoSession {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly logger?: Logger;
   private readonly agents: GuardedAgents;
+  private readonly auth: AdoAuthHandler;
   private coreApi?: Promise<CoreApi>;
   private witApi?: Promise<WorkItemTrackingApi>;
   private workApi?: Promise<WorkApi>;
@@ -69,8 +71,9 @@ export class AdoSession {
     this.gate = new RequestGate({ maxInFlight: options.maxInFlight, sleep: this.sleep });
     // Kept-alive sockets: against dev.azure.com each new one costs a TLS handshake.
     this.agents = createGuardedAgents(options.network, { keepAlive: true });
+    this.auth = new AdoAuthHandler(options.credentials);
     // Retries are ours (the library never retries 429 and ignores Retry-After).
-    this.webApi = new azdev.WebApi(options.orgUrl, guardedHandler(azdev.getPersonalAccessTokenHandler(options.pat), this.agents, options.orgUrl.startsWith('https:')), {
+    this.webApi = new azdev.WebApi(options.orgUrl, guardedHandler(this.auth, this.agents, options.orgUrl.startsWith('https:')), {
       allowRetries: false,
       // A redirect would carry the PAT to wherever the server points; a 3xx is reported instead.
       allowRedirects: false,
@@ -81,6 +84,11 @@ export class AdoSession {
 
   get connectionHealth(): ConnectionHealth {
     return this.health;
+  }
+
+  /** PAT or Microsoft Entra: errors and advice are worded for the credential in use. */
+  get credentialKind(): AdoCredentialKind {
+    return this.auth.kind;
   }
 
   core(): Promise<CoreApi> {
@@ -110,16 +118,23 @@ export class AdoSession {
    */
   async call<T>(op: Operation, work: () => Promise<T>, options: CallOptions = {}): Promise<T> {
     const idempotent = options.idempotent ?? true;
+    let renewed = false;
     for (let attempt = 0; ; attempt += 1) {
       try {
         this.stats.calls += 1;
-        const result = await this.gate.run(work);
+        // The token is fetched after the gate's wait, so a long Retry-After never sends a stale one.
+        const result = await this.gate.run(async () => { await this.auth.refresh(); return work(); });
         this.gate.observe((result as { rateLimit?: RateLimitInfo } | null)?.rateLimit);
         this.markHealthy();
         return result;
       } catch (err) {
         this.gate.observe((err as { rateLimit?: RateLimitInfo } | null)?.rateLimit);
         if (isConflict(err)) throw err;
+        // A bearer token refused once (revoked, or expired early): drop it and try once with a new one.
+        if (statusOf(err) === 401 && !renewed && this.auth.invalidate()) {
+          renewed = true;
+          continue;
+        }
         const decision = decideRetry(err, attempt, this.retry);
         if (!decision.retry) throw this.fail(err, op);
         if (decision.fromServer) this.gate.pause(decision.delayMs);
@@ -150,7 +165,7 @@ export class AdoSession {
   /** A null result from the library means 404 or a 203 sign-in page; tell them apart. */
   async explainNull(op: Operation): Promise<AdoConnectorError> {
     try {
-      const res = await this.gate.run(() => this.webApi.rest.get(this.webApi.vsoClient.resolveUrl('/_apis/connectionData')));
+      const res = await this.gate.run(async () => { await this.auth.refresh(); return this.webApi.rest.get(this.webApi.vsoClient.resolveUrl('/_apis/connectionData')); });
       if (res.statusCode === 203) return this.fail({ statusCode: 203 }, op);
       if (res.statusCode === 404 || !res.result) return this.fail({ message: 'Failed to find api location' }, op);
     } catch (err) {
@@ -180,8 +195,8 @@ export class AdoSession {
   }
 
   private fail(err: unknown, op: Operation): AdoConnectorError {
-    const mapped = this.guardFailure(err, op) ?? toAdoError(err, op, this.orgUrl);
-    // A 401 on a connection that used to work: the PAT expired or was revoked.
+    const mapped = this.guardFailure(err, op) ?? toAdoError(err, op, this.orgUrl, this.auth.kind);
+    // A 401 on a connection that used to work: the PAT expired or was revoked, or the principal lost access.
     if (mapped.needsAttention && (this.everWorked || mapped.code !== 'missing-scope')) this.health = 'needs-attention';
     this.logger?.warn({ event: 'ado.error', what: op.what, code: mapped.code, status: mapped.details.status ?? null }, mapped.message);
     return mapped;
@@ -191,7 +206,7 @@ export class AdoSession {
 export { AdoConnectorError };
 
 /**
- * Wraps the PAT handler so every request of every client (they all share it) goes through the
+ * Wraps the credential handler so every request of every client (they all share it) goes through the
  * guarded agents: the library picks its own Agent, and this swaps it for the one that checks and
  * pins the address. HTTP(S)_PROXY tunnelling is therefore not used for Azure DevOps.
  */
