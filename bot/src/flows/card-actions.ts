@@ -20,7 +20,7 @@ import { approve, previewFromCard, reject, viewPreview } from './sync.js';
 type Handler = (s: FlowServices, turn: ActionTurn, action: CardAction, g: Guarded) => Promise<ActionReply>;
 
 const VERBS: Record<string, VerbRule & { handle: Handler }> = {
-  'connect.ado.start': { scope: 'none', handle: async (_s, turn) => ({ card: connectAdoForm(turn.tenantId) }) },
+  'connect.ado.start': { scope: 'none', handle: async (s, turn) => ({ card: connectAdoForm(turn.tenantId, undefined, {}, s.systems.adoManagedIdentity ?? false) }) },
   'connect.pwa.start': { scope: 'none', handle: async (s, turn) => ({ card: connectPwaForm(turn.tenantId, s.pwaSignIn !== undefined) }) },
   'ado.connect': { scope: 'none', handle: (s, turn, a) => submitConnectAdo(s, turn, a) },
   'pwa.connect': { scope: 'none', handle: (s, turn, a) => submitConnectPwa(s, turn, a) },

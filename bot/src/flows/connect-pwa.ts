@@ -94,7 +94,7 @@ export function signInOf(connection: ConnectionDocument, signedInAs?: string): s
   const auth = connection.auth;
   if (auth.type === 'oauth') return auth.clientId ? `Microsoft 365 sign-in${signedInAs ? ` as ${signedInAs}` : ''}` : 'an access token (it expires within an hour)';
   if (auth.type === 'ntlm') return `Windows sign-in (NTLM) as ${auth.username}`;
-  return `Basic credentials for ${auth.type === 'pat' ? '' : auth.username}`;
+  return auth.type === 'basic' ? `Basic credentials for ${auth.username}` : 'credentials';
 }
 
 export function accessChecklist(tenantId: string, connection: ConnectionDocument, report: AccessReport, signedInAs?: string): AdaptiveCardJson {

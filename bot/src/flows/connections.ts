@@ -28,7 +28,9 @@ const inputKey = (prefix: string, id: string): string => `${prefix}_${id.replace
 
 function row(s: FlowServices, tenantId: string, c: ConnectionDocument): ConnectionRow {
   const reason = attentionReason(c, s.now());
-  const secretLabel = c.kind === 'ado' ? 'New PAT' : c.auth.type === 'oauth' ? 'New access token' : 'New password';
+  const secretLabel = c.auth.type === 'pat' ? 'New PAT'
+    : c.auth.type === 'entra' ? (c.auth.credential === 'certificate' ? 'New certificate with its private key (PEM)' : 'New client secret')
+    : c.auth.type === 'oauth' ? 'New access token' : 'New password';
   const expiry = c.expiresOn ? ` Expires ${c.expiresOn}.` : '';
   const checked = c.check ? ` Last checked ${c.check.checkedAt.slice(0, 16).replace('T', ' ')} UTC.` : '';
   return {
@@ -99,7 +101,12 @@ export async function replaceSecret(s: FlowServices, turn: ActionTurn, c: Stored
   if (expiresOn && expiryProblem(expiresOn, s.now())) return { message: expiryProblem(expiresOn, s.now()) };
   try {
     if (c.kind === 'ado') {
-      const check = await s.systems.adoFromInput(c.url, secret).check();
+      // A service principal's new secret (or certificate) is checked as that principal, not as a PAT.
+      const auth = c.auth;
+      const signIn = auth.type === 'entra' && auth.credential !== 'managed-identity'
+        ? { method: 'entra' as const, tenantId: auth.tenantId, clientId: auth.clientId, credential: auth.credential, secret }
+        : secret;
+      const check = await s.systems.adoFromInput(c.url, signIn).check();
       await s.store.connections.setSecret(turn.tenantId, c.id, secret);
       const saved = await s.store.connections.update(turn.tenantId, c.id, () => ({
         check: { ok: check.missing.length === 0, checkedAt: s.now().toISOString(), scopes: check.scopes.filter((x) => x.present).map((x) => x.label), ...(check.advice ? { problem: check.advice } : {}) },
@@ -108,7 +115,9 @@ export async function replaceSecret(s: FlowServices, turn: ActionTurn, c: Stored
       s.systems.forget(c.id);
       return { card: adoChecklist(s, turn.tenantId, saved, check) };
     }
-    const credentials = c.auth.type === 'basic' || c.auth.type === 'ntlm' ? { method: 'onprem' as const, username: c.auth.username, password: secret } : { method: 'token' as const, token: secret };
+    const credentials = c.auth.type === 'basic' || c.auth.type === 'ntlm'
+      ? { method: c.auth.type === 'ntlm' ? 'ntlm' as const : 'onprem' as const, username: c.auth.username, password: secret }
+      : { method: 'token' as const, token: secret };
     const report = await s.systems.pwaFromInput(c.url, credentials, c.timeZone).verifyAccess();
     await s.store.connections.setSecret(turn.tenantId, c.id, secret);
     const saved = await markChecked(s, c, report.canRead && report.canEdit);
@@ -122,7 +131,7 @@ export async function replaceSecret(s: FlowServices, turn: ActionTurn, c: Stored
 export async function confirmRemove(s: FlowServices, turn: ActionTurn, c: Stored<ConnectionDocument>): Promise<ActionReply> {
   const users = (await s.store.integrations.list(turn.tenantId, { pageSize: 200 })).items.filter((i) => i.planConnectionId === c.id || i.adoConnectionId === c.id);
   return {
-    card: notice(`Remove "${c.name}"?`, `The stored ${c.kind === 'ado' ? 'PAT' : 'credential'} is deleted. Nothing changes in ${c.kind === 'ado' ? 'Azure DevOps' : 'Project Web App'}.`, {
+    card: notice(`Remove "${c.name}"?`, `The stored ${c.kind === 'ado' && c.auth.type === 'pat' ? 'PAT' : 'credential'} is deleted. Nothing changes in ${c.kind === 'ado' ? 'Azure DevOps' : 'Project Web App'}.`, {
       tone: 'Warning',
       details: users.length > 0 ? [`These integrations use it and will stop syncing until you connect again: ${users.map((i) => i.name).join(', ')}.`] : [],
       buttons: [button(turn.tenantId, 'Remove', 'conn.remove.confirm', { connectionId: c.id }, 'destructive'), button(turn.tenantId, 'Keep it', 'conn.list')],

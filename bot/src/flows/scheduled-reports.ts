@@ -106,6 +106,7 @@ export function failureCard(i: Stored<IntegrationDocument>, run: ScheduledRunInf
 
 const ADVICE: Record<ClassifiedFailure['cause'], string> = {
   'pat-expired': 'Create a new PAT in Azure DevOps and replace it with "Fix the connection".',
+  'ado-sign-in': 'Connect with a Microsoft Entra service principal the organization accepts (or replace its secret) with "Fix the connection".',
   'missing-scope': 'Create a PAT with the scopes PlanBridge lists under "Fix the connection" and replace it there.',
   'ado-throttled': 'Nothing to fix: the next run tries again. Retry later if it cannot wait.',
   'plan-checked-out': 'PlanBridge never forces a check-in over someone else\'s edits.',

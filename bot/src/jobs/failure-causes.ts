@@ -9,6 +9,7 @@ import { PlanConnectorError } from '../connectors/ppm.js';
 
 export type FailureCause =
   | 'pat-expired'
+  | 'ado-sign-in'
   | 'missing-scope'
   | 'ado-throttled'
   | 'plan-checked-out'
@@ -41,11 +42,12 @@ interface CauseRule {
 /** The one mapping table: connector error codes -> causes. First match wins. */
 export const CAUSE_RULES: readonly CauseRule[] = [
   { system: 'ado', codes: ['pat-expired', 'pat-rejected', 'unauthorized'], cause: 'pat-expired' },
+  { system: 'ado', codes: ['pat-policy', 'entra-rejected', 'principal-rejected'], cause: 'ado-sign-in' },
   { system: 'ado', codes: ['missing-scope'], cause: 'missing-scope' },
   { system: 'ado', codes: ['throttled'], cause: 'ado-throttled' },
   { system: 'ado', codes: ['network', 'unreachable', 'unavailable'], cause: 'network' },
   { system: 'pwa', codes: ['checked-out'], cause: 'plan-checked-out' },
-  { system: 'pwa', codes: ['auth-failed'], cause: 'plan-sign-in' },
+  { system: 'pwa', codes: ['auth-failed', 'not-licensed'], cause: 'plan-sign-in' },
   { system: 'pwa', codes: ['unreachable'], cause: 'network' },
   // Node's own socket errors, from whichever side.
   { system: 'any', codes: ['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT'], cause: 'network' },
@@ -53,6 +55,7 @@ export const CAUSE_RULES: readonly CauseRule[] = [
 
 export const HEADLINES: Readonly<Record<FailureCause, string>> = {
   'pat-expired': 'The Azure DevOps personal access token has expired or was revoked.',
+  'ado-sign-in': 'Azure DevOps no longer accepts the saved sign-in (a PAT its policy refuses, or a service principal it does not accept).',
   'missing-scope': 'The Azure DevOps personal access token is missing a scope PlanBridge needs.',
   'ado-throttled': 'Azure DevOps is rate-limiting requests, so the sync stopped.',
   'plan-checked-out': 'The project in Project Web App is checked out by someone else.',
@@ -61,7 +64,7 @@ export const HEADLINES: Readonly<Record<FailureCause, string>> = {
   other: 'The sync failed for an unexpected reason.',
 };
 
-const NEEDS_ATTENTION: ReadonlySet<FailureCause> = new Set(['pat-expired', 'missing-scope', 'plan-sign-in']);
+const NEEDS_ATTENTION: ReadonlySet<FailureCause> = new Set(['pat-expired', 'ado-sign-in', 'missing-scope', 'plan-sign-in']);
 
 interface ErrorShape {
   name?: unknown;

@@ -24,8 +24,6 @@ export type ConnectionAuth =
    */
   | {
     type: 'entra'; tenantId: string; clientId: string; credential: 'secret' | 'certificate' | 'managed-identity';
-    /** None: an app, not an account. Declared so PWA code reading `auth.username` past its own checks still compiles. */
-    username?: undefined;
   }
   | { type: 'oauth'; clientId?: string; authority?: string; scopes?: string[] }
   | { type: 'basic' | 'ntlm'; username: string; domain?: string };

@@ -55,3 +55,13 @@ describe('errors users see', () => {
     expect(classified).not.toHaveProperty('detail');
   });
 });
+
+describe('failures that need a person', () => {
+  it('a PAT refused by policy, or a service principal ADO refuses, asks for the connection to be fixed', () => {
+    for (const code of ['pat-policy', 'entra-rejected', 'principal-rejected'] as const) {
+      const classified = classifyFailure(new AdoConnectorError(code, 'Azure DevOps refused the sign-in.', { needsAttention: true }));
+      expect(classified).toMatchObject({ cause: 'ado-sign-in', needsAttention: true, detail: 'Azure DevOps refused the sign-in.' });
+    }
+    expect(classifyFailure(new PlanConnectorError('not-licensed', 'No Project licence.', { needsAttention: true }))).toMatchObject({ cause: 'plan-sign-in', needsAttention: true });
+  });
+});
