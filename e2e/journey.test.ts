@@ -72,12 +72,12 @@ describe('Agents Playground: connect, link, sync, approve', () => {
     await chat.shoot(checklist, `${SHOTS}11-ado-checklist.png`);
   }, 90_000);
 
-  it('connect pwa: on-premises credentials picked with the radio button; the checklist shows access allowed', async () => {
+  it('connect pwa: Windows sign-in picked with the radio button; the checklist shows access allowed', async () => {
     await chat.send('connect pwa');
     const form = await chat.waitForCard('Connect Project Web App');
     await expectReadable(form, 'connect-pwa');
     await chat.fill(form, 'PWA site URL', pwa.url);
-    await chat.choose(form, 'On-premises credentials (Project Server)');
+    await chat.choose(form, 'Windows sign-in (Project Server, NTLM)');
     await chat.fill(form, 'Account', PWA_DEMO_CREDENTIALS.username);
     await chat.fill(form, 'Access token or password', PWA_DEMO_CREDENTIALS.password);
     await chat.fill(form, 'Display name', 'Contoso PWA');
@@ -87,7 +87,7 @@ describe('Agents Playground: connect, link, sync, approve', () => {
     await chat.press(form, 'Connect');
     const checklist = await chat.waitForCard('Connected to Project Web App: Contoso PWA');
     const text = await expectReadable(checklist, 'pwa-checklist');
-    expect(text).toContain(`with on-premises credentials for ${PWA_DEMO_CREDENTIALS.username}`);
+    expect(text).toContain(`with Windows sign-in (NTLM) as ${PWA_DEMO_CREDENTIALS.username}`);
     expect(text).toMatch(/Read projects and tasks\s*\n\s*allowed/);
     expect(text).toMatch(/Edit, publish and check in plans\s*\n\s*allowed/);
     await chat.shoot(checklist, `${SHOTS}13-pwa-checklist.png`);

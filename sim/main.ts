@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { ADO_DEMO_PATS, adoSimulatorOptionsFromEnv, startAdoSimulator } from './ado/server.js';
 import { DATAVERSE_DEMO_CREDENTIALS, dataverseSimulatorOptionsFromEnv, startDataverseSimulator } from './dataverse/server.js';
+import { GRAPH_DEMO_CREDENTIALS, graphSimulatorOptionsFromEnv, startGraphSimulator } from './graph/server.js';
 import { ENTRA_DEMO, startEntraSimulator } from './entra/server.js';
 import { PWA_DEMO_CREDENTIALS, startPwaSimulator } from './pwa/server.js';
 
@@ -14,6 +15,7 @@ const ADO_PORT = Number(process.env.ADO_SIM_PORT ?? 8081);
 const PWA_PORT = Number(process.env.PWA_SIM_PORT ?? 8082);
 const ENTRA_PORT = Number(process.env.ENTRA_SIM_PORT ?? 8083);
 const DATAVERSE_PORT = Number(process.env.DATAVERSE_SIM_PORT ?? 8084);
+const GRAPH_PORT = Number(process.env.GRAPH_SIM_PORT ?? 8085);
 /** The bot in local mode reads the Entra simulator's CA from here (config.ts LOCAL_ENTRA_SIMULATOR). */
 const CA_FILE = join(process.env.PLANBRIDGE_DATA_DIR ?? '.data', 'entra-sim', 'ca.pem');
 /** The demo ADO service principal's certificate and key, to paste into "connect ado". */
@@ -43,6 +45,8 @@ async function main(): Promise<void> {
   running.push({ name: 'pwa', close: () => pwa.close() });
   const dataverse = await startDataverseSimulator({ ...dataverseSimulatorOptionsFromEnv(), port: DATAVERSE_PORT, host: HOST, trustedIssuers: [entra.trust], authority: entra.authority });
   running.push({ name: 'dataverse', close: () => dataverse.close() });
+  const graph = await startGraphSimulator({ ...graphSimulatorOptionsFromEnv(), port: GRAPH_PORT, host: HOST, trustedIssuers: [entra.trust] });
+  running.push({ name: 'graph', close: () => graph.close() });
   const c = PWA_DEMO_CREDENTIALS;
 
   process.stdout.write([
@@ -60,10 +64,14 @@ async function main(): Promise<void> {
     '    projects           Apollo, Apollo Rollout, Hermes Website Refresh, Legacy CRM Retirement (archived),',
     '                       Orion Network Upgrade (in flight: actuals, dependencies, milestones, an inactive task)',
     '',
-    `  Planner premium  ${dataverse.apiUrl}   (Dataverse Web API + Project Schedule APIs; no PlanBridge connector yet)`,
+    `  Planner premium  ${dataverse.apiUrl}   (Dataverse Web API + Project Schedule APIs)`,
     `    bearer token       ${DATAVERSE_DEMO_CREDENTIALS.bearerToken} (licensed)   (no Project licence: ${DATAVERSE_DEMO_CREDENTIALS.unlicensedBearerToken})`,
     `    sign-in            ${ENTRA_DEMO.user.username} (licensed), ${ENTRA_DEMO.viewer.username} (no Project licence)`,
     '    projects           Apollo Cloud, Hermes Mobile App, Atlas Office Move (empty)',
+    '',
+    `  Microsoft Graph  ${graph.apiUrl}   (Outlook calendar events + users; no PlanBridge connector yet)`,
+    `    bearer tokens      ${GRAPH_DEMO_CREDENTIALS.bearerToken} (delegated, ${ENTRA_DEMO.user.username}), ${GRAPH_DEMO_CREDENTIALS.appBearerToken} (app-only, access policy), ${GRAPH_DEMO_CREDENTIALS.readOnlyBearerToken} (read only)`,
+    '    mailboxes          pm@, alice@, bob@, chen@, erin@, farid@; dana@ is on-premises (no Exchange Online)',
     '',
     `  Entra ID         ${entra.authority}   (HTTPS; CA written to ${CA_FILE})`,
     `    sign-in            ${ENTRA_DEMO.user.username} / ${ENTRA_DEMO.user.password}   (read-only: ${ENTRA_DEMO.viewer.username} / ${ENTRA_DEMO.viewer.password})`,
