@@ -4,6 +4,7 @@
  */
 import { ActionRefused, type ActionReply, type ActionTurn, type CardAction } from './actions.js';
 import { guardAction, type Guarded, type VerbRule } from './action-guard.js';
+import { answerInTime } from './answer-in-time.js';
 import { errorMessage } from './card-kit.js';
 import { connectAdoForm, submitConnectAdo } from './connect-ado.js';
 import { connectPwaForm, runFieldAction, submitConnectPwa } from './connect-pwa.js';
@@ -16,14 +17,20 @@ import { savePeople, showPeople } from './people.js';
 import { fixConnection, pauseSchedule, retryNow, saveScheduleFromCard, setApprovalPolicy, showSchedule } from './schedule.js';
 import type { FlowServices } from './services.js';
 import { approve, previewFromCard, reject, viewPreview } from './sync.js';
+import { progressCard } from './sync-cards.js';
+
+const checking = (system: string) => progressCard(`Checking the connection to ${system}`, 'The server is slow to answer; this card updates when it does (at most a minute or two).', [
+  { label: `Reach ${system} and sign in`, state: 'active' }, { label: 'Check what the account may do', state: 'todo' },
+]);
 
 type Handler = (s: FlowServices, turn: ActionTurn, action: CardAction, g: Guarded) => Promise<ActionReply>;
 
 const VERBS: Record<string, VerbRule & { handle: Handler }> = {
   'connect.ado.start': { scope: 'none', handle: async (s, turn) => ({ card: connectAdoForm(turn.tenantId, undefined, {}, s.systems.adoManagedIdentity ?? false) }) },
   'connect.pwa.start': { scope: 'none', handle: async (s, turn) => ({ card: connectPwaForm(turn.tenantId, s.pwaSignIn !== undefined) }) },
-  'ado.connect': { scope: 'none', handle: (s, turn, a) => submitConnectAdo(s, turn, a) },
-  'pwa.connect': { scope: 'none', handle: (s, turn, a) => submitConnectPwa(s, turn, a) },
+  // Checking a new connection can outlast an invoke: progress first, the checklist in place when ready.
+  'ado.connect': { scope: 'none', handle: (s, turn, a) => answerInTime(s, turn, 'connect ado', checking('Azure DevOps'), () => submitConnectAdo(s, turn, a)) },
+  'pwa.connect': { scope: 'none', handle: (s, turn, a) => answerInTime(s, turn, 'connect pwa', checking('Project Web App'), () => submitConnectPwa(s, turn, a)) },
   // Connections: the owner and tenant admins manage; the people it is shared with use it (connection-access.ts).
   'pwa.fields.create': { scope: 'connection', connection: 'use', handle: (s, turn, _a, g) => runFieldAction(s, turn, g.connection!, true) },
   'pwa.fields.verify': { scope: 'connection', connection: 'check', handle: (s, turn, _a, g) => runFieldAction(s, turn, g.connection!, false) },

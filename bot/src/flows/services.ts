@@ -21,6 +21,8 @@ export interface FlowServices {
   localMode: boolean;
   now(): Date;
   background: BackgroundWork;
+  /** How long an invoke may work before it answers with progress (answer-in-time.ts); tests shorten it. */
+  invokeBudgetMs?: number;
   /** Holds each integration's lease: every apply (chat, card, schedule) runs inside it, never beside it. */
   runner: JobRunner;
   /** Schedules, the job runner and proactive posts; built in bot.ts once the Teams app exists. */
