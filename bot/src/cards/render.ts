@@ -62,12 +62,34 @@ function template(name: CardName): ACData.Template {
  * so quotes, braces or `${...}` in user input come out literally.
  */
 export function renderCard<N extends CardName>(name: N, data: CardDataByName[N]): AdaptiveCardJson {
+  const key = `${name}\n${JSON.stringify(data)}`;
+  const cacheable = key.length <= EXPANDED_MAX_KEY_CHARS;
+  const hit = cacheable ? expanded.get(key) : undefined;
+  if (hit !== undefined) {
+    expanded.delete(key); // Map order is recency order
+    expanded.set(key, hit);
+    return JSON.parse(hit) as AdaptiveCardJson; // a fresh copy: callers may change what they get
+  }
   const card: unknown = template(name).expand({ $root: data });
   if (typeof card !== 'object' || card === null || (card as { type?: unknown }).type !== 'AdaptiveCard') {
     throw new Error(`Card template "${name}" did not expand to an AdaptiveCard object`);
   }
+  if (cacheable) {
+    expanded.set(key, JSON.stringify(card));
+    if (expanded.size > EXPANDED_MAX) expanded.delete(expanded.keys().next().value!);
+  }
   return card as AdaptiveCardJson;
 }
+
+/**
+ * Expanding evaluates every binding with adaptive-expressions, which costs far more than the
+ * lookup. The templates' functions are pure (count, if, join...), so the same data always gives
+ * the same card: recent expansions (help, the same list re-rendered by a button) are kept as JSON.
+ * Large data (long previews) is rarely repeated and is not kept.
+ */
+const EXPANDED_MAX = 500;
+const EXPANDED_MAX_KEY_CHARS = 32 * 1024;
+const expanded = new Map<string, string>();
 
 export function cardAttachment(card: AdaptiveCardJson): AdaptiveCardAttachment {
   return { contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: card };

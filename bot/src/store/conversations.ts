@@ -18,7 +18,7 @@ export interface ConversationDocument extends BaseDocument {
 }
 
 export interface ConversationRepository {
-  /** Stores or refreshes the reference (at install and on each message). Writes only when it changed. */
+  /** Stores or refreshes the reference (at install and on each message). Writes only when it changed (the activity id aside). */
   save(tenantId: string, ref: ConversationReference): Promise<void>;
   get(tenantId: string, conversationId: string): Promise<Stored<ConversationDocument> | undefined>;
   /** Forgets the conversation (uninstall). Removing an unknown conversation is not an error. */
@@ -49,7 +49,7 @@ export function createConversationRepository(docs: DocumentCollection<Conversati
       // Compare the JSON form: the SDK's object may hold undefined fields that storage drops.
       const reference = JSON.parse(JSON.stringify(ref)) as ConversationReference;
       await docs.update(tenantId, id, tenantPartition(tenantId), (current) => {
-        if (current && isDeepStrictEqual(current.reference, reference)) return undefined;
+        if (current && sameConversationReference(current.reference, reference)) return undefined;
         return {
           id,
           tenantId,
@@ -68,4 +68,15 @@ export function createConversationRepository(docs: DocumentCollection<Conversati
     },
     list: (tenantId, request) => docs.page(tenantId, { orderBy: 'c.id' }, tenantPartition(tenantId), request),
   };
+}
+
+/**
+ * Whether two references reach the same chat the same way. The SDK puts the inbound activity's id
+ * in every turn's reference; nothing reads it back, and counting it would rewrite the document on
+ * every message.
+ */
+export function sameConversationReference(a: ConversationReference, b: ConversationReference): boolean {
+  const { activityId: _a, ...restA } = a;
+  const { activityId: _b, ...restB } = b;
+  return isDeepStrictEqual(restA, restB);
 }

@@ -31,6 +31,35 @@ export interface TeamsAppOptions {
   token?: TokenProvider;
 }
 
+/** Conversations whose stored reference one instance keeps in mind (about 0.5 KB each). */
+const REMEMBERED_MAX = 10_000;
+/** After this long a message checks the store again, in case the document went (removed elsewhere). */
+const REMEMBERED_TTL_MS = 10 * 60_000;
+
+/** A bounded LRU of the last reference stored per conversation, as JSON. */
+class RememberedReferences {
+  private readonly entries = new Map<string, { json: string; storedAt: number }>();
+  constructor(private readonly max: number, private readonly ttlMs: number) {}
+
+  has(key: string, json: string): boolean {
+    const entry = this.entries.get(key);
+    if (!entry || entry.json !== json || Date.now() - entry.storedAt > this.ttlMs) return false;
+    this.entries.delete(key); // Map order is recency order
+    this.entries.set(key, entry);
+    return true;
+  }
+
+  set(key: string, json: string): void {
+    this.entries.delete(key);
+    this.entries.set(key, { json, storedAt: Date.now() });
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  forget(key: string): void {
+    this.entries.delete(key);
+  }
+}
+
 /** Builds the Teams SDK app: routes only, every decision lives in flows/. */
 export function createTeamsApp(options: TeamsAppOptions): App {
   const { config, logger } = options;
@@ -48,22 +77,33 @@ export function createTeamsApp(options: TeamsAppOptions): App {
     ...(options.token ? { token: options.token } : {}),
   });
 
-  const remember = async (ctx: IActivityContext<Activity>) => {
+  // A chat's reference rarely changes, so a message whose reference this instance already stored
+  // skips the store. Installs always go to the store: another instance may have deleted it.
+  const remembered = new RememberedReferences(REMEMBERED_MAX, REMEMBERED_TTL_MS);
+  const remember = async (ctx: IActivityContext<Activity>, viaStore = false) => {
     const tenantId = tenantOf(ctx.activity);
     if (!options.conversations || !tenantId) return;
-    await options.conversations.remember(tenantId, ctx.ref).catch((err: unknown) => {
-      logger.warn({ err: errorName(err), conversation: ctx.ref.conversation.id }, 'could not store conversation reference');
-    });
+    const key = `${tenantId}\n${ctx.ref.conversation.id}`;
+    // The activity id changes every turn and is never read back (see sameConversationReference).
+    const stable = JSON.stringify({ ...ctx.ref, activityId: undefined });
+    if (!viaStore && remembered.has(key, stable)) return;
+    await options.conversations.remember(tenantId, ctx.ref).then(
+      () => remembered.set(key, stable),
+      (err: unknown) => {
+        logger.warn({ err: errorName(err), conversation: ctx.ref.conversation.id }, 'could not store conversation reference');
+      },
+    );
   };
 
   app.on('install.add', async (ctx) => {
-    await remember(ctx);
+    await remember(ctx, true);
     await sendWelcome(chatTurnFrom(ctx));
   });
 
   app.on('install.remove', async (ctx) => {
     const tenantId = tenantOf(ctx.activity);
     if (!tenantId) return;
+    remembered.forget(`${tenantId}\n${ctx.activity.conversation.id}`);
     if (options.conversations) await options.conversations.forget(tenantId, ctx.activity.conversation.id);
     if (options.flows) {
       await pauseSchedulesReportingTo(options.flows, tenantId, ctx.activity.conversation.id).catch((err: unknown) => {

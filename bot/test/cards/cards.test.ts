@@ -33,6 +33,17 @@ describe('card templates', () => {
     expect(TEMPLATE_NAMES).toEqual(expect.arrayContaining(['coming-soon', 'error', 'help', 'unknown-command', 'welcome']));
   });
 
+  it('renders the same data to equal cards that share nothing, so a caller may change its copy', () => {
+    const data = { title: 'Same', message: 'Twice', details: ['a'], tone: 'Default', buttons: [], link: { title: '', url: '' } };
+    const first = renderByName('notice', data);
+    const second = renderByName('notice', data);
+    expect(second).toEqual(first);
+    expect(second).not.toBe(first);
+    (second.body as unknown[]).length = 0;
+    expect(renderByName('notice', data)).toEqual(first);
+    expect(renderByName('notice', { ...data, message: 'Other' })).not.toEqual(first);
+  });
+
   describe.each(TEMPLATE_NAMES)('%s', (name) => {
     it('has sample data beside it', () => {
       const dataFile = join(CARDS_DIR, `${name}.data.json`);

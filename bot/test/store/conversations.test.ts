@@ -51,6 +51,14 @@ describe('conversation references (contract)', () => {
     expect(after?.etag).not.toBe(first?.etag);
   });
 
+  it('does not rewrite a reference whose only change is the activity id of the turn', async () => {
+    const tenantId = tenant();
+    await t.store.conversations.save(tenantId, reference(tenantId, 'turns', { activityId: 'first' }));
+    const first = await t.store.conversations.get(tenantId, 'turns');
+    await t.store.conversations.save(tenantId, reference(tenantId, 'turns', { activityId: 'second' }));
+    expect((await t.store.conversations.get(tenantId, 'turns'))?.etag).toBe(first?.etag);
+  });
+
   it('removes a conversation on uninstall, and removing twice is fine', async () => {
     const tenantId = tenant();
     await t.store.conversations.save(tenantId, reference(tenantId, 'gone'));

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { measureTurns } from '../turns.js';
+import type { TurnKind } from '../turns/load.js';
+
+/**
+ * The turns benchmark at a tiny size: every case runs against both bots and measures real turns.
+ * It checks that figures exist and add up, never how fast they are.
+ */
+describe('bench turns (smoke)', () => {
+  it('drives every case against the bare SDK bot and PlanBridge and reports figures', async () => {
+    const kinds: TurnKind[] = ['help', 'status', 'connections', 'card'];
+    const lines: string[] = [];
+    const cases = await measureTurns({
+      inProcess: true,
+      rounds: 1,
+      loads: kinds.map((kind) => ({ kind, conversations: 2, turns: 2, warmup: 1 })),
+      write: (line) => lines.push(line),
+    });
+    expect(cases.map((c) => c.load.kind)).toEqual(kinds);
+    for (const c of cases) {
+      for (const r of [c.bare, c.planbridge]) {
+        expect(r.turns).toBe(4);
+        expect(r.seconds).toBeGreaterThan(0);
+        expect(r.turnsPerSecond).toBeGreaterThan(0);
+        expect(r.p50).toBeGreaterThan(0);
+        expect(r.p95).toBeGreaterThanOrEqual(r.p50);
+      }
+      expect(Number.isFinite(c.throughputRatio) && c.throughputRatio > 0).toBe(true);
+      expect(Number.isFinite(c.p95Ratio) && c.p95Ratio > 0).toBe(true);
+    }
+    const table = lines.join('\n');
+    expect(table).toMatch(/bare SDK/);
+    expect(table).toMatch(/PlanBridge/);
+    expect(table).toMatch(/load average at start/);
+  }, 120_000);
+});

@@ -1,0 +1,94 @@
+import { loadavg } from 'node:os';
+import { CountingConnector } from './turns/connector.js';
+import { drive, type Load, type LoadResult, type TurnKind } from './turns/load.js';
+import { spawnTarget, startBareBot, startPlanBridge, type TargetKind, type TurnTarget } from './turns/targets.js';
+
+/**
+ * Turn throughput: N conversations × M turns over HTTP against PlanBridge and against a bare
+ * Teams SDK echo bot hosted the same way, each in its own process, with the Bot Connector played
+ * by a local server in this one. Rounds alternate which bot goes first; figures are medians.
+ * Targets (issue 19) apply at 50 concurrent conversations.
+ */
+export const TARGET_THROUGHPUT_RATIO = 0.8;
+export const TARGET_P95_RATIO = 1.3;
+const TARGET_AT = 50;
+
+export interface TurnsOptions {
+  loads?: Load[];
+  rounds?: number;
+  /** Bots in this process (the smoke test); the benchmark runs each in its own. */
+  inProcess?: boolean;
+  /** Extra Node flags for PlanBridge's process, e.g. ['--cpu-prof', '--cpu-prof-dir=prof']. */
+  planBridgeNodeArgs?: string[];
+  write?: (line: string) => void;
+}
+
+export interface TurnsCase {
+  load: Load;
+  bare: LoadResult;
+  planbridge: LoadResult;
+  throughputRatio: number;
+  p95Ratio: number;
+}
+
+const KINDS: TurnKind[] = ['help', 'status', 'connections', 'card'];
+export const DEFAULT_LOADS: Load[] = KINDS.flatMap((kind) => [
+  { kind, conversations: 1, turns: 40, warmup: 5 },
+  { kind, conversations: 50, turns: 10, warmup: 2 },
+]);
+
+export async function measureTurns(options: TurnsOptions = {}): Promise<TurnsCase[]> {
+  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const rounds = options.rounds ?? 3;
+  const connector = await new CountingConnector().start();
+  const start = (kind: TargetKind): Promise<TurnTarget> => options.inProcess
+    ? (kind === 'bare' ? startBareBot('error') : startPlanBridge())
+    : spawnTarget(kind, kind === 'planbridge' ? options.planBridgeNodeArgs : []);
+  const targets: Record<TargetKind, TurnTarget> = { bare: await start('bare'), planbridge: await start('planbridge') };
+  const cases: TurnsCase[] = [];
+  try {
+    write(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (1/5/15 min)`);
+    write(`${'case'.padEnd(26)} ${'bot'.padEnd(11)} ${'turns/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)}   vs bare SDK`);
+    for (const load of options.loads ?? DEFAULT_LOADS) {
+      const results: Record<TargetKind, LoadResult[]> = { bare: [], planbridge: [] };
+      for (let r = 0; r < rounds; r++) {
+        const order: TargetKind[] = r % 2 === 0 ? ['bare', 'planbridge'] : ['planbridge', 'bare'];
+        for (const kind of order) results[kind].push(await drive(targets[kind], connector, load, `${kind}-${load.kind}-${load.conversations}-${r}`));
+      }
+      const bare = median(results.bare);
+      const planbridge = median(results.planbridge);
+      const c: TurnsCase = { load, bare, planbridge, throughputRatio: planbridge.turnsPerSecond / bare.turnsPerSecond, p95Ratio: planbridge.p95 / bare.p95 };
+      cases.push(c);
+      printCase(write, c);
+    }
+    write(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (1/5/15 min)`);
+  } finally {
+    await Promise.all([targets.bare.stop(), targets.planbridge.stop()]);
+    await connector.stop();
+  }
+  return cases;
+}
+
+function printCase(write: (line: string) => void, c: TurnsCase): void {
+  const label = `${c.load.kind}, ${c.load.conversations} conv × ${c.load.turns}`.padEnd(26);
+  const row = (bot: string, r: LoadResult) => `${bot.padEnd(11)} ${r.turnsPerSecond.toFixed(0).padStart(8)} ${r.p50.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)}`;
+  write(`${label} ${row('bare SDK', c.bare)}`);
+  const targeted = c.load.conversations >= TARGET_AT;
+  const verdict = targeted
+    ? `   throughput ${c.throughputRatio.toFixed(2)}× (target ≥ ${TARGET_THROUGHPUT_RATIO}×) ${c.throughputRatio >= TARGET_THROUGHPUT_RATIO ? 'met' : 'NOT met'}, ` +
+      `p95 ${c.p95Ratio.toFixed(2)}× (target ≤ ${TARGET_P95_RATIO}×) ${c.p95Ratio <= TARGET_P95_RATIO ? 'met' : 'NOT met'}`
+    : `   throughput ${c.throughputRatio.toFixed(2)}×, p95 ${c.p95Ratio.toFixed(2)}× (no target below ${TARGET_AT} conversations)`;
+  write(`${''.padEnd(26)} ${row('PlanBridge', c.planbridge)}${verdict}`);
+}
+
+/** The round with the median throughput, and the median of the rounds' percentiles. */
+function median(results: LoadResult[]): LoadResult {
+  const mid = <T>(xs: T[], by: (x: T) => number): T => [...xs].sort((a, b) => by(a) - by(b))[Math.floor(xs.length / 2)]!;
+  const byThroughput = mid(results, (r) => r.turnsPerSecond);
+  return { ...byThroughput, p50: mid(results, (r) => r.p50).p50, p95: mid(results, (r) => r.p95).p95 };
+}
+
+export async function run(): Promise<void> {
+  const profileDir = process.env.BENCH_TURNS_CPU_PROF;
+  await measureTurns(profileDir ? { planBridgeNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {});
+}

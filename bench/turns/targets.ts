@@ -1,0 +1,99 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { App } from '@microsoft/teams.apps';
+import { ConsoleLogger, type LogLevel } from '@microsoft/teams.common';
+import { startBot } from '../../bot/src/bot.js';
+import { loadConfig } from '../../bot/src/config.js';
+import { RestifyAdapter } from '../../bot/src/http/restify-adapter.js';
+import { createRestifyServer } from '../../bot/src/http/server.js';
+import { createLogger } from '../../bot/src/log.js';
+import { ADA, TENANT } from './activities.js';
+
+/** A bot under load: where to POST activities, and how to stop it. */
+export interface TurnTarget {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export type TargetKind = 'bare' | 'planbridge';
+
+/** Logs are formatted as in production but go nowhere, so the bench's output stays readable. */
+const nowhere = (): Writable => new Writable({ write: (_c, _e, done) => done() });
+
+/**
+ * The bare Teams SDK bot: a minimal App that echoes text and answers card actions with a fixed
+ * card, hosted on the same restify server and adapter as PlanBridge, with the SDK's own logger.
+ */
+export async function startBareBot(sdkLogLevel: LogLevel = 'info'): Promise<TurnTarget> {
+  const logger = createLogger({ level: 'silent' });
+  const server = createRestifyServer(logger, { version: 'bare', startedAt: Date.now(), authMode: 'local', store: async () => ({ reachable: true, mode: 'none' }) });
+  const app = new App({
+    httpServerAdapter: new RestifyAdapter(server, logger, '127.0.0.1'),
+    dangerouslyAllowUnauthenticatedRequests: true,
+    logger: new ConsoleLogger('@teams/app', { level: sdkLogLevel }),
+  });
+  app.on('message', async (ctx) => {
+    await ctx.send(ctx.activity.text ?? '');
+  });
+  app.on('card.action', async () => ({
+    statusCode: 200,
+    type: 'application/vnd.microsoft.card.adaptive',
+    value: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'Done' }] } as never,
+  } as const));
+  await app.start('0');
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { url: `http://127.0.0.1:${port}/api/messages`, stop: () => app.stop() };
+}
+
+/** PlanBridge as `npm start` runs it in local mode (info logs, scheduler on), with a tenant that has data. */
+export async function startPlanBridge(): Promise<TurnTarget> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'planbridge-bench-turns-'));
+  const config = loadConfig({ PORT: '0', PLANBRIDGE_DATA_DIR: dataDir });
+  const bot = await startBot(config, createLogger({ level: config.logLevel, destination: nowhere() }));
+  await seed(bot.store);
+  return {
+    url: `${bot.url}/api/messages`,
+    async stop() {
+      await bot.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A few connections and integrations, so `status`, `connections` and the card action read real documents. */
+async function seed(store: Awaited<ReturnType<typeof startBot>>['store']): Promise<void> {
+  const owner = { id: ADA.id, aadObjectId: ADA.aadObjectId, name: ADA.name };
+  const ado = await store.connections.create(TENANT, { kind: 'ado', name: 'Contoso ADO', url: 'https://dev.azure.com/contoso', auth: { type: 'pat' }, secret: 'bench-pat', owner });
+  const pwa = await store.connections.create(TENANT, { kind: 'pwa', name: 'Contoso PWA', url: 'https://contoso.sharepoint.com/sites/pwa', auth: { type: 'basic', username: 'bench' }, secret: 'bench-password', owner });
+  for (const name of ['Apollo', 'Gemini', 'Mercury']) {
+    await store.integrations.create(TENANT, {
+      name, planConnectionId: pwa.id, planProjectId: name, adoConnectionId: ado.id, adoProjects: [name], direction: 'two-way', mapping: [],
+      hierarchy: { levels: [], leafType: 'Task' }, notifications: { onFailure: true, onSuccess: false },
+    });
+  }
+}
+
+/**
+ * Starts a target in its own Node process (bench/turns/bot-process.js next to this file), so the
+ * bot never shares an event loop with the load generator. `nodeArgs` e.g. ['--cpu-prof'].
+ */
+export async function spawnTarget(kind: TargetKind, nodeArgs: string[] = []): Promise<TurnTarget> {
+  const entry = new URL('./bot-process.js', import.meta.url);
+  const child = spawn(process.execPath, [...nodeArgs, entry.pathname, kind], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('message', (m: { url?: string }) => (m.url ? resolve(m.url) : reject(new Error(`${kind} bot did not start`))));
+    child.once('exit', (code) => reject(new Error(`${kind} bot exited with ${code} before it started`)));
+  });
+  return {
+    url,
+    stop: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+}
