@@ -1,4 +1,4 @@
-import type { EntraApp } from './directory.js';
+import { grantedRoles, type EntraApp } from './directory.js';
 
 /**
  * The client credentials grant (app-only, no user): the scope must be one `{resource}/.default`,
@@ -33,13 +33,16 @@ export function appOnlyAudience(scope: string, tenantDomain: string): string {
   throw new ClientCredentialsError(500011, `AADSTS500011: The resource principal named ${resource} was not found in the tenant named ${tenantDomain}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`);
 }
 
-/** Claims of an app-only access token: `oid`/`sub` are the service principal, `idtyp` says "app". */
+/**
+ * Claims of an app-only access token: `oid`/`sub` are the service principal, `idtyp` says "app",
+ * `roles` the application permissions granted (with admin consent) on the token's resource.
+ */
 export function appOnlyClaims(app: EntraApp, audience: string, iat: number, lifetimeSeconds: number, viaCertificate: boolean): Record<string, unknown> {
   return {
     aud: audience, iat, nbf: iat, exp: iat + lifetimeSeconds,
     oid: app.objectId, sub: app.objectId, appid: app.clientId, azp: app.clientId,
     // 1 = client secret, 2 = certificate (v1 `appidacr`, v2 `azpacr`).
     appidacr: viaCertificate ? '2' : '1', azpacr: viaCertificate ? '2' : '1',
-    idtyp: 'app', roles: [], ver: '2.0',
+    idtyp: 'app', roles: grantedRoles(app, audience), ver: '2.0',
   };
 }

@@ -16,8 +16,15 @@ export interface EntraApp {
   clientSecret: string;
   /** Redirect URIs as registered. For http://localhost and http://127.0.0.1 the port is ignored, as Entra does. */
   redirectUris: string[];
-  /** Delegated permissions configured on the app, granted by `{resource}/.default`. */
+  /** SharePoint delegated permissions configured on the app, granted by `{sharepoint site}/.default`. */
   permissions: string[];
+  /** Microsoft Graph delegated permissions configured on the app, granted by `https://graph.microsoft.com/.default`. */
+  graphPermissions?: string[];
+  /**
+   * Application permissions (app roles) an admin granted, by resource as the token's `aud` names it
+   * (an origin such as https://graph.microsoft.com, or a resource app id): app-only tokens carry them in `roles`.
+   */
+  applicationPermissions?: Record<string, string[]>;
   /** The app's service principal in this tenant: app-only tokens carry it as `oid` (ADO matches on it). */
   objectId?: string;
   displayName?: string;
@@ -37,6 +44,10 @@ export const ENTRA_DEMO = {
   redirectUris: ['http://localhost/auth/pwa/callback', 'http://127.0.0.1/auth/pwa/callback'],
   /** SharePoint delegated permissions PlanBridge's registration asks for. */
   permissions: ['Project.Write', 'ProjectWebApp.FullControl'],
+  /** Graph delegated permissions for Outlook events and attendee look-ups (as sim/graph's demo-graph-token holds). */
+  graphPermissions: ['User.Read', 'Calendars.ReadWrite', 'User.ReadBasic.All'],
+  /** Graph application permissions with admin consent (as sim/graph's demo-graph-app-token holds), limited there by the access policy. */
+  graphApplicationPermissions: ['Calendars.ReadWrite', 'User.Read.All'],
   /**
    * A service principal an admin made for Azure DevOps (client credentials, no user). The ADO
    * simulator's demo org has added it as a user; its certificate is made at simulator start.
@@ -52,6 +63,15 @@ export const ENTRA_DEMO = {
   },
 } as const;
 
+/** Microsoft Graph's resource, as app-only tokens for it carry it in `aud`. */
+export const GRAPH_RESOURCE = 'https://graph.microsoft.com';
+
+/** The application permissions an app-only token for `audience` carries (`roles`). */
+export function grantedRoles(app: EntraApp, audience: string): string[] {
+  const key = Object.keys(app.applicationPermissions ?? {}).find((k) => k.toLowerCase() === audience.toLowerCase());
+  return key ? [...app.applicationPermissions![key]!] : [];
+}
+
 export interface EntraDirectory {
   tenantId: string;
   tenantDomain: string;
@@ -65,7 +85,10 @@ export function demoEntraDirectory(): EntraDirectory {
     tenantId: d.tenantId,
     tenantDomain: d.tenantDomain,
     apps: [
-      { clientId: d.clientId, clientSecret: d.clientSecret, redirectUris: [...d.redirectUris], permissions: [...d.permissions] },
+      {
+        clientId: d.clientId, clientSecret: d.clientSecret, redirectUris: [...d.redirectUris], permissions: [...d.permissions],
+        graphPermissions: [...d.graphPermissions], applicationPermissions: { [GRAPH_RESOURCE]: [...d.graphApplicationPermissions] },
+      },
       ...[d.adoServicePrincipal, d.outsiderServicePrincipal].map((sp) => ({ ...sp, redirectUris: [], permissions: [], certificates: [] })),
     ],
     users: [{ ...d.user }, { ...d.viewer }],

@@ -1,4 +1,4 @@
-import type { EntraApp } from './directory.js';
+import { GRAPH_RESOURCE, type EntraApp } from './directory.js';
 
 /**
  * Scope strings as the v2.0 endpoints take them: OpenID scopes plus permissions of ONE resource,
@@ -6,7 +6,7 @@ import type { EntraApp } from './directory.js';
  * The resource becomes the access token's `aud`, as SharePoint expects (`https://contoso.sharepoint.com`).
  */
 export const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'];
-const GRAPH = 'https://graph.microsoft.com';
+const GRAPH = GRAPH_RESOURCE;
 /** SharePoint delegated permissions the simulator knows (Project Online uses these). */
 export const SHAREPOINT_PERMISSIONS = [
   'Project.Read', 'Project.Write', 'ProjectWebApp.FullControl', 'ProjectWebAppReporting.Read',
@@ -50,7 +50,9 @@ export function resolveScopes(raw: string, app: EntraApp): ScopeGrant {
     throw new ScopeError(28000, `AADSTS28000: Provided value for the input parameter scope is not valid because it contains more than one resource. Scope ${asked.join(' ')} is not valid.`);
   }
   const [resource, permissions] = [...byResource.entries()][0] ?? [GRAPH, ['User.Read']];
-  const expanded = permissions.flatMap((p) => (p === '.default' ? app.permissions : [p]));
+  // `.default` is what the registration lists for that resource: Graph's for Graph, SharePoint's otherwise.
+  const registered = resource === GRAPH ? app.graphPermissions ?? [] : app.permissions;
+  const expanded = permissions.flatMap((p) => (p === '.default' ? registered : [p]));
   if (resource !== GRAPH) {
     const unknown = expanded.find((p) => !SHAREPOINT_PERMISSIONS.some((k) => k.toLowerCase() === p.toLowerCase()));
     if (unknown) throw new ScopeError(70011, `AADSTS70011: The provided value for the input parameter 'scope' is not valid. The scope '${resource}/${unknown}' does not exist on the resource.`);

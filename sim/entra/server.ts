@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { createClientCertificate, createSimulatorTls, type ClientCertificate, type SimulatorTls } from './certificate.js';
 import { checkClientAssertion, JWT_BEARER } from './client-assertion.js';
 import { appOnlyAudience, appOnlyClaims, ClientCredentialsError } from './client-credentials.js';
-import { demoEntraDirectory, ENTRA_DEMO, knowsTenant, redirectUriAllowed, type EntraApp, type EntraDirectory, type EntraUser } from './directory.js';
+import { demoEntraDirectory, ENTRA_DEMO, GRAPH_RESOURCE, knowsTenant, redirectUriAllowed, type EntraApp, type EntraDirectory, type EntraUser } from './directory.js';
 import { GrantStore, isFailure, type GrantFailure } from './grants.js';
 import { signJwt, type SigningKey, type TrustedIssuer } from './jwt.js';
 import { errorPage, signInPage } from './pages.js';
@@ -61,7 +61,8 @@ export interface EntraSimulator {
   mintAccessToken(options: { audience: string; username?: string; issuedAt?: number; permissions?: string[] }): string;
   /**
    * An app-only token as client_credentials would issue it, for tests that vary the app, audience
-   * or issue time (an expired token, a token for another resource).
+   * or issue time (an expired token, a token for another resource). It carries the app's granted
+   * application permissions for that audience in `roles`.
    */
   mintAppToken(options: { clientId: string; audience: string; issuedAt?: number; lifetimeSeconds?: number }): string;
   /** The demo ADO service principal's certificate and key, made at start (its PEM is registered on the app). */
@@ -354,8 +355,10 @@ export async function startEntraSimulator(options: EntraSimulatorOptions = {}): 
     trust: { issuer: issuer(), keys: [signingKey] },
     directory,
     grants,
-    mintAccessToken({ audience, username = ENTRA_DEMO.user.username, issuedAt = now(), permissions = [...ENTRA_DEMO.permissions] }) {
+    mintAccessToken({ audience, username = ENTRA_DEMO.user.username, issuedAt = now(), permissions }) {
       const app = directory.apps[0]!;
+      // Defaults to what `{audience}/.default` grants: Graph's permissions for Graph, SharePoint's otherwise.
+      permissions ??= new URL(audience).origin === GRAPH_RESOURCE ? [...(app.graphPermissions ?? [])] : [...app.permissions];
       const user = directory.users.find((u) => u.username.toLowerCase() === username.toLowerCase())
         ?? { username, password: '', displayName: username, objectId: randomUUID() };
       return accessTokenFor(app, user, { resource: new URL(audience).origin, permissions, oidc: [] }, Math.floor(issuedAt / 1000));

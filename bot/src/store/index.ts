@@ -3,12 +3,14 @@ import { connectCosmos } from './connect.js';
 import { connectionSchema, createConnectionRepository, type ConnectionRepository } from './connections.js';
 import { conversationSchema, createConversationRepository, type ConversationRepository } from './conversations.js';
 import { DocumentCollection } from './document-collection.js';
+import { createEventLinkRepository, eventLinkSchema, type EventLinkRepository } from './event-links.js';
 import { createIntegrationRepository, integrationSchema, type IntegrationRepository } from './integrations.js';
 import { createJournalRepository, journalSchema, type JournalRepository } from './journal.js';
 import { createLeaseRepository, leaseSchema, type LeaseRepository } from './leases.js';
 import { createLinkRepository, linkSchema, workItemIndexSchema, type LinkRepository } from './links.js';
 import { createPwaSignInRepository, pwaSignInSchema, type PwaSignInRepository } from './pwa-sign-ins.js';
 import { createRunRepository, runSchema, type RunRepository } from './runs.js';
+import { createUsageRepository, usageAnchorSchema, usageSchema, type UsageRepository } from './usage.js';
 import { chooseKeySource, type KeyVaultSecrets } from './secrets/key-sources.js';
 import { SecretBox } from './secrets/secret-box.js';
 
@@ -35,10 +37,14 @@ export interface Store {
   connections: ConnectionRepository;
   integrations: IntegrationRepository;
   links: LinkRepository;
+  /** Plan task <-> Outlook event links (links container, own document type). */
+  eventLinks: EventLinkRepository;
   runs: RunRepository;
   /** Apply journal of runs (write-ahead records for resume). */
   journal: JournalRepository;
   leases: LeaseRepository;
+  /** Usage metering: one record per unique item per 30-day window (leases container). */
+  usage: UsageRepository;
   /** Pending PWA OAuth sign-ins (state -> Teams user, conversation, sealed PKCE verifier). */
   pwaSignIns: PwaSignInRepository;
   secrets: SecretBox;
@@ -71,9 +77,11 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     connections: createConnectionRepository(new DocumentCollection(containers.connections, connectionSchema), secrets, now),
     integrations: createIntegrationRepository(new DocumentCollection(containers.integrations, integrationSchema), now),
     links: createLinkRepository(new DocumentCollection(containers.links, linkSchema), new DocumentCollection(containers.links, workItemIndexSchema), now),
+    eventLinks: createEventLinkRepository(new DocumentCollection(containers.links, eventLinkSchema), now),
     runs: createRunRepository(new DocumentCollection(containers.runs, runSchema), now),
     journal: createJournalRepository(new DocumentCollection(containers.runs, journalSchema), now),
     leases: createLeaseRepository(new DocumentCollection(containers.leases, leaseSchema), now),
+    usage: createUsageRepository(new DocumentCollection(containers.leases, usageSchema), new DocumentCollection(containers.leases, usageAnchorSchema), now),
     pwaSignIns: createPwaSignInRepository(new DocumentCollection(containers.leases, pwaSignInSchema), secrets, now),
     secrets,
     async ping() {
@@ -105,6 +113,8 @@ export type { ConversationDocument, ConversationRepository } from './conversatio
 export type { BaseDocument, Page, PageRequest, Stored } from './document-collection.js';
 export type { AdoScopeSetting, Approver, IntegrationChanges, IntegrationDocument, IntegrationRepository, IntegrationSettings, MappingRule, NewIntegration, SyncDirection } from './integrations.js';
 export type { JournalEntryDocument, JournalRepository, JournalWrite } from './journal.js';
+export type { EventLinkDocument, EventLinkRepository, EventLinkValues } from './event-links.js';
+export { meterWorkItems, USAGE_WINDOW_DAYS, type SyncedItemResult, type UsageCount, type UsageItem, type UsageKind, type UsageRepository, type UsageSummary, type UsageWindow } from './usage.js';
 export { LeaseLostError, SYSTEM_TENANT, type LeaseDocument, type LeaseRepository } from './leases.js';
 export type { LinkBaseline, LinkDocument, LinkRepository, NewLink } from './links.js';
 export type { NewPwaSignIn, PendingPwaSignIn, PwaSignInDocument, PwaSignInDraft, PwaSignInRepository, TakeResult } from './pwa-sign-ins.js';

@@ -134,9 +134,11 @@ describe('Graph simulator with Entra simulator tokens', () => {
     expect((await graph.as(GRAPH_DEMO_CREDENTIALS.bearerToken).get('/me/events')).status).toBe(401);
   });
 
-  it('refuses an app-only token without application permissions (the Entra simulator issues roles: [] today)', async () => {
+  it('accepts PlanBridge\'s app-only token (roles from the Entra simulator) and refuses an app with no Graph roles', async () => {
     const token = entra.mintAppToken({ clientId: ENTRA_DEMO.clientId, audience: GRAPH_RESOURCE });
-    const r = await new TestClient(sim, token).get(`/users/${PM}/events`);
+    expect((await new TestClient(sim, token).get(`/users/${PM}/events`)).status).toBe(200);
+    const none = entra.mintAppToken({ clientId: ENTRA_DEMO.adoServicePrincipal.clientId, audience: GRAPH_RESOURCE });
+    const r = await new TestClient(sim, none).get(`/users/${PM}/events`);
     expect([r.status, r.body.error.code]).toEqual([403, 'ErrorAccessDenied']);
   });
 });
