@@ -11,7 +11,7 @@ import { AdoConnectorError } from '../connectors/ado/index.js';
 import { UserFacingError } from '../errors.js';
 import type { JobContext } from '../jobs/index.js';
 import { syncStartDate } from '../schedule/index.js';
-import type { IntegrationDocument, RunDocument, Stored, SyncDirection } from '../store/index.js';
+import { meterWorkItems, type IntegrationDocument, type RunDocument, type Stored, type SyncDirection } from '../store/index.js';
 import { applyPlan, type ApplyOutcome, type ItemResult } from '../sync/apply.js';
 import type { ApprovedPlan } from '../sync/approve.js';
 import type { Integration, Item, Link } from '../sync/model.js';
@@ -136,6 +136,9 @@ export async function applyApproved(s: FlowServices, i: Stored<IntegrationDocume
 async function recordRun(s: FlowServices, i: IntegrationDocument, runId: string, fresh: Planned, approved: ApprovedPlan, outcome: ApplyOutcome, durationMs: number): Promise<Stored<RunDocument>> {
   const after = await settleLinks(fresh.ports, fresh.engine, fresh.links, outcome, { planItems: fresh.planItems, approved });
   await createLinkBook(s.store.links, i.tenantId, i.id).save(fresh.links, after, { runId, syncedAt: s.now().toISOString() });
+  // Usage: each work item transferred counts once per 30-day window; a resumed run counts nothing new.
+  await meterWorkItems(s.store.usage, i.tenantId, i.id, outcome.results)
+    .catch((err: unknown) => s.logger.warn({ tenant: i.tenantId, integration: i.id, err: err instanceof Error ? err.name : 'unknown' }, 'usage metering failed'));
   const failed = outcome.counts.failed;
   const stale = outcome.counts.stale;
   const status = failed === 0 && stale === 0 ? 'succeeded' : outcome.counts.done > 0 ? 'partially-succeeded' : 'failed';

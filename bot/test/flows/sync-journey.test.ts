@@ -150,6 +150,13 @@ describe('link and sync journey', () => {
     expect(cardText(card)).toMatch(/Apollo ↔ Phoenix is in step/);
   });
 
+  it('usage counts each work item transferred once in the window, however many runs touched it', async () => {
+    const links = (await j.bot.bot.store.links.list(TENANT, integrationId, { pageSize: 1000 })).items.filter((l) => !l.retired);
+    const usage = await j.bot.bot.store.usage.current(TENANT);
+    expect(usage.byKind['work-item']).toBe(links.length);
+    expect(usage.byIntegration).toEqual([{ integrationId, kind: 'work-item', count: links.length }]);
+  });
+
   it('status and history list the run with its outcome, approver and counts', async () => {
     const status = await j.say('status Apollo');
     expect(cardText(status.card)).toMatch(/Status: Apollo ↔ Phoenix/);
