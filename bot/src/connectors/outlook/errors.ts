@@ -1,4 +1,5 @@
 import { UserFacingError } from '../../errors.js';
+import { readErrorBody } from '../../net/error-body.js';
 
 /**
  * Graph failures in Graph's shape, `{"error":{"code","message","innerError":{..}}}`, and what a
@@ -10,17 +11,8 @@ export class GraphHttpError extends Error {
   }
 
   static async from(response: Response): Promise<GraphHttpError> {
-    const text = await response.text().catch(() => '');
-    let code = '';
-    let message = text.slice(0, 300) || response.statusText;
-    try {
-      const error = (JSON.parse(text) as { error?: { code?: string; message?: string } }).error;
-      if (error) {
-        code = error.code ?? '';
-        message = error.message ?? message;
-      }
-    } catch { /* not JSON: keep the text */ }
-    return new GraphHttpError(response.status, code, message);
+    const body = await readErrorBody(response, 300);
+    return new GraphHttpError(body.status, body.code, body.message);
   }
 }
 

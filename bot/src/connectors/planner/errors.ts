@@ -1,3 +1,4 @@
+import { readErrorBody } from '../../net/error-body.js';
 import { PlanConnectorError } from '../ppm.js';
 
 /**
@@ -11,18 +12,9 @@ export class DataverseHttpError extends Error {
   }
 
   static async from(response: Response): Promise<DataverseHttpError> {
-    const text = await response.text().catch(() => '');
-    let code = '';
-    let message = text.slice(0, 500) || response.statusText;
-    try {
-      const error = (JSON.parse(text) as { error?: { code?: string; message?: string } }).error;
-      if (error) {
-        code = error.code ?? '';
-        message = error.message ?? message;
-      }
-    } catch { /* not JSON: keep the text */ }
+    const { status, code, message } = await readErrorBody(response, 500);
     const inner = pssDetail(message);
-    return new DataverseHttpError(response.status, code, inner?.message ?? message, inner?.key ?? null);
+    return new DataverseHttpError(status, code, inner?.message ?? message, inner?.key ?? null);
   }
 }
 

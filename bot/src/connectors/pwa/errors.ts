@@ -1,3 +1,4 @@
+import { readErrorBody } from '../../net/error-body.js';
 import { PlanConnectorError } from '../ppm.js';
 
 /** An HTTP failure from PWA with its OData error code and message (from `error` or `odata.error`). */
@@ -7,22 +8,8 @@ export class PwaHttpError extends Error {
   }
 
   static async from(response: Response): Promise<PwaHttpError> {
-    const text = await response.text();
-    let code = '';
-    let message = text.slice(0, 500);
-    try {
-      const body = JSON.parse(text) as Record<string, unknown>;
-      const error = (body.error ?? body['odata.error']) as { code?: string; message?: { value?: string } | string } | undefined;
-      if (error && typeof error === 'object') {
-        code = error.code ?? '';
-        message = typeof error.message === 'string' ? error.message : (error.message?.value ?? message);
-      } else if (typeof body.error_description === 'string') {
-        message = body.error_description;
-      }
-    } catch {
-      // not JSON: keep the text
-    }
-    return new PwaHttpError(response.status, code, message);
+    const body = await readErrorBody(response, 500);
+    return new PwaHttpError(body.status, body.code, body.message);
   }
 
   /** The Project Server error name, e.g. `CICOCheckedOutToOtherUser`. */
