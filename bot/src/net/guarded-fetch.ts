@@ -1,8 +1,9 @@
 import http from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
-import { createGuardedAgents, type NetworkGuard } from './guarded-agent.js';
-import { checkUrlText, UnsafeUrlError } from './url-safety.js';
+import { createGuardedAgents, type Connector, type NetworkGuard } from './guarded-agent.js';
+import { isLoopbackHost } from './loopback.js';
+import { checkUrlText, UnsafeUrlError, type Resolver, type UrlPolicy } from './url-safety.js';
 
 /**
  * A fetch for clients that carry credentials to a user-given server (PWA today; Dataverse, Graph
@@ -72,4 +73,23 @@ export function createGuardedFetch(options: GuardedFetchOptions): FetchLike {
     request.end(body);
   });
   return Object.assign(send, { close: () => agents.destroy() });
+}
+
+/**
+ * The guard for a client of one user-given site: requests only to that site's origin, under the
+ * bot's URL policy. Without a policy a loopback site (a simulator) counts as local and any other
+ * is held to the authenticated rules; a URL that does not parse is refused on the first request.
+ */
+export function siteGuard(siteUrl: string, what: string, options: { urlPolicy?: UrlPolicy; resolve?: Resolver; connect?: Connector }): GuardedFetchOptions & { what: string } {
+  let origin: string | undefined;
+  let loopback = false;
+  try {
+    const url = new URL(siteUrl);
+    origin = url.origin;
+    loopback = isLoopbackHost(url.hostname);
+  } catch { /* refused with a message when the first request is made */ }
+  return {
+    policy: options.urlPolicy ?? { localMode: loopback }, what,
+    ...(origin ? { origin } : {}), ...(options.resolve ? { resolve: options.resolve } : {}), ...(options.connect ? { connect: options.connect } : {}),
+  };
 }

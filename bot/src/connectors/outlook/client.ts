@@ -1,8 +1,7 @@
 import type { Logger } from '../../log.js';
 import { UserFacingError } from '../../errors.js';
 import type { Connector } from '../../net/guarded-agent.js';
-import { createGuardedFetch, type FetchLike } from '../../net/guarded-fetch.js';
-import { isLoopbackHost } from '../../net/loopback.js';
+import { createGuardedFetch, siteGuard, type FetchLike } from '../../net/guarded-fetch.js';
 import { decideRetry, type RetryLimits } from '../../net/retry-policy.js';
 import { UnsafeUrlError, type Resolver, type UrlPolicy } from '../../net/url-safety.js';
 import { RequestGate } from '../ado/gate.js';
@@ -79,7 +78,8 @@ export class GraphClient {
     this.account = options.account ?? (options.auth === 'app' ? "PlanBridge's app" : 'the signed-in account');
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.gate = new RequestGate({ maxInFlight: options.maxInFlight ?? MAILBOX_CONCURRENCY, sleep: this.sleep });
-    this.fetch = guardedFetchFor(this.baseUrl, options);
+    // Graph's origin only, never following a redirect (net/guarded-fetch.ts).
+    this.fetch = createGuardedFetch(siteGuard(this.baseUrl, 'Microsoft Graph', options));
   }
 
   close(): void {
@@ -164,19 +164,4 @@ export class GraphClient {
     const text = response.status === 204 || response.status === 202 ? '' : await response.text();
     return { kind: 'ok', answer: { status: response.status, body: text.trim() ? JSON.parse(text) : {}, headers: response.headers } };
   }
-}
-
-/** Every request goes through the guarded agents, to Graph's origin only, never following a redirect. */
-function guardedFetchFor(baseUrl: string, options: GraphClientOptions): FetchLike {
-  let origin: string | undefined;
-  let loopback = false;
-  try {
-    const url = new URL(baseUrl);
-    origin = url.origin;
-    loopback = isLoopbackHost(url.hostname);
-  } catch { /* the guarded fetch refuses the URL on the first request, with a message */ }
-  return createGuardedFetch({
-    policy: options.urlPolicy ?? { localMode: loopback }, what: 'Microsoft Graph',
-    ...(origin ? { origin } : {}), ...(options.resolve ? { resolve: options.resolve } : {}), ...(options.connect ? { connect: options.connect } : {}),
-  });
 }

@@ -1,7 +1,6 @@
 import type { Logger } from '../../log.js';
-import { createGuardedFetch, type FetchLike } from '../../net/guarded-fetch.js';
+import { createGuardedFetch, siteGuard, type FetchLike } from '../../net/guarded-fetch.js';
 import type { Connector } from '../../net/guarded-agent.js';
-import { isLoopbackHost } from '../../net/loopback.js';
 import { decideRetry, type RetryLimits } from '../../net/retry-policy.js';
 import { UnsafeUrlError, type Resolver, type UrlPolicy } from '../../net/url-safety.js';
 import { RequestGate } from '../ado/gate.js';
@@ -65,7 +64,8 @@ export class DataverseClient {
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, options.pageSize ?? MAX_PAGE_SIZE));
     this.gate = new RequestGate({ maxInFlight: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, sleep: this.sleep });
-    this.fetch = guardedFetchFor(this.environmentUrl, options);
+    // The environment's origin only, never following a redirect (net/guarded-fetch.ts).
+    this.fetch = createGuardedFetch(siteGuard(this.environmentUrl, 'Dataverse', options));
   }
 
   close(): void {
@@ -162,19 +162,4 @@ export class DataverseClient {
     const text = response.status === 204 ? '' : await response.text();
     return { kind: 'ok', body: text.trim() ? JSON.parse(text) : {} };
   }
-}
-
-/** Every request goes through the guarded agents, to the environment's origin only, never following a redirect. */
-function guardedFetchFor(environmentUrl: string, options: DataverseClientOptions): FetchLike {
-  let origin: string | undefined;
-  let loopback = false;
-  try {
-    const url = new URL(environmentUrl);
-    origin = url.origin;
-    loopback = isLoopbackHost(url.hostname);
-  } catch { /* the guarded fetch refuses the URL on the first request, with a message */ }
-  return createGuardedFetch({
-    policy: options.urlPolicy ?? { localMode: loopback }, what: 'Dataverse',
-    ...(origin ? { origin } : {}), ...(options.resolve ? { resolve: options.resolve } : {}), ...(options.connect ? { connect: options.connect } : {}),
-  });
 }

@@ -8,9 +8,8 @@ import { createNtlmFetch, parseNtlmUser } from './ntlm/index.js';
 import { toPlanError, PwaHttpError } from './errors.js';
 import { DEFAULT_DIGEST_SECONDS, DIGEST_EARLY_REFRESH_SECONDS, PWA_MAX_IN_FLIGHT, PWA_RETRY } from './limits.js';
 // --- URL safety (issue 16): imports ---
-import { createGuardedFetch, type FetchLike } from '../../net/guarded-fetch.js';
+import { createGuardedFetch, siteGuard, type FetchLike } from '../../net/guarded-fetch.js';
 import { createGuardedAgents, type Connector, type NetworkGuard } from '../../net/guarded-agent.js';
-import { isLoopbackHost } from '../../net/loopback.js';
 import { checkUrlText, UnsafeUrlError, type Resolver, type UrlPolicy } from '../../net/url-safety.js';
 // --- end URL safety ---
 
@@ -285,17 +284,7 @@ export class PwaClient {
 // --- URL safety (issue 16): the one place PWA requests leave the process ---
 /** Every request goes through the guarded agents, to the site's origin only, never following a redirect. */
 function guardedFetchFor(siteUrl: string, options: PwaClientOptions): FetchLike {
-  let origin: string | undefined;
-  let loopback = false;
-  try {
-    const url = new URL(siteUrl);
-    origin = url.origin;
-    loopback = isLoopbackHost(url.hostname);
-  } catch { /* the guarded fetch refuses the URL on the first request, with a message */ }
-  const guard = {
-    policy: options.urlPolicy ?? { localMode: loopback }, what: 'Project Web App',
-    ...(origin ? { origin } : {}), ...(options.resolve ? { resolve: options.resolve } : {}), ...(options.connect ? { connect: options.connect } : {}),
-  };
+  const guard = siteGuard(siteUrl, 'Project Web App', options);
   if (options.auth.kind === 'ntlm') return ntlmFetchFor(siteUrl, options.auth, guard);
   return createGuardedFetch(guard);
 }
