@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { psErrors } from './errors.js';
 import { finishFor, insertTask, nextWorkingDay, recomputeOutline, removeSubtree } from './outline.js';
 import { newTask } from './seed.js';
+import { flagDemoEventTasks } from './seed-events.js';
 import {
   EMPTY_DATE, FieldType, JobState, ProjectType, TaskType, cloneLinks, cloneTasks,
   type SimCustomField, type SimProject, type SimQueueJob, type SimState, type SimTask, type SimUser,
@@ -279,6 +280,7 @@ export class PwaService {
       Formula: typeof info.Formula === 'string' ? info.Formula : '',
     };
     this.state.customFields.push(field);
+    flagDemoEventTasks(this.state, field);
     return field;
   }
 }

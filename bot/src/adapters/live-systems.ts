@@ -7,6 +7,7 @@ import { AdoConnector, entraCredentials, type AdoCredentials } from '../connecto
 import { entraAuthorityFrom } from '../connectors/ado/entra-settings.js';
 import type { AdoEntraConfig } from '../config.js';
 import { PwaConnector, type PwaAuth } from '../connectors/pwa/index.js';
+import { PlannerConnector } from '../connectors/planner/index.js';
 import type { PlanConnector } from '../connectors/ppm.js';
 import type { Logger } from '../log.js';
 import type { ConnectionDocument, ConnectionRepository } from '../store/index.js';
@@ -26,6 +27,8 @@ export interface LiveSystemsOptions {
   pwaOAuth?: (connection: ConnectionDocument) => PwaAuth;
   /** Microsoft Entra for ADO service principals and the managed identity; unset = Entra's public cloud, no managed identity. */
   adoEntra?: AdoEntraConfig;
+  /** How often a Planner premium operation set is polled (default the connector's 3 s; tests go faster). */
+  plannerPollIntervalMs?: number;
 }
 
 export function createLiveSystems(options: LiveSystemsOptions): SystemAccess {
@@ -72,6 +75,22 @@ export function createLiveSystems(options: LiveSystemsOptions): SystemAccess {
   const pwaConnector = (url: string, credentials: PwaCredentials, timeZone?: string): PlanConnector => pwaWith(url, credentials.method === 'token'
     ? { kind: 'oauth', getAccessToken: async () => credentials.token }
     : { kind: credentials.method, username: credentials.username, password: credentials.password }, timeZone);
+  /** A bare delegated token (demo, simulator, or pasted): Microsoft 365 sign-in for Planner premium is not built yet. */
+  const plannerConnector = (url: string, token: string, timeZone?: string): PlanConnector => {
+    const connector = new PlannerConnector({
+      environmentUrl: url, getAccessToken: async () => token, ...(timeZone ? { timeZone } : {}), logger: options.logger, urlPolicy,
+      ...(options.plannerPollIntervalMs !== undefined ? { pollIntervalMs: options.plannerPollIntervalMs } : {}),
+    });
+    // The cache releases what it drops through `dispose`; this connector calls it `close`.
+    return Object.assign(connector, { dispose: async () => connector.close() });
+  };
+  const planner = async (connection: ConnectionDocument): Promise<PlanConnector> => {
+    if (connection.kind !== 'planner') throw new FlowProblem(`"${connection.name}" is not a Planner premium connection.`);
+    if (connection.auth.type !== 'oauth' || connection.auth.clientId) {
+      throw new FlowProblem(`"${connection.name}" signs in to Planner premium in a way this PlanBridge cannot use yet; connect it again with an access token ("connect planner").`);
+    }
+    return cached(connection, (token) => plannerConnector(connection.url, token, connection.timeZone));
+  };
   const release = (id: string) => {
     const gone = cache.get(id)?.value as { dispose?: () => Promise<void> } | undefined;
     cache.delete(id);
@@ -88,6 +107,18 @@ export function createLiveSystems(options: LiveSystemsOptions): SystemAccess {
     cache.set(connection.id, { stamp: connection.updatedAt, value });
     return value;
   }
+  const pwa = async (connection: ConnectionDocument): Promise<PlanConnector> => {
+    // A Microsoft 365 sign-in keeps MSAL's token cache as the secret; the token provider reads it.
+    if (connection.auth.type === 'oauth' && connection.auth.clientId) {
+      if (!options.pwaOAuth) throw new FlowProblem(`"${connection.name}" was connected with Microsoft 365 sign-in, which is not configured in this PlanBridge.`);
+      const auth = options.pwaOAuth(connection);
+      return cached(connection, () => pwaWith(connection.url, auth, connection.timeZone), false);
+    }
+    const auth = connection.auth;
+    return cached(connection, (secret) => pwaConnector(connection.url, auth.type === 'oauth'
+      ? { method: 'token', token: secret }
+      : { method: auth.type === 'ntlm' ? 'ntlm' : 'onprem', username: 'username' in auth ? auth.username ?? '' : '', password: secret }, connection.timeZone));
+  };
   return {
     adoFromInput: adoDirectory,
     adoManagedIdentity: options.adoEntra?.managedIdentity ?? false,
@@ -100,17 +131,13 @@ export function createLiveSystems(options: LiveSystemsOptions): SystemAccess {
       return cached(connection, (secret) => adoDirectory(connection.url, { method: 'entra', tenantId: auth.tenantId, clientId: auth.clientId, credential, secret }));
     },
     pwaFromInput: pwaConnector,
-    pwa: async (connection) => {
-      // A Microsoft 365 sign-in keeps MSAL's token cache as the secret; the token provider reads it.
-      if (connection.auth.type === 'oauth' && connection.auth.clientId) {
-        if (!options.pwaOAuth) throw new FlowProblem(`"${connection.name}" was connected with Microsoft 365 sign-in, which is not configured in this PlanBridge.`);
-        const auth = options.pwaOAuth(connection);
-        return cached(connection, () => pwaWith(connection.url, auth, connection.timeZone), false);
-      }
-      const auth = connection.auth;
-      return cached(connection, (secret) => pwaConnector(connection.url, auth.type === 'oauth'
-        ? { method: 'token', token: secret }
-        : { method: auth.type === 'ntlm' ? 'ntlm' : 'onprem', username: 'username' in auth ? auth.username ?? '' : '', password: secret }, connection.timeZone));
+    pwa,
+    plannerFromInput: plannerConnector,
+    planner,
+    plan: async (connection) => {
+      if (connection.kind === 'planner') return planner(connection);
+      if (connection.kind === 'pwa') return pwa(connection);
+      throw new FlowProblem(`"${connection.name}" is an Azure DevOps connection, not a plan system.`);
     },
     planSide: (connector) => createPlanSide(connector),
     forget: release,

@@ -3,6 +3,8 @@
  * sample) and one entry in CardDataByName; renderCard then type-checks every caller.
  */
 
+import type { OutlookConnectCardData, OutlookLinkCardData, OutlookPreviewCardData, OutlookReportCardData, UsageCardData } from './outlook-card-data.js';
+
 /** Sent when the app is installed for a person, a chat or a team. */
 export interface WelcomeCardData {
   /** Who PlanBridge works for here: "you" | "this chat" | "this team". */
@@ -93,6 +95,17 @@ export interface ConnectPwaCardData {
   methods: Choice[];
   /** Says plainly whether Microsoft 365 sign-in works in this deployment. */
   oauthNote: string;
+  submit: CardButton;
+}
+
+/** Planner premium: the Dataverse environment and a delegated access token (Microsoft 365 sign-in is not offered yet). */
+export interface ConnectPlannerCardData {
+  /** Values to keep when the card is shown again; the token is never among them. */
+  values: { url: string; name: string; timeZone: string };
+  /** '' = no problem with that field. */
+  errors: { url: string; secret: string; timeZone: string; form: string };
+  /** What the token is and that it expires within about an hour. */
+  tokenNote: string;
   submit: CardButton;
 }
 
@@ -346,6 +359,7 @@ export interface CardDataByName {
   error: ErrorCardData;
   'connect-ado': ConnectAdoCardData;
   'connect-pwa': ConnectPwaCardData;
+  'connect-planner': ConnectPlannerCardData;
   checklist: ChecklistCardData;
   connections: ConnectionsCardData;
   'connection-sharing': ConnectionSharingCardData;
@@ -359,6 +373,11 @@ export interface CardDataByName {
   runs: RunsCardData;
   schedule: ScheduleCardData;
   people: PeopleCardData;
+  'outlook-connect': OutlookConnectCardData;
+  'outlook-link': OutlookLinkCardData;
+  'outlook-preview': OutlookPreviewCardData;
+  'outlook-report': OutlookReportCardData;
+  usage: UsageCardData;
 }
 
 export type CardName = keyof CardDataByName;

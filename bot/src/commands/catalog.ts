@@ -20,9 +20,9 @@ export const COMMANDS: readonly CommandInfo[] = [
   },
   {
     id: 'connect', verbs: ['connect', 'add'], group: 'Get started', available: true,
-    usage: 'connect ado | connect pwa',
-    description: 'Connect Azure DevOps (URL + PAT) or Project Web App (OAuth or on-premises sign-in).',
-    examples: ['connect ado', 'connect project online'],
+    usage: 'connect ado | connect pwa | connect planner',
+    description: 'Connect Azure DevOps (URL + PAT), Project Web App (OAuth or on-premises sign-in) or Planner premium (Dataverse environment + token).',
+    examples: ['connect ado', 'connect project online', 'connect planner premium'],
   },
   {
     id: 'connections', verbs: ['connections'], group: 'Get started', available: true,

@@ -1,7 +1,8 @@
 /** What a chat message asks PlanBridge to do. Produced by `parseCommand`, consumed by flows. */
 
 export type SyncDirection = 'to-ado' | 'to-plan' | 'both';
-export type PlanSystem = 'ado' | 'pwa';
+/** The system a `connect` names: Azure DevOps, or a plan system (Project Web App, Planner premium). */
+export type PlanSystem = 'ado' | 'pwa' | 'planner';
 
 export type ScheduleSpec =
   | { kind: 'off' }

@@ -57,15 +57,18 @@ const FILLER = new Set(['please', 'pls', 'hey', 'hi', 'planbridge', '@planbridge
 
 const ADO_WORDS = ['ado', 'azure-devops', 'azuredevops', 'devops', 'vsts', 'tfs', 'boards'];
 const PWA_WORDS = ['pwa', 'project-online', 'projectonline', 'project-server'];
+/** Planner premium (Project for the web): checked before PWA, since "project for the web" says "project" too. */
+const PLANNER_WORDS = ['planner', 'planner-premium', 'dataverse', 'project-for-the-web'];
 
 function parseConnect(rest: Token[]): Intent {
   const words = rest.map((t) => t.word);
   const joined = words.join(' ');
   let system: PlanSystem | undefined;
   if (words.some((w) => ADO_WORDS.includes(w)) || joined.includes('azure devops')) system = 'ado';
+  else if (words.some((w) => PLANNER_WORDS.includes(w)) || /project for the web/.test(joined)) system = 'planner';
   else if (words.some((w) => PWA_WORDS.includes(w)) || /project (online|server|web app)|\bproject\b/.test(joined)) system = 'pwa';
   if (rest.length > 0 && system === undefined) {
-    return { kind: 'incomplete', command: 'connect', problem: `I can connect "ado" (Azure DevOps) or "pwa" (Project Web App), not "${rest.map((t) => t.text).join(' ')}".` };
+    return { kind: 'incomplete', command: 'connect', problem: `I can connect "ado" (Azure DevOps), "pwa" (Project Web App) or "planner" (Planner premium), not "${rest.map((t) => t.text).join(' ')}".` };
   }
   return { kind: 'connect', system };
 }

@@ -130,6 +130,8 @@ export const PLANBRIDGE_FIELDS: readonly RequiredField[] = [
   { name: 'ADO Project', type: 'text', entity: 'task', description: 'PlanBridge: Azure DevOps project that receives this task.' },
   { name: 'ADO Work Item ID', type: 'number', entity: 'task', description: 'PlanBridge: id of the linked work item (set by PlanBridge).' },
   { name: 'ADO Work Item Link', type: 'text', entity: 'task', description: 'PlanBridge: URL of the linked work item (set by PlanBridge).' },
+  // The seed article's Outlook field (events/plan.ts CREATE_EVENT_FIELD): Yes = an event for the people assigned.
+  { name: 'Create event', type: 'flag', entity: 'task', description: 'PlanBridge: make an Outlook event of this task for the people assigned to it.' },
 ];
 
 export interface FieldCheck {

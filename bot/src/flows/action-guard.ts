@@ -12,6 +12,7 @@ import type { Stored, ConnectionDocument, ConnectionKind, IntegrationDocument, R
 import { ActionRefused, text, type CardAction } from './actions.js';
 import type { ChatUser } from './chat.js';
 import { canCheck, canManage, canUse, checkRefusal, isOwner, manageRefusal, samePerson, useRefusal, type Caller } from './connection-access.js';
+import { isPlanConnection } from './plan-systems.js';
 import type { FlowServices } from './services.js';
 
 export type ActionScope = 'none' | 'connection' | 'integration' | 'run';
@@ -22,8 +23,8 @@ export interface VerbRule {
   required?: string[];
   /** What the caller must be allowed to do with the connection (scope 'connection'). */
   connection?: 'manage' | 'use' | 'check';
-  /** Data fields naming connections, with their kind, that the caller must be allowed to use (link setup). */
-  uses?: Record<string, ConnectionKind>;
+  /** Data fields naming connections, with their kind ('plan': any plan system), that the caller must be allowed to use (link setup). */
+  uses?: Record<string, ConnectionKind | 'plan'>;
   /** Only the integration's approvers may do this. */
   approversOnly?: boolean;
   /** Runs it now (preview, apply, retry) with the stored credentials: both its connections must be shared with the caller. */
@@ -79,7 +80,7 @@ export async function guardAction(
   }
   for (const [field, kind] of Object.entries(rule.uses ?? {})) {
     const c = await s.store.connections.get(caller.tenantId, need(data, field));
-    if (!c || c.kind !== kind) throw unknownConnection();
+    if (!c || (kind === 'plan' ? !isPlanConnection(c) : c.kind !== kind)) throw unknownConnection();
     if (!canUse(c, caller)) throw new ActionRefused('not-shared', useRefusal(c));
     out.used = { ...out.used, [field]: c };
   }

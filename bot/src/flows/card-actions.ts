@@ -8,6 +8,7 @@ import { answerInTime } from './answer-in-time.js';
 import { errorMessage } from './card-kit.js';
 import { connectAdoForm, submitConnectAdo } from './connect-ado.js';
 import { connectPwaForm, runFieldAction, submitConnectPwa } from './connect-pwa.js';
+import { connectPlannerForm, submitConnectPlanner } from './connect-planner.js';
 import { confirmRemove, connectionsCard, recheck, remove, rename, replaceSecret } from './connections.js';
 import { saveSharing, showSharing } from './connection-sharing.js';
 import { showHistory } from './history.js';
@@ -18,6 +19,7 @@ import { fixConnection, pauseSchedule, retryNow, saveScheduleFromCard, setApprov
 import type { FlowServices } from './services.js';
 import { approve, previewFromCard, reject, viewPreview } from './sync.js';
 import { progressCard } from './sync-cards.js';
+import { OUTLOOK_VERBS } from './outlook/outlook-verbs.js';
 
 const checking = (system: string) => progressCard(`Checking the connection to ${system}`, 'The server is slow to answer; this card updates when it does (at most a minute or two).', [
   { label: `Reach ${system} and sign in`, state: 'active' }, { label: 'Check what the account may do', state: 'todo' },
@@ -28,9 +30,11 @@ type Handler = (s: FlowServices, turn: ActionTurn, action: CardAction, g: Guarde
 const VERBS: Record<string, VerbRule & { handle: Handler }> = {
   'connect.ado.start': { scope: 'none', handle: async (s, turn) => ({ card: connectAdoForm(turn.tenantId, undefined, {}, s.systems.adoManagedIdentity ?? false) }) },
   'connect.pwa.start': { scope: 'none', handle: async (s, turn) => ({ card: connectPwaForm(turn.tenantId, s.pwaSignIn !== undefined) }) },
+  'connect.planner.start': { scope: 'none', handle: async (_s, turn) => ({ card: connectPlannerForm(turn.tenantId) }) },
   // Checking a new connection can outlast an invoke: progress first, the checklist in place when ready.
   'ado.connect': { scope: 'none', handle: (s, turn, a) => answerInTime(s, turn, 'connect ado', checking('Azure DevOps'), () => submitConnectAdo(s, turn, a)) },
   'pwa.connect': { scope: 'none', handle: (s, turn, a) => answerInTime(s, turn, 'connect pwa', checking('Project Web App'), () => submitConnectPwa(s, turn, a)) },
+  'planner.connect': { scope: 'none', handle: (s, turn, a) => submitConnectPlanner(s, turn, a) },
   // Connections: the owner and tenant admins manage; the people it is shared with use it (connection-access.ts).
   'pwa.fields.create': { scope: 'connection', connection: 'use', handle: (s, turn, _a, g) => runFieldAction(s, turn, g.connection!, true) },
   'pwa.fields.verify': { scope: 'connection', connection: 'check', handle: (s, turn, _a, g) => runFieldAction(s, turn, g.connection!, false) },
@@ -42,9 +46,9 @@ const VERBS: Record<string, VerbRule & { handle: Handler }> = {
   'conn.share': { scope: 'connection', connection: 'manage', required: ['mode'], handle: (s, turn, a, g) => saveSharing(s, turn, g.connection!, a) },
   'conn.remove': { scope: 'connection', connection: 'manage', handle: (s, turn, _a, g) => confirmRemove(s, turn, g.connection!) },
   'conn.remove.confirm': { scope: 'connection', connection: 'manage', handle: (s, turn, _a, g) => remove(s, turn, g.connection!) },
-  // Linking uses both connections' credentials, so both must be shared with the caller.
-  'link.connections': { scope: 'none', uses: { pickPlanConnection: 'pwa', pickAdoConnection: 'ado' }, handle: (s, turn, a, g) => switchConnections(s, turn, a, g.used!.pickPlanConnection!, g.used!.pickAdoConnection!) },
-  'link.create': { scope: 'none', uses: { planConnectionId: 'pwa', adoConnectionId: 'ado' }, handle: (s, turn, a, g) => createIntegration(s, turn, a, g.used!.planConnectionId!, g.used!.adoConnectionId!) },
+  // Linking uses both connections' credentials, so both must be shared with the caller ('plan': PWA or Planner premium).
+  'link.connections': { scope: 'none', uses: { pickPlanConnection: 'plan', pickAdoConnection: 'ado' }, handle: (s, turn, a, g) => switchConnections(s, turn, a, g.used!.pickPlanConnection!, g.used!.pickAdoConnection!) },
+  'link.create': { scope: 'none', uses: { planConnectionId: 'plan', adoConnectionId: 'ado' }, handle: (s, turn, a, g) => createIntegration(s, turn, a, g.used!.planConnectionId!, g.used!.adoConnectionId!) },
   'integration.show': { scope: 'integration', handle: async (_s, turn, _a, g) => ({ card: integrationCard(turn.tenantId, g.integration!) }) },
   'mapping.show': { scope: 'integration', handle: (s, turn, _a, g) => showMapping(s, turn, g.integration!) },
   'mapping.edit': { scope: 'integration', approversOnly: true, required: ['op', 'ruleId'], handle: (s, turn, a, g) => editMapping(s, turn, g.integration!, a) },
@@ -66,6 +70,7 @@ const VERBS: Record<string, VerbRule & { handle: Handler }> = {
   'schedule.resume': { scope: 'integration', approversOnly: true, handle: (s, turn, _a, g) => pauseSchedule(s, turn, g.integration!, false) },
   'schedule.retry': { scope: 'integration', approversOnly: true, run: true, handle: (s, turn, _a, g) => retryNow(s, turn, g.integration!) },
   'schedule.fix': { scope: 'integration', handle: (s, turn) => fixConnection(s, turn) },
+  ...OUTLOOK_VERBS,
 };
 
 export const KNOWN_VERBS: readonly string[] = Object.keys(VERBS);

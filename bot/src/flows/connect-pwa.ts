@@ -13,6 +13,7 @@ import { text, type ActionReply, type ActionTurn, type CardAction } from './acti
 import { button, errorMessage, notice } from './card-kit.js';
 import type { AdaptiveCardJson, ChatTurn } from './chat.js';
 import type { FlowServices } from './services.js';
+import { systemName } from './plan-systems.js';
 import { ownership } from './connection-access.js';
 import { canonicalTimeZone } from '../time/zone-time.js';
 import { checkUrlText, UnsafeUrlError, withoutCredentials } from '../net/url-safety.js';
@@ -92,7 +93,8 @@ const mark = (yes: boolean): string => (yes ? '✓' : '✗');
 /** How a PWA connection signs in, in words (never the secret). */
 export function signInOf(connection: ConnectionDocument, signedInAs?: string): string {
   const auth = connection.auth;
-  if (auth.type === 'oauth') return auth.clientId ? `Microsoft 365 sign-in${signedInAs ? ` as ${signedInAs}` : ''}` : 'an access token (it expires within an hour)';
+  const account = signedInAs ?? (auth.type === 'oauth' ? auth.account : undefined);
+  if (auth.type === 'oauth') return auth.clientId ? `Microsoft 365 sign-in${account ? ` as ${account}` : ''}` : 'an access token (it expires within an hour)';
   if (auth.type === 'ntlm') return `Windows sign-in (NTLM) as ${auth.username}`;
   return auth.type === 'basic' ? `Basic credentials for ${auth.username}` : 'credentials';
 }
@@ -111,7 +113,7 @@ export function accessChecklist(tenantId: string, connection: ConnectionDocument
     notes: [
       ...(report.missing.length > 0 ? [`Missing permissions: ${report.missing.join(', ')}. Ask a PWA administrator to grant them.`] : []),
       ...report.warnings,
-      'PlanBridge uses five task custom fields ("Sync to ADO", "ADO Work Item Type", "ADO Project", "ADO Work Item ID", "ADO Work Item Link"). Create them or verify them below.',
+      'PlanBridge uses six task custom fields ("Sync to ADO", "ADO Work Item Type", "ADO Project", "ADO Work Item ID", "ADO Work Item Link", and "Create event" for Outlook events). Create them or verify them below.',
       'The credential is stored encrypted and will not be shown again.',
     ],
     buttons: [
@@ -174,11 +176,20 @@ const FIELD_STATUS: Record<FieldCheck['status'], string> = {
   ok: 'exists with the right type', missing: 'missing', 'wrong-type': 'exists with the wrong type', 'wrong-entity': 'exists, but not as a task field', 'name-case': 'exists with different capitals',
 };
 
+/** The PlanBridge fields are enterprise custom fields, which only Project Web App has. */
+function fieldsElsewhere(connection: ConnectionDocument): AdaptiveCardJson {
+  const why = connection.kind === 'planner'
+    ? 'Planner premium plans have no custom task fields, and PlanBridge does not need them there: it keeps its links in its own store. Link Planner plans with "All tasks"; a mapping can use the plan\'s Bucket, Sprint and Priority.'
+    : `"${connection.name}" is a ${systemName(connection.kind)} connection; the PlanBridge fields live in Project Web App.`;
+  return notice('No fields to create here', why, { tone: 'Default' });
+}
+
 export async function runFieldAction(s: FlowServices, turn: ActionTurn, connection: Stored<ConnectionDocument>, create: boolean): Promise<ActionReply> {
+  if (connection.kind !== 'pwa') return { card: fieldsElsewhere(connection) };
   let connector: PlanConnector;
   let checks: FieldCheck[];
   try {
-    connector = await s.systems.pwa(connection);
+    connector = await s.systems.plan(connection);
     checks = create ? await connector.createFields() : await connector.verifyFields();
   } catch (err) {
     return { card: renderCard('checklist', { title: create ? 'Could not create the fields' : 'Could not verify the fields', subtitle: connection.name, tone: 'Attention', items: [], notes: [errorMessage(err)], buttons: [button(turn.tenantId, 'Try again', create ? 'pwa.fields.create' : 'pwa.fields.verify', { connectionId: connection.id })] }) };

@@ -13,6 +13,7 @@ import type { AdaptiveCardJson } from './chat.js';
 import { conversationBase, isOwner, ownerName, sharingLabel } from './connection-access.js';
 import { connectionsCard } from './connections.js';
 import type { FlowServices } from './services.js';
+import { systemName } from './plan-systems.js';
 
 const personKey = (p: ConnectionPerson): string => (p.aadObjectId ? `aad:${p.aadObjectId.toLowerCase()}` : `id:${p.id}`);
 
@@ -54,7 +55,7 @@ export async function sharingCard(s: FlowServices, turn: ActionTurn, c: Stored<C
     { title: 'Named people', value: 'people' },
     ...(target ? [{ title: target.label, value: 'conversation' }] : []),
   ];
-  const system = c.kind === 'ado' ? 'Azure DevOps' : 'Project Web App';
+  const system = systemName(c.kind);
   return renderCard('connection-sharing', {
     title: `Sharing: ${c.name}`,
     summary: `${problem ? `${problem} ` : ''}Owner: ${ownerName(c)}. Now used by: ${sharingLabel(c)}.`,

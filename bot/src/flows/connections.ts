@@ -13,8 +13,11 @@ import { button, day, errorMessage, notice } from './card-kit.js';
 import type { AdaptiveCardJson, ChatTurn } from './chat.js';
 import { adoChecklist, expiryProblem } from './connect-ado.js';
 import { accessChecklist } from './connect-pwa.js';
+import { plannerChecklist, plannerRefusal } from './connect-planner.js';
+import { signsInWithBareToken, systemName } from './plan-systems.js';
 import { ownerName, sharingLabel } from './connection-access.js';
 import type { FlowServices } from './services.js';
+import { recheckOutlook, replaceOutlookToken } from './outlook/connect-outlook.js';
 
 /** Why a connection needs a person, or undefined when it is fine. */
 export function attentionReason(c: ConnectionDocument, today: Date): string | undefined {
@@ -26,17 +29,21 @@ export function attentionReason(c: ConnectionDocument, today: Date): string | un
 /** Input ids must be unique in a card and safe as JSON keys. */
 const inputKey = (prefix: string, id: string): string => `${prefix}_${id.replace(/[^A-Za-z0-9]/g, '')}`;
 
+/** The Microsoft 365 account a sign-in connection acts as, when known. */
+const signedIn = (c: ConnectionDocument): string => (c.auth.type === 'oauth' && c.auth.account ? ` Signed in as ${c.auth.account}.` : '');
+
 function row(s: FlowServices, tenantId: string, c: ConnectionDocument): ConnectionRow {
   const reason = attentionReason(c, s.now());
   const secretLabel = c.auth.type === 'pat' ? 'New PAT'
     : c.auth.type === 'entra' ? (c.auth.credential === 'certificate' ? 'New certificate with its private key (PEM)' : 'New client secret')
     : c.auth.type === 'oauth' ? 'New access token' : 'New password';
-  const expiry = c.expiresOn ? ` Expires ${c.expiresOn}.` : '';
+  // A bare token has no date to show; say plainly that it lapses within the hour.
+  const expiry = c.expiresOn ? ` Expires ${c.expiresOn}.` : (c.kind === 'planner' && signsInWithBareToken(c)) || c.kind === 'outlook' ? ' Signs in with an access token, which expires within about an hour.' : '';
   const checked = c.check ? ` Last checked ${c.check.checkedAt.slice(0, 16).replace('T', ' ')} UTC.` : '';
   return {
-    id: c.id, name: c.name, kindLabel: c.kind === 'ado' ? 'Azure DevOps' : 'Project Web App', url: c.url,
+    id: c.id, name: c.name, kindLabel: systemName(c.kind), url: c.url,
     status: reason ? 'Needs attention' : 'OK', attention: reason !== undefined,
-    detail: `${reason ?? ''}${expiry}${checked}`.trim(),
+    detail: `${reason ?? ''}${signedIn(c)}${expiry}${checked}`.trim(),
     secretLabel, nameInputId: inputKey('name', c.id), secretInputId: inputKey('secret', c.id), expiryInputId: inputKey('expires', c.id),
     owner: ownerName(c), sharing: sharingLabel(c),
     recheck: button(tenantId, 'Check again', 'conn.recheck', { connectionId: c.id }),
@@ -51,12 +58,15 @@ export async function connectionsCard(s: FlowServices, tenantId: string, headlin
   const all = await s.store.connections.list(tenantId);
   const attention = all.filter((c) => attentionReason(c, s.now())).length;
   const summary = all.length === 0
-    ? 'No connections yet. Connect Azure DevOps and Project Web App to start.'
+    ? 'No connections yet. Connect Azure DevOps and a plan system (Project Web App or Planner premium) to start.'
     : `${all.length} connection${all.length === 1 ? '' : 's'}${attention ? `, ${attention} need${attention === 1 ? 's' : ''} attention` : ''}.`;
   return renderCard('connections', {
     summary: headline ? `${headline} ${summary}` : summary,
     connections: all.map((c) => row(s, tenantId, c)),
-    buttons: [button(tenantId, 'Connect Azure DevOps', 'connect.ado.start'), button(tenantId, 'Connect Project Web App', 'connect.pwa.start')],
+    buttons: [
+      button(tenantId, 'Connect Azure DevOps', 'connect.ado.start'), button(tenantId, 'Connect Project Web App', 'connect.pwa.start'),
+      button(tenantId, 'Connect Planner premium', 'connect.planner.start'), button(tenantId, 'Connect Outlook', 'connect.outlook.start'),
+    ],
   });
 }
 
@@ -70,15 +80,16 @@ async function markChecked(s: FlowServices, c: Stored<ConnectionDocument>, ok: b
 
 /** Checks a stored connection and records the result; the reply is the same checklist as at connect. */
 export async function recheck(s: FlowServices, turn: ActionTurn, c: Stored<ConnectionDocument>): Promise<ActionReply> {
+  if (c.kind === 'outlook') return recheckOutlook(s, turn, c);
   try {
     if (c.kind === 'ado') {
       const check = await (await s.systems.ado(c)).check();
       const saved = await markChecked(s, c, check.missing.length === 0, check.advice ?? undefined, check.scopes.filter((x) => x.present).map((x) => x.label));
       return { card: adoChecklist(s, turn.tenantId, saved, check) };
     }
-    const report = await (await s.systems.pwa(c)).verifyAccess();
+    const report = await (await s.systems.plan(c)).verifyAccess();
     const saved = await markChecked(s, c, report.canRead && report.canEdit, report.missing.length ? `Missing permissions: ${report.missing.join(', ')}` : undefined);
-    return { card: accessChecklist(turn.tenantId, saved, report) };
+    return { card: c.kind === 'planner' ? plannerChecklist(turn.tenantId, saved, report) : accessChecklist(turn.tenantId, saved, report) };
   } catch (err) {
     await markChecked(s, c, false, errorMessage(err));
     s.systems.forget(c.id);
@@ -99,6 +110,7 @@ export async function replaceSecret(s: FlowServices, turn: ActionTurn, c: Stored
   const expiresOn = text(action.data, inputKey('expires', c.id), 20) ?? text(action.data, 'expiresOn', 20);
   if (!secret) return { message: 'Paste the new secret first, then press "Check and save".' };
   if (expiresOn && expiryProblem(expiresOn, s.now())) return { message: expiryProblem(expiresOn, s.now()) };
+  if (c.kind === 'outlook') return replaceOutlookToken(s, turn, c, secret);
   try {
     if (c.kind === 'ado') {
       // A service principal's new secret (or certificate) is checked as that principal, not as a PAT.
@@ -114,6 +126,16 @@ export async function replaceSecret(s: FlowServices, turn: ActionTurn, c: Stored
       }));
       s.systems.forget(c.id);
       return { card: adoChecklist(s, turn.tenantId, saved, check) };
+    }
+    if (c.kind === 'planner') {
+      const report = await s.systems.plannerFromInput(c.url, secret, c.timeZone).verifyAccess();
+      // As at connect: a token of an account that cannot write the plans is not worth storing.
+      const refused = plannerRefusal(report);
+      if (refused) return { message: `The new token was not saved, so the old one was kept. ${refused}` };
+      await s.store.connections.setSecret(turn.tenantId, c.id, secret);
+      const saved = await markChecked(s, c, report.canRead && report.canEdit, report.missing.length ? `Missing: ${report.missing.join(', ')}` : undefined);
+      s.systems.forget(c.id);
+      return { card: plannerChecklist(turn.tenantId, saved, report) };
     }
     const credentials = c.auth.type === 'basic' || c.auth.type === 'ntlm'
       ? { method: c.auth.type === 'ntlm' ? 'ntlm' as const : 'onprem' as const, username: c.auth.username, password: secret }
@@ -131,7 +153,7 @@ export async function replaceSecret(s: FlowServices, turn: ActionTurn, c: Stored
 export async function confirmRemove(s: FlowServices, turn: ActionTurn, c: Stored<ConnectionDocument>): Promise<ActionReply> {
   const users = (await s.store.integrations.list(turn.tenantId, { pageSize: 200 })).items.filter((i) => i.planConnectionId === c.id || i.adoConnectionId === c.id);
   return {
-    card: notice(`Remove "${c.name}"?`, `The stored ${c.kind === 'ado' && c.auth.type === 'pat' ? 'PAT' : 'credential'} is deleted. Nothing changes in ${c.kind === 'ado' ? 'Azure DevOps' : 'Project Web App'}.`, {
+    card: notice(`Remove "${c.name}"?`, `The stored ${c.kind === 'ado' && c.auth.type === 'pat' ? 'PAT' : 'credential'} is deleted. Nothing changes in ${systemName(c.kind)}.`, {
       tone: 'Warning',
       details: users.length > 0 ? [`These integrations use it and will stop syncing until you connect again: ${users.map((i) => i.name).join(', ')}.`] : [],
       buttons: [button(turn.tenantId, 'Remove', 'conn.remove.confirm', { connectionId: c.id }, 'destructive'), button(turn.tenantId, 'Keep it', 'conn.list')],

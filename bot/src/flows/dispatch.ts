@@ -1,7 +1,10 @@
 import { parseCommand } from '../commands/parse.js';
+import { parseOutlookCommand } from '../commands/outlook-commands.js';
+import { handleOutlookIntent } from './outlook/dispatch-outlook.js';
 import type { ChatTurn } from './chat.js';
 import { startConnectAdo } from './connect-ado.js';
 import { startConnectPwa } from './connect-pwa.js';
+import { startConnectPlanner } from './connect-planner.js';
 import { sendConnections } from './connections.js';
 import { refuseTooLong, sendComingSoon, sendHelp, sendIncomplete, sendUnknown } from './help.js';
 import { sendStatus } from './history.js';
@@ -20,6 +23,9 @@ export async function handleMessageText(turn: ChatTurn, text: string, options: D
     await refuseTooLong(turn, text.length, options.maxMessageChars);
     return;
   }
+  // Outlook events and usage (issue 18) have their own small grammar, tried first.
+  const outlook = services ? parseOutlookCommand(text) : undefined;
+  if (outlook) return handleOutlookIntent(services!, turn, outlook);
   const intent = parseCommand(text);
   switch (intent.kind) {
     case 'help':
@@ -35,6 +41,7 @@ export async function handleMessageText(turn: ChatTurn, text: string, options: D
   switch (intent.kind) {
     case 'connect':
       if (intent.system === 'pwa') return startConnectPwa(services, turn);
+      if (intent.system === 'planner') return startConnectPlanner(turn);
       if (intent.system === 'ado') return startConnectAdo(turn, services.systems.adoManagedIdentity ?? false);
       await startConnectAdo(turn, services.systems.adoManagedIdentity ?? false);
       return startConnectPwa(services, turn);

@@ -7,7 +7,7 @@ import type { ChatTurn, ConversationKind } from './chat.js';
 /** The first three things a new user should type, in the order they need them. */
 const FIRST_STEPS = [
   { command: 'connect ado', why: 'Connect Azure DevOps with an organization URL and a PAT.' },
-  { command: 'connect pwa', why: 'Connect Project Web App (Project Online or Project Server).' },
+  { command: 'connect pwa', why: 'Connect your plan system: Project Web App (Project Online or Project Server), or "connect planner" for Planner premium.' },
   { command: 'link project Apollo to ADO project Phoenix', why: 'Pair a plan with an ADO project, then "sync Apollo".' },
 ];
 

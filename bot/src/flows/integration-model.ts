@@ -3,7 +3,7 @@
  * engine works with. The store speaks 'plan-to-ado' / enabled; the engine 'planToAdo' / active.
  */
 import type { IntegrationDocument, MappingRule as StoredRule, SyncDirection } from '../store/index.js';
-import { defaultRules } from '../sync/mapping/defaults.js';
+import { defaultRules, plannerDefaultRules, type ClassificationPaths } from '../sync/mapping/defaults.js';
 import type { MappingRule, RuleDirection, TransformName, ValueRule } from '../sync/mapping/rule.js';
 import type { CreationOption, Direction, Integration } from '../sync/model.js';
 import { PROCESSES, readProcessLabel, type ProcessName } from '../sync/processes.js';
@@ -60,6 +60,8 @@ export function toStoredRule(rule: MappingRule): StoredRule {
 }
 
 export const defaultStoredRules = (process: ProcessName): StoredRule[] => defaultRules(process).map(toStoredRule);
+/** Planner premium's defaults; the ADO project's paths feed the optional sprint and bucket rules. */
+export const defaultStoredPlannerRules = (process: ProcessName, paths: ClassificationPaths): StoredRule[] => plannerDefaultRules(process, paths).map(toStoredRule);
 
 /** The engine's view of a stored integration; `direction` may be overridden for one run. */
 export function toEngineIntegration(doc: IntegrationDocument, direction?: SyncDirection): Integration {

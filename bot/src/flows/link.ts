@@ -14,9 +14,12 @@ import { approverNames, isApprover } from './action-guard.js';
 import { button, errorMessage, notice } from './card-kit.js';
 import type { AdaptiveCardJson, ChatTurn } from './chat.js';
 import { chooseConnection, connectionChoices, linkableConnections, notSharedNote } from './link-connections.js';
-import { CREATION_LABELS, DIRECTION_LABELS, creationOption, defaultStoredRules, processName } from './integration-model.js';
+import { CREATION_LABELS, DIRECTION_LABELS, creationOption, defaultStoredPlannerRules, defaultStoredRules, processName } from './integration-model.js';
+import { findPlanAcross, type PlanCandidate } from './find-plan.js';
+import { isPlanConnection, systemName } from './plan-systems.js';
 import { scheduleSummary } from './schedule.js';
 import type { FlowServices } from './services.js';
+import { isOutlookIntegration } from './outlook/outlook-integration.js';
 import type { AdoDirectory } from './systems.js';
 
 const WHOLE = '';
@@ -27,11 +30,24 @@ export const PLAN_TASKS_LABELS: Record<'all' | 'flagged', string> = {
   flagged: `Only tasks flagged "${SYNC_FLAG_FIELD}"`,
 };
 
-function missingConnection(tenantId: string, kind: 'ado' | 'pwa', notShared: string): AdaptiveCardJson {
-  const system = kind === 'ado' ? 'Azure DevOps' : 'Project Web App';
+function missingConnection(tenantId: string, kind: 'ado' | 'plan', notShared: string): AdaptiveCardJson {
+  const system = kind === 'ado' ? 'Azure DevOps' : 'Project Web App or Planner premium';
+  const buttons = kind === 'ado'
+    ? [button(tenantId, 'Connect Azure DevOps', 'connect.ado.start', {}, 'positive')]
+    : [button(tenantId, 'Connect Project Web App', 'connect.pwa.start', {}, 'positive'), button(tenantId, 'Connect Planner premium', 'connect.planner.start')];
   return notice(`Connect ${system} first`,
-    `An integration joins a Project Web App plan to Azure DevOps, and there is no ${system} connection ${notShared ? 'you can use' : 'yet'}.`,
-    { tone: 'Warning', details: notShared ? [notShared] : [], buttons: [button(tenantId, `Connect ${system}`, kind === 'ado' ? 'connect.ado.start' : 'connect.pwa.start', {}, 'positive')] });
+    `An integration joins a plan (Project Web App or Planner premium) to Azure DevOps, and there is no ${kind === 'ado' ? system : 'plan system'} connection ${notShared ? 'you can use' : 'yet'}.`,
+    { tone: 'Warning', details: notShared ? [notShared] : [], buttons });
+}
+
+/** The same plan name in several plan connections: one button per connection, each reopening the link card with it. */
+function whichPlanCard(tenantId: string, planProject: string, adoProject: string | undefined, ado: Stored<ConnectionDocument>, candidates: PlanCandidate[], problems: string[]): AdaptiveCardJson {
+  return notice(`Which "${planProject}"?`, `More than one plan system you can use has a plan called "${planProject}". Pick the one to link to Azure DevOps.`, {
+    details: problems,
+    buttons: candidates.map((c) => button(tenantId, `${c.project.name} in ${systemName(c.connection.kind)} (${c.connection.name})`, 'link.connections', {
+      pickPlanConnection: c.connection.id, pickAdoConnection: ado.id, planProject, ...(adoProject ? { adoProject } : {}),
+    })),
+  });
 }
 
 /**
@@ -68,31 +84,46 @@ export async function startLink(s: FlowServices, turn: ChatTurn, planProject: st
 
 /** The connections to link with: requested ids (when the caller may use them), else the caller's own. */
 export interface ConnectionRequest {
-  pwaId?: string;
+  /** A plan connection: Project Web App or Planner premium. */
+  planId?: string;
   adoId?: string;
 }
 
 export async function linkSetupCard(s: FlowServices, turn: Pick<ChatTurn, 'tenantId' | 'conversationId' | 'conversationKind' | 'user'>, planProject: string | undefined, adoProject: string | undefined, problem = '', requested: ConnectionRequest = {}): Promise<AdaptiveCardJson> {
   const found = await linkableConnections(s, turn.tenantId, turn);
   const ado = chooseConnection(found, 'ado', requested.adoId);
-  const pwa = chooseConnection(found, 'pwa', requested.pwaId);
   if (!ado) return missingConnection(turn.tenantId, 'ado', notSharedNote(found, 'ado'));
-  if (!pwa) return missingConnection(turn.tenantId, 'pwa', notSharedNote(found, 'pwa'));
-  const planConnections = connectionChoices(found, 'pwa', turn);
+  const planChoices = found.usable.filter(isPlanConnection);
+  if (planChoices.length === 0) return missingConnection(turn.tenantId, 'plan', notSharedNote(found, 'plan'));
+  const planConnections = connectionChoices(found, 'plan', turn);
   const adoConnections = connectionChoices(found, 'ado', turn);
+  const notes: string[] = [];
+  let planConnection = requested.planId ? chooseConnection(found, 'plan', requested.planId) : undefined;
+  let searched: ProjectMatch[] | undefined;
+  // No connection asked for: the plan's name decides which plan system it is in.
+  if (!planConnection && planProject && planChoices.length > 1) {
+    const search = await findPlanAcross(s, planChoices, planProject);
+    if (search.kind === 'ambiguous') return whichPlanCard(turn.tenantId, planProject, adoProject, ado, search.candidates, search.problems);
+    notes.push(...search.problems);
+    if (search.kind === 'found') {
+      planConnection = search.connection;
+      searched = search.matches;
+    }
+  }
+  planConnection ??= chooseConnection(found, 'plan')!;
+  const planner = planConnection.kind === 'planner';
   try {
-    const plan = await s.systems.pwa(pwa);
+    const plan = await s.systems.plan(planConnection);
     const directory = await s.systems.ado(ado);
-    const [allPlans, matches, adoProjects] = await Promise.all([plan.listProjects(), planProject ? plan.findProjects(planProject) : Promise.resolve([] as ProjectMatch[]), directory.listProjects()]);
+    const [allPlans, matches, adoProjects] = await Promise.all([plan.listProjects(), searched ?? (planProject ? plan.findProjects(planProject) : Promise.resolve([] as ProjectMatch[])), directory.listProjects()]);
     const planChoice = matches[0]?.project ?? allPlans[0];
     const adoChoice = adoProjects.find((p) => p.name.toLowerCase() === (adoProject ?? '').toLowerCase()) ?? adoProjects[0];
-    if (!planChoice) return notice('No plans to link', `${pwa.name} has no projects this account can read.`, { tone: 'Warning' });
+    if (!planChoice) return notice('No plans to link', `${planConnection.name} has no projects this account can read.`, { tone: 'Warning' });
     if (!adoChoice) return notice('No ADO projects to link', `${ado.name} has no projects this PAT can read.`, { tone: 'Warning' });
     const label = readProcessLabel(await directory.processOf(adoChoice.name));
     const process = processName(label.base ?? undefined);
     const p = PROCESSES[process];
     const [teams, areas, iterations] = await Promise.all([directory.listTeams(adoChoice.name), directory.areaPaths(adoChoice.name), directory.iterationPaths(adoChoice.name)]);
-    const notes: string[] = [];
     if (planProject && matches.length === 0) notes.push(`No plan is called "${planProject}"; pick one below.`);
     else if (matches.length > 1 && matches[0]!.match !== 'exact') notes.push(`"${planProject}" matches ${matches.length} plans; check the one picked below.`);
     if (adoProject && adoChoice.name.toLowerCase() !== adoProject.toLowerCase()) notes.push(`No ADO project is called "${adoProject}"; pick one below.`);
@@ -111,7 +142,8 @@ export async function linkSetupCard(s: FlowServices, turn: Pick<ChatTurn, 'tenan
       iterations: choices(iterations, '(every iteration)'),
       directions: Object.entries(DIRECTION_LABELS).map(([value, title]) => ({ title, value })),
       direction: 'plan-to-ado',
-      planTaskChoices: Object.entries(PLAN_TASKS_LABELS).map(([value, title]) => ({ title, value })),
+      // Planner premium has no custom task fields, so no "Sync to ADO" flag to select tasks by.
+      planTaskChoices: Object.entries(PLAN_TASKS_LABELS).filter(([value]) => !planner || value === 'all').map(([value, title]) => ({ title, value })),
       planTasks: 'all',
       levels: p.levels.join(' > '),
       leafType: p.leafType,
@@ -121,11 +153,11 @@ export async function linkSetupCard(s: FlowServices, turn: Pick<ChatTurn, 'tenan
       approverNote: `Approvers: you (${turn.user.name ?? 'the person setting this up'}). Others can ask to be added from the integration card.`,
       notifyChoices: [{ title: turn.conversationKind === 'personal' ? 'This chat' : 'This chat or channel', value: 'here' }, { title: 'Nowhere (only when I ask)', value: 'none' }],
       notify: 'here',
-      connectionsNote: `Using ${pwa.name} and ${ado.name}.${planConnections.length + adoConnections.length > 2 ? ' Pick others below and press "Use these connections" to switch.' : ''}`,
+      connectionsNote: `Using ${planConnection.name}${planner ? ' (Planner premium)' : ''} and ${ado.name}.${planConnections.length + adoConnections.length > 2 ? ' Pick others below and press "Use these connections" to switch.' : ''}`,
       showConnectionPicker: planConnections.length + adoConnections.length > 2,
-      planConnections, planConnectionValue: pwa.id, adoConnections, adoConnectionValue: ado.id,
+      planConnections, planConnectionValue: planConnection.id, adoConnections, adoConnectionValue: ado.id,
       switchConnections: button(turn.tenantId, 'Use these connections', 'link.connections', { ...(planProject ? { planProject } : {}), ...(adoProject ? { adoProject } : {}) }),
-      submit: button(turn.tenantId, 'Create integration', 'link.create', { planConnectionId: pwa.id, adoConnectionId: ado.id }, 'positive'),
+      submit: button(turn.tenantId, 'Create integration', 'link.create', { planConnectionId: planConnection.id, adoConnectionId: ado.id }, 'positive'),
     });
   } catch (err) {
     return notice('Could not read the projects to link', errorMessage(err), { tone: 'Attention', buttons: [button(turn.tenantId, 'Manage connections', 'conn.list')] });
@@ -162,14 +194,14 @@ export function integrationCard(tenantId: string, i: IntegrationDocument, headli
 }
 
 /** "Use these connections": the same card, read through the connections picked on it. */
-export async function switchConnections(s: FlowServices, turn: ActionTurn, action: CardAction, pwa: Stored<ConnectionDocument>, ado: Stored<ConnectionDocument>): Promise<ActionReply> {
-  return { card: await linkSetupCard(s, turn, text(action.data, 'planProject', 200), text(action.data, 'adoProject', 200), '', { pwaId: pwa.id, adoId: ado.id }) };
+export async function switchConnections(s: FlowServices, turn: ActionTurn, action: CardAction, plan: Stored<ConnectionDocument>, ado: Stored<ConnectionDocument>): Promise<ActionReply> {
+  return { card: await linkSetupCard(s, turn, text(action.data, 'planProject', 200), text(action.data, 'adoProject', 200), '', { planId: plan.id, adoId: ado.id }) };
 }
 
-/** The action guard has checked that both connections exist, are of their kind, and are shared with the caller. */
-export async function createIntegration(s: FlowServices, turn: ActionTurn, action: CardAction, pwa: Stored<ConnectionDocument>, ado: Stored<ConnectionDocument>): Promise<ActionReply> {
+/** The action guard has checked that both connections exist, are of their kind (any plan system, ADO), and are shared with the caller. */
+export async function createIntegration(s: FlowServices, turn: ActionTurn, action: CardAction, planConnection: Stored<ConnectionDocument>, ado: Stored<ConnectionDocument>): Promise<ActionReply> {
   const d = action.data;
-  const reshow = async (problem: string): Promise<ActionReply> => ({ card: await linkSetupCard(s, turn, undefined, text(d, 'adoProjects')?.split(',')[0], problem, { pwaId: pwa.id, adoId: ado.id }) });
+  const reshow = async (problem: string): Promise<ActionReply> => ({ card: await linkSetupCard(s, turn, undefined, text(d, 'adoProjects')?.split(',')[0], problem, { planId: planConnection.id, adoId: ado.id }) });
   const planProjectId = text(d, 'planProjectId', 100);
   const adoProjects = (text(d, 'adoProjects', 2000) ?? '').split(',').map((x) => x.trim()).filter(Boolean);
   const direction = text(d, 'direction', 20) as SyncDirection | undefined;
@@ -182,8 +214,9 @@ export async function createIntegration(s: FlowServices, turn: ActionTurn, actio
   if (!direction || !(direction in DIRECTION_LABELS)) return reshow('Pick a direction.');
   if (!creation || !(creation in CREATION_LABELS)) return reshow('Pick what to create along with a new item.');
   if (planTasks !== 'all' && planTasks !== 'flagged') return reshow('Pick which plan tasks take part.');
+  if (planTasks === 'flagged' && planConnection.kind === 'planner') return reshow(`Planner premium plans have no "${SYNC_FLAG_FIELD}" task field to flag tasks with; pick "${PLAN_TASKS_LABELS.all}".`);
   try {
-    const plan = await s.systems.pwa(pwa);
+    const plan = await s.systems.plan(planConnection);
     const directory = await s.systems.ado(ado);
     const project = await plan.getProject(planProjectId);
     const known = new Set((await directory.listProjects()).map((p) => p.name));
@@ -194,18 +227,21 @@ export async function createIntegration(s: FlowServices, turn: ActionTurn, actio
     const problem = await missingTypes(directory, adoProjects, [...levels, leafType]) ?? hierarchyProblem(process, levels, leafType);
     if (problem) return reshow(problem);
     if (planTasks === 'flagged' && !(await plan.listFields()).some((f) => f.entity === 'task' && f.name === SYNC_FLAG_FIELD)) {
-      return reshow(`The plan site has no "${SYNC_FLAG_FIELD}" task field to flag tasks with. Type "connect pwa", then "Verify configuration" and "Create fields"; then flag the tasks to sync and link again.`);
+      return reshow(`The plan site has no "${SYNC_FLAG_FIELD}" task field to flag tasks with. Type "connect planConnection", then "Verify configuration" and "Create fields"; then flag the tasks to sync and link again.`);
     }
-    const existing = (await s.store.integrations.list(turn.tenantId, { pageSize: 500 })).items.find((i) => i.planProjectId === project.id);
+    // An Outlook integration of the same plan is another target, not a second ADO link.
+    const existing = (await s.store.integrations.list(turn.tenantId, { pageSize: 500 })).items.find((i) => i.planProjectId === project.id && !isOutlookIntegration(i));
     if (existing) return { card: integrationCard(turn.tenantId, existing, `${project.name} is already linked`) };
     const narrow = { team: text(d, 'team', 200), areaPath: text(d, 'areaPath', 400), iterationPath: text(d, 'iterationPath', 400), queryId: text(d, 'queryId', 100) };
     const adoScopes = adoProjects.map((p, index) => ({ project: p, ...(index === 0 ? Object.fromEntries(Object.entries(narrow).filter(([, v]) => v)) : {}) }));
     const integration = await s.store.integrations.create(turn.tenantId, {
       name: `${project.name} ↔ ${adoProjects.join(' + ')}`,
-      planConnectionId: pwa.id, planProjectId: project.id, planProjectName: project.name,
+      planConnectionId: planConnection.id, planProjectId: project.id, planProjectName: project.name,
       adoConnectionId: ado.id, adoProjects, adoScopes,
       direction, process, creation, planTasks,
-      mapping: defaultStoredRules(process),
+      mapping: planConnection.kind === 'planner'
+        ? defaultStoredPlannerRules(process, { iterations: await directory.iterationPaths(adoProjects[0]!), areas: await directory.areaPaths(adoProjects[0]!) })
+        : defaultStoredRules(process),
       hierarchy: { levels, leafType, importAsTasks: [...PROCESSES[process].extraTaskTypes], teamProjectAsTopParent: false, includeOutsideIterations: true },
       approvers: [{ id: turn.user.id, ...(turn.user.aadObjectId ? { aadObjectId: turn.user.aadObjectId } : {}), ...(turn.user.name ? { name: turn.user.name } : {}) }],
       notifications: { ...(text(d, 'notify') !== 'none' ? { conversationId: turn.conversationId } : {}), onFailure: true, onSuccess: false },

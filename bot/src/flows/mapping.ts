@@ -7,6 +7,7 @@ import type { MappingRow } from '../cards/card-data.js';
 import { renderCard } from '../cards/render.js';
 import type { IntegrationDocument, Stored } from '../store/index.js';
 import { addRule, deleteRule, describeRule, moveRule, resetRules, toggleRule, type RuleEdit } from '../sync/mapping/edit.js';
+import { plannerDefaultRules } from '../sync/mapping/defaults.js';
 import { TRANSFORM_NAMES, type RuleDirection, type TransformName } from '../sync/mapping/rule.js';
 import { text, type ActionReply, type ActionTurn, type CardAction } from './actions.js';
 import { isApprover } from './action-guard.js';
@@ -62,7 +63,7 @@ export async function editMapping(s: FlowServices, turn: ActionTurn, i: Stored<I
     case 'down': result = moveRule(rules, ruleId, at + 1); break;
     case 'toggle': result = toggleRule(rules, ruleId); break;
     case 'delete': result = deleteRule(rules, ruleId); break;
-    case 'reset': result = resetRules(processName(i.process)); break;
+    case 'reset': result = await resetFor(s, i); break;
     case 'add': {
       const transform = text(action.data, 'newTransform', 20);
       const direction = (text(action.data, 'newDirection', 20) ?? 'both') as RuleDirection;
@@ -79,4 +80,18 @@ export async function editMapping(s: FlowServices, turn: ActionTurn, i: Stored<I
   const mapping = result.rules.map(toStoredRule);
   const updated = await s.store.integrations.update(turn.tenantId, i.id, () => ({ mapping }));
   return { card: mappingCard(turn.tenantId, updated, true) };
+}
+
+/** The defaults of the integration's plan system: Planner premium's take the ADO project's paths for its sprint and bucket rules. */
+async function resetFor(s: FlowServices, i: IntegrationDocument): Promise<RuleEdit> {
+  const process = processName(i.process);
+  const plan = await s.store.connections.get(i.tenantId, i.planConnectionId);
+  if (plan?.kind !== 'planner') return resetRules(process);
+  const paths = await (async () => {
+    const ado = await s.store.connections.get(i.tenantId, i.adoConnectionId);
+    if (!ado || !i.adoProjects[0]) return {};
+    const directory = await s.systems.ado(ado);
+    return { iterations: await directory.iterationPaths(i.adoProjects[0]), areas: await directory.areaPaths(i.adoProjects[0]) };
+  })().catch(() => ({}));
+  return { ok: true, rules: plannerDefaultRules(process, paths) };
 }

@@ -32,11 +32,11 @@ interface PeopleView {
 }
 
 async function readPeople(s: FlowServices, i: IntegrationDocument): Promise<PeopleView> {
-  const [pwa, ado] = await Promise.all([s.store.connections.get(i.tenantId, i.planConnectionId), s.store.connections.get(i.tenantId, i.adoConnectionId)]);
-  if (!pwa || !ado) throw new FlowProblem('A connection this integration uses was removed. Connect again, then link the project again.');
+  const [plan, ado] = await Promise.all([s.store.connections.get(i.tenantId, i.planConnectionId), s.store.connections.get(i.tenantId, i.adoConnectionId)]);
+  if (!plan || !ado) throw new FlowProblem('A connection this integration uses was removed. Connect again, then link the project again.');
   const engine = toEngineIntegration(i);
   const [planItems, people] = await Promise.all([
-    (async () => s.systems.planSide(await s.systems.pwa(pwa)).readScope(engine.scope.plan))(),
+    (async () => s.systems.planSide(await s.systems.plan(plan)).readScope(engine.scope.plan))(),
     (async () => readAssignableUsers(s, await s.systems.ado(ado), i))(),
   ]);
   const { matches } = matchPlanPeople(engine, planItems, people.users, i.identityMap);

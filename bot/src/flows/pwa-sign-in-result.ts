@@ -21,7 +21,11 @@ export function pwaSignInNotifier(s: FlowServices, post: PostToConversation): Pw
   return {
     async onSignedIn(pending, result: SignInResult) {
       const { account } = result;
-      const connection = await recordOwner(s, pending, result.connection);
+      // Which Microsoft 365 account signed in is kept, so "connections" can say whose access it is.
+      const owned = await recordOwner(s, pending, result.connection);
+      const connection = owned.auth.type === 'oauth' && owned.auth.account !== account.username
+        ? await s.store.connections.update(pending.tenantId, owned.id, (current) => ({ auth: { ...current.auth, account: account.username } as ConnectionDocument['auth'] }))
+        : owned;
       let message: OutgoingMessage;
       try {
         const report = await (await s.systems.pwa(connection)).verifyAccess();

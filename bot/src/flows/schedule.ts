@@ -22,6 +22,8 @@ import { button, notice } from './card-kit.js';
 import type { AdaptiveCardJson, ChatTurn } from './chat.js';
 import { connectionsCard } from './connections.js';
 import { findIntegration } from './find-integration.js';
+import { isOutlookIntegration, OUTLOOK_SCHEDULE_REFUSAL } from './outlook/outlook-integration.js';
+import { signsInWithBareToken } from './plan-systems.js';
 import type { Automation, FlowServices } from './services.js';
 
 export const APPROVAL_LABELS: Record<ApprovalPolicy, string> = {
@@ -50,6 +52,10 @@ export async function scheduleFromChat(s: FlowServices, turn: ChatTurn, project:
     return;
   }
   const i = match.integration;
+  if (isOutlookIntegration(i)) {
+    await turn.send({ card: notice(`${i.name} cannot be scheduled yet`, OUTLOOK_SCHEDULE_REFUSAL, { tone: 'Warning' }) });
+    return;
+  }
   if (!isApprover(i, turn.user)) {
     await turn.send({ card: notice(`Only approvers can schedule ${i.name}`, `Scheduled runs can apply changes, so only the approvers (${approverNames(i)}) set them. Ask one of them.`, { tone: 'Warning' }) });
     return;
@@ -71,13 +77,16 @@ export async function scheduleFromChat(s: FlowServices, turn: ChatTurn, project:
 }
 
 /**
- * Why a timed schedule cannot run unattended, if it cannot: a PWA connection made with a bare
- * access token stops working within about an hour (Project Online tokens live 60–90 minutes and
- * come with no refresh token), so its scheduled runs would fail from the second one on.
+ * Why a timed schedule cannot run unattended, if it cannot: a plan connection made with a bare
+ * access token stops working within about an hour (Project Online and Dataverse tokens live 60–90
+ * minutes and come with no refresh token), so its scheduled runs would fail from the second one on.
  */
 async function unattendedProblem(s: FlowServices, i: IntegrationDocument): Promise<string | undefined> {
   const plan = await s.store.connections.get(i.tenantId, i.planConnectionId);
-  if (plan?.kind !== 'pwa' || plan.auth.type !== 'oauth' || plan.auth.clientId) return undefined;
+  if (!plan || !signsInWithBareToken(plan)) return undefined;
+  if (plan.kind === 'planner') {
+    return `"${plan.name}" signs in to Planner premium with a bare access token, which expires within about an hour, so scheduled runs would soon fail. PlanBridge cannot yet keep a Microsoft 365 sign-in for Planner premium, so sync it on demand while the token lasts ("sync ${i.planProjectName ?? 'the project'}"), and replace the token from "connections" when it lapses.`;
+  }
   return `"${plan.name}" signs in to Project Web App with a bare access token, which expires within about an hour, so scheduled runs would soon fail. Reconnect it with Microsoft 365 sign-in (which PlanBridge refreshes) or with Windows or Basic credentials, then schedule again. Syncing on demand still works while the token lasts.`;
 }
 
@@ -181,10 +190,12 @@ function specText(schedule: Schedule): string {
 
 /** Card verbs (card-actions.ts checks tenant, integration and approver before these run). */
 export async function showSchedule(s: FlowServices, turn: ActionTurn, i: Stored<IntegrationDocument>): Promise<ActionReply> {
+  if (isOutlookIntegration(i)) return { message: OUTLOOK_SCHEDULE_REFUSAL };
   return { card: await scheduleCard(s, turn.tenantId, i, isApprover(i, turn.user)) };
 }
 
 export async function saveScheduleFromCard(s: FlowServices, turn: ActionTurn, i: Stored<IntegrationDocument>, action: CardAction): Promise<ActionReply> {
+  if (isOutlookIntegration(i)) return { message: OUTLOOK_SCHEDULE_REFUSAL };
   const reshow = async (problem: string): Promise<ActionReply> => ({ card: await scheduleCard(s, turn.tenantId, i, true, { problem }) });
   const spec = parseScheduleText(text(action.data, 'spec', 200) ?? '');
   if (!spec.ok) return reshow(spec.problem);

@@ -110,7 +110,8 @@ const ADVICE: Record<ClassifiedFailure['cause'], string> = {
   'missing-scope': 'Create a PAT with the scopes PlanBridge lists under "Fix the connection" and replace it there.',
   'ado-throttled': 'Nothing to fix: the next run tries again. Retry later if it cannot wait.',
   'plan-checked-out': 'PlanBridge never forces a check-in over someone else\'s edits.',
-  'plan-sign-in': 'Sign in to Project Web App again with "Fix the connection".',
+  // PWA or Planner premium: a refused sign-in, or (Planner premium) an account without a Project licence.
+  'plan-sign-in': 'Sign in to the plan system again, or give the account the licence it needs, then replace the credential with "Fix the connection".',
   network: 'Usually temporary: the next run tries again, or press Retry.',
   other: 'The details are in the PlanBridge logs; Retry, or preview a sync to see more.',
 };

@@ -16,15 +16,18 @@ import { text, type ActionReply, type ActionTurn, type CardAction } from './acti
 import { isApprover, runRefusal } from './action-guard.js';
 import { button, errorMessage, notice } from './card-kit.js';
 import type { AdaptiveCardJson, ChatTurn } from './chat.js';
-import { findIntegration } from './find-integration.js';
+import { findIntegration, type IntegrationMatch } from './find-integration.js';
 import { DIRECTION_LABELS } from './integration-model.js';
 import type { FlowServices } from './services.js';
 import { MAX_DECISIONS, previewCard, progressCard, summarize, type RunSummary } from './sync-cards.js';
+import { systemName } from './plan-systems.js';
+import { isOutlookIntegration } from './outlook/outlook-integration.js';
+import { runOutlookPreview } from './outlook/sync-outlook.js';
 
 const ASKED: Record<AskedDirection, SyncDirection> = { 'to-ado': 'plan-to-ado', 'to-plan': 'ado-to-plan', both: 'two-way' };
 
 export async function startSync(s: FlowServices, turn: ChatTurn, project: string, direction?: AskedDirection, previewOnly = false): Promise<void> {
-  const match = await findIntegration(s, turn.tenantId, project);
+  const match = adoOnly(await findIntegration(s, turn.tenantId, project), direction);
   if (match.kind === 'none') {
     await turn.send({
       card: notice(`No integration matches "${project}"`, match.all.length > 0 ? `Integrations here: ${match.all.map((i) => i.name).join(', ')}.` : 'Nothing is linked yet.', {
@@ -51,14 +54,25 @@ export async function startSync(s: FlowServices, turn: ChatTurn, project: string
 }
 
 
-const STEPS = (i: IntegrationDocument) => [`Read ${i.planProjectName ?? 'the plan'} from Project Web App`, `Read ${i.adoProjects.join(', ')} from Azure DevOps`, 'Compare and build the preview'];
+/** "sync Apollo to ADO" (a direction names ADO) never means the Outlook integration of Apollo. */
+function adoOnly(match: IntegrationMatch, direction?: AskedDirection): IntegrationMatch {
+  if (!direction || match.kind === 'none') return match;
+  const ado = (match.kind === 'one' ? [match.integration] : match.candidates).filter((i) => !isOutlookIntegration(i));
+  if (ado.length === 1) return { kind: 'one', integration: ado[0]! };
+  return ado.length === 0 ? { kind: 'none', all: [] } : { kind: 'many', candidates: ado };
+}
+
+const STEPS = (i: IntegrationDocument, planSystem: string) => [`Read ${i.planProjectName ?? 'the plan'} from ${planSystem}`, `Read ${i.adoProjects.join(', ')} from Azure DevOps`, 'Compare and build the preview'];
 
 /** Sends a progress card, reads, plans, and replaces the card with the preview. */
 export async function runPreview(s: FlowServices, turn: ChatTurn, i: Stored<IntegrationDocument>, direction?: SyncDirection, previewOnly = false): Promise<void> {
+  // "sync Apollo" (or a button) that names an Outlook integration gets the events preview.
+  if (isOutlookIntegration(i)) return runOutlookPreview(s, turn, i);
   const dir = direction ?? i.direction;
   const title = `Preparing a preview: ${i.name}`;
   const subtitle = DIRECTION_LABELS[dir];
-  const progress = (done: number) => progressCard(title, subtitle, STEPS(i).map((label, n) => ({ label, state: n < done ? 'done' : n === done ? 'active' : 'todo' })));
+  const planSystem = systemName((await s.store.connections.get(i.tenantId, i.planConnectionId))?.kind ?? 'pwa');
+  const progress = (done: number) => progressCard(title, subtitle, STEPS(i, planSystem).map((label, n) => ({ label, state: n < done ? 'done' : n === done ? 'active' : 'todo' })));
   const activityId = await turn.send({ card: progress(0) });
   const show = async (card: AdaptiveCardJson) => (activityId ? turn.update(activityId, { card }) : void (await turn.send({ card })));
   let result;

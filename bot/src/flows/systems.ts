@@ -1,5 +1,5 @@
 /**
- * The flows' port to the two outside systems. Flows ask questions in domain terms (check this
+ * The flows' port to the outside systems (Azure DevOps and a plan system). Flows ask questions in domain terms (check this
  * PAT, list these projects, give me the engine's sides); adapters in ./adapters answer them over
  * the real connectors, and tests can swap in doubles. Nothing here holds or returns a secret.
  */
@@ -86,6 +86,11 @@ export interface SystemAccess {
   ado(connection: ConnectionDocument): Promise<AdoDirectory>;
   pwaFromInput(url: string, credentials: PwaCredentials, timeZone?: string): PlanConnector;
   pwa(connection: ConnectionDocument): Promise<PlanConnector>;
+  /** Opens a Dataverse environment (Planner premium) with a delegated access token the user just gave. */
+  plannerFromInput(url: string, token: string, timeZone?: string): PlanConnector;
+  planner(connection: ConnectionDocument): Promise<PlanConnector>;
+  /** Opens a stored plan connection with the connector of its kind (PWA or Planner premium). */
+  plan(connection: ConnectionDocument): Promise<PlanConnector>;
   planSide(connector: PlanConnector): PlanSide;
   /** Forgets cached clients of a connection (renamed secret, removed). */
   forget(connectionId: string): void;

@@ -47,12 +47,13 @@ export interface Planned {
 }
 
 async function openPorts(s: FlowServices, i: IntegrationDocument): Promise<SyncPorts> {
-  const [pwa, ado] = await Promise.all([s.store.connections.get(i.tenantId, i.planConnectionId), s.store.connections.get(i.tenantId, i.adoConnectionId)]);
-  if (!pwa || !ado) throw new FlowProblem('A connection this integration uses was removed. Connect again, then link the project again.');
-  const planConnector = await s.systems.pwa(pwa);
+  const [planConnection, ado] = await Promise.all([s.store.connections.get(i.tenantId, i.planConnectionId), s.store.connections.get(i.tenantId, i.adoConnectionId)]);
+  if (!planConnection || !ado) throw new FlowProblem('A connection this integration uses was removed. Connect again, then link the project again.');
+  // The integration's plan connection says which plan system it is (PWA or Planner premium).
+  const planConnector = await s.systems.plan(planConnection);
   const directory = await s.systems.ado(ado);
   const planTaskFields = (await planConnector.listFields()).filter((f) => f.entity === 'task').map((f) => f.name);
-  return { plan: s.systems.planSide(planConnector), ado: directory.side(), directory, pwaUrl: pwa.url, timeZone: planConnector.timeZone, planTaskFields };
+  return { plan: s.systems.planSide(planConnector), ado: directory.side(), directory, pwaUrl: planConnection.url, timeZone: planConnector.timeZone, planTaskFields };
 }
 
 /**
@@ -166,7 +167,7 @@ function planUrlOf(pwaUrl: string, projectId: string): string {
  * lease read, see JobContext.fence) stops a holder that was paused or starved past its lease
  * before its next intent or outcome is recorded, so only the instance that took over writes on.
  */
-function fenced(journal: ApplyJournal, lease: JobContext): ApplyJournal {
+export function fenced(journal: ApplyJournal, lease: JobContext): ApplyJournal {
   return {
     recordIntent: async (runId, entry) => {
       await lease.fence();

@@ -8,12 +8,22 @@ import type { DocumentSchema } from './schema.js';
 import { isEncryptedSecret, type EncryptedSecret, type SecretBox } from './secrets/secret-box.js';
 
 /**
- * Connections to Azure DevOps and Project Web App. Partition: tenant (a tenant has a handful);
+ * Connections to Azure DevOps and to a plan system: Project Web App, or Planner premium (Dataverse). Partition: tenant (a tenant has a handful);
  * id: a GUID, so "connection by id" is a point read. The credential (PAT, password or refresh
  * token) is stored only as an EncryptedSecret bound to tenant + connection id; it is decrypted by
  * `revealSecret`, which only connectors call.
  */
-export type ConnectionKind = 'ado' | 'pwa';
+export type ConnectionKind = 'ado' | 'pwa' | 'planner' | 'outlook';
+
+/** An Outlook (Microsoft Graph) connection: whose calendar, and how the token acts (flows/outlook). */
+export interface OutlookSettings {
+  /** 'delegated': as the signed-in user (`me`); 'app': PlanBridge's app, scoped by an application access policy. */
+  access: 'delegated' | 'app';
+  /** The mailbox's UPN or id (app access only). */
+  mailbox?: string;
+  /** The calendar owner's address as the last check found it: the organizer, never invited to their own events. */
+  address?: string;
+}
 
 export type ConnectionAuth =
   | { type: 'pat' }
@@ -25,7 +35,9 @@ export type ConnectionAuth =
   | {
     type: 'entra'; tenantId: string; clientId: string; credential: 'secret' | 'certificate' | 'managed-identity';
   }
-  | { type: 'oauth'; clientId?: string; authority?: string; scopes?: string[] }
+  /** Microsoft 365 sign-in (clientId set: a sealed MSAL cache), or without clientId a bare access token (PWA, Planner premium). */
+  /** `account`: the Microsoft 365 account (UPN) that signed in, for Microsoft 365 sign-in. */
+  | { type: 'oauth'; clientId?: string; authority?: string; scopes?: string[]; account?: string }
   | { type: 'basic' | 'ntlm'; username: string; domain?: string };
 
 /** A person as Teams names them: the Teams user id, and the Entra object id when Teams sent one. */
@@ -54,7 +66,7 @@ export interface ConnectionOrigin {
 export interface ConnectionDocument extends BaseDocument {
   kind: ConnectionKind;
   name: string;
-  /** ADO organization URL or PWA site URL. */
+  /** ADO organization URL, PWA site URL or Dataverse environment URL (Planner premium). */
   url: string;
   auth: ConnectionAuth;
   secret?: EncryptedSecret;
@@ -62,8 +74,10 @@ export interface ConnectionDocument extends BaseDocument {
   check?: { ok: boolean; checkedAt: string; scopes?: string[]; problem?: string };
   /** When the credential stops working, if the user told us (a PAT's expiry date, YYYY-MM-DD). */
   expiresOn?: string;
-  /** IANA zone the plan site's dates are in (PWA connections). */
+  /** IANA zone the plan's dates are in (PWA and Planner premium connections). */
   timeZone?: string;
+  /** Outlook connections only. */
+  outlook?: OutlookSettings;
   /** Entra object id or Teams user id of who made it (older records have only this; see connectionOwner). */
   createdBy?: string;
   owner?: ConnectionPerson;
@@ -83,6 +97,7 @@ export interface NewConnection {
   secret?: string;
   expiresOn?: string;
   timeZone?: string;
+  outlook?: OutlookSettings;
   createdBy?: string;
   owner?: ConnectionPerson;
   sharing?: ConnectionSharing;
@@ -90,7 +105,7 @@ export interface NewConnection {
 }
 
 /** Fields a caller may change; `secret` goes through setSecret. */
-export type ConnectionChanges = Partial<Pick<ConnectionDocument, 'name' | 'url' | 'auth' | 'check' | 'expiresOn' | 'timeZone' | 'owner' | 'sharing' | 'origin'>>;
+export type ConnectionChanges = Partial<Pick<ConnectionDocument, 'name' | 'url' | 'auth' | 'check' | 'expiresOn' | 'timeZone' | 'owner' | 'sharing' | 'origin' | 'outlook'>>;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -142,7 +157,7 @@ export const connectionSchema: DocumentSchema<ConnectionDocument> = {
   current: 1,
   upgrades: {},
   check: (doc): doc is Record<string, unknown> & ConnectionDocument =>
-    (doc.kind === 'ado' || doc.kind === 'pwa') && typeof doc.url === 'string' && typeof doc.auth === 'object' && (doc.secret === undefined || isEncryptedSecret(doc.secret)),
+    (doc.kind === 'ado' || doc.kind === 'pwa' || doc.kind === 'planner' || doc.kind === 'outlook') && typeof doc.url === 'string' && typeof doc.auth === 'object' && (doc.secret === undefined || isEncryptedSecret(doc.secret)),
 };
 
 /** Associated data of a connection's ciphertext: it only decrypts on this record. */
@@ -165,6 +180,7 @@ export function createConnectionRepository(docs: DocumentCollection<ConnectionDo
         ...(input.secret !== undefined ? { secret: box.encrypt(input.secret, secretContext(tenantId, encodeId(id))) } : {}),
         ...(input.expiresOn !== undefined ? { expiresOn: input.expiresOn } : {}),
         ...(input.timeZone !== undefined ? { timeZone: input.timeZone } : {}),
+        ...(input.outlook !== undefined ? { outlook: input.outlook } : {}),
         ...(input.createdBy !== undefined ? { createdBy: input.createdBy } : {}),
         ...(input.owner !== undefined ? { owner: input.owner } : {}),
         ...(input.sharing !== undefined ? { sharing: input.sharing } : {}),

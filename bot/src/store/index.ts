@@ -107,7 +107,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   };
 }
 
-export type { ConnectionAuth, ConnectionChanges, ConnectionDocument, ConnectionKind, ConnectionOrigin, ConnectionPerson, ConnectionRepository, ConnectionSharing, NewConnection, RotationResult } from './connections.js';
+export type { ConnectionAuth, ConnectionChanges, ConnectionDocument, ConnectionKind, ConnectionOrigin, ConnectionPerson, ConnectionRepository, ConnectionSharing, NewConnection, RotationResult, OutlookSettings } from './connections.js';
 export { connectionOwner, connectionSharing } from './connections.js';
 export type { ConversationDocument, ConversationRepository } from './conversations.js';
 export type { BaseDocument, Page, PageRequest, Stored } from './document-collection.js';

@@ -84,8 +84,18 @@ export interface IntegrationDocument extends BaseDocument, IntegrationSettings {
   planProjectId: string;
   /** Display name of the plan project, for chat ("sync Apollo"). */
   planProjectName?: string;
+  /**
+   * The connection on the target side: the ADO connection, or for an Outlook integration its
+   * Outlook connection (the same id as `outlookConnectionId`), so the checks that an integration's
+   * connections are shared with the person running it, and the "remove connection" warning, hold
+   * for both kinds unchanged.
+   */
   adoConnectionId: string;
-  /** ADO projects feeding this plan (aggregation). */
+  /** Where the plan goes: Azure DevOps (absent, older documents) or Outlook events (flows/outlook). */
+  target?: 'ado' | 'outlook';
+  /** Outlook integrations: the Outlook connection events are written with. */
+  outlookConnectionId?: string;
+  /** ADO projects feeding this plan (aggregation); empty for an Outlook integration. */
   adoProjects: string[];
   enabled: boolean;
   createdBy?: string;

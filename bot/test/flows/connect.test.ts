@@ -121,8 +121,9 @@ describe('connect Project Web App', () => {
     expect(text).toMatch(/Edit, publish and check in plans\nallowed/);
 
     const verify = await j.click(reply.card, 'Verify configuration');
-    expect(cardText(verify.card)).toMatch(/5 PlanBridge fields need attention/);
+    expect(cardText(verify.card)).toMatch(/6 PlanBridge fields need attention/);
     expect(cardText(verify.card)).toMatch(/Sync to ADO \(flag\)\nmissing/);
+    expect(cardText(verify.card)).toMatch(/Create event \(flag\)\nmissing/);
 
     const create = await j.click(verify.card, 'Create fields');
     expect(cardText(create.card)).toMatch(/set up correctly/);

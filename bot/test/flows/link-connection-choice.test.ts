@@ -74,7 +74,7 @@ describe('choosing the connections to link', () => {
   it('says which connections exist but are not shared, when none of a kind is', async () => {
     const { card } = await j.say('link project Apollo to ADO project Phoenix', HAL);
     // Hal has his own ADO connection but no PWA one, and Ada's is not shared with him.
-    expect(cardText(card)).toMatch(/Connect Project Web App first/);
+    expect(cardText(card)).toMatch(/Connect Project Web App or Planner premium first/);
     expect(cardText(card)).toMatch(/Not shared with you: Contoso PWA \(Ada Lovelace's\)/);
   });
 });

@@ -7,7 +7,7 @@ import { ENTRA_DEMO, startEntraSimulator, type EntraSimulator } from '../../../s
 import { call } from '../../../sim/entra/test/https-client.js';
 import { startPwaSimulator, type PwaSimulator } from '../../../sim/pwa/server.js';
 import { cardOf } from '../support/fake-connector.js';
-import { Journey, cardText, type Card } from '../support/journey.js';
+import { Journey, TENANT, cardText, type Card } from '../support/journey.js';
 
 /**
  * "connect pwa" with Microsoft 365 sign-in, through the real bot: the card's link, the Entra
@@ -97,6 +97,10 @@ describe('connect pwa with Microsoft 365 sign-in', () => {
 
     const list = await j.say('connections');
     expect(cardText(list.card)).toMatch(/PWA \(signed in\)/);
+    // The account that signed in is kept with the connection, and the list says whose access it is.
+    expect(cardText(list.card)).toMatch(/Signed in as pm@contoso\.onmicrosoft\.com\./);
+    const stored = (await j.bot.bot.store.connections.list(TENANT, { kind: 'pwa' })).find((c) => c.name === 'PWA (signed in)')!;
+    expect(stored.auth).toMatchObject({ type: 'oauth', account: 'pm@contoso.onmicrosoft.com' });
     // Tokens and codes never reach the chat.
     expect(j.everything()).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
   });

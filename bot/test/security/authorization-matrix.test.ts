@@ -37,6 +37,8 @@ const MATRIX: Record<string, Row> = {
   'connect.pwa.start': everyone,
   'ado.connect': everyone,
   'pwa.connect': everyone,
+  'connect.planner.start': everyone,
+  'planner.connect': everyone,
   'pwa.fields.create': use,
   'pwa.fields.verify': check,
   'conn.list': everyone,
@@ -69,6 +71,12 @@ const MATRIX: Record<string, Row> = {
   'schedule.resume': approvers,
   'schedule.retry': approvers,
   'schedule.fix': everyone,
+  'connect.outlook.start': everyone,
+  'outlook.connect': everyone,
+  'outlook.link.create': use,
+  'outlook.preview': run,
+  'outlook.approve': approvers,
+  'outlook.reject': approvers,
 };
 
 const PEOPLE: Record<Role, Person> = { owner: ADA, shared: GRACE, other: HAL, admin: INA };
@@ -87,6 +95,12 @@ describe('authorization matrix: every card verb against every role', () => {
     for (const id of [ids.ado, ids.pwa]) {
       await store.connections.update(TENANT, id, () => ({ sharing: { mode: 'people', people: [{ id: GRACE.id, aadObjectId: GRACE.aadObjectId, name: GRACE.name }] } }));
     }
+    // An Outlook connection made by Ada and shared with Grace, like the others (outlook.link.create uses it).
+    ids.outlook = (await store.connections.create(TENANT, {
+      kind: 'outlook', name: 'Contoso Outlook', url: 'http://127.0.0.1:9/v1.0', auth: { type: 'oauth' }, secret: 'token', outlook: { access: 'delegated' },
+      createdBy: ADA.aadObjectId, owner: { id: ADA.id, aadObjectId: ADA.aadObjectId, name: ADA.name },
+      sharing: { mode: 'people', people: [{ id: GRACE.id, aadObjectId: GRACE.aadObjectId, name: GRACE.name }] },
+    })).id;
     await linkWithDefaults(j);
     const { id } = await j.say('sync project Apollo to ADO');
     const preview = await j.waitForUpdate(id, (t) => /^Preview:/.test(t));
@@ -100,7 +114,7 @@ describe('authorization matrix: every card verb against every role', () => {
     return {
       t: stamp,
       connectionId: verb.startsWith('pwa.fields') ? ids.pwa : ids.ado,
-      planConnectionId: ids.pwa, adoConnectionId: ids.ado, pickPlanConnection: ids.pwa, pickAdoConnection: ids.ado,
+      planConnectionId: ids.pwa, adoConnectionId: ids.ado, outlookConnectionId: ids.outlook, pickPlanConnection: ids.pwa, pickAdoConnection: ids.ado,
       integrationId: ids.integration, runId: ids.run, hash: ids.hash,
       op: 'reset', ruleId: '-', userId: HAL.id, spec: 'daily', approval: 'preview', mode: 'owner',
     };

@@ -7,6 +7,10 @@ import { randomUUID } from 'node:crypto';
 import type { BotSeams } from '../../src/bot.js';
 import { startAdoSimulator, type AdoSimulator, type AdoSimulatorOptions } from '../../../sim/ado/server.js';
 import { startPwaSimulator, type PwaSimulator } from '../../../sim/pwa/server.js';
+import { startDataverseSimulator, type DataverseSimulator, type DataverseSimulatorOptions } from '../../../sim/dataverse/server.js';
+import { Writable } from 'node:stream';
+import { createLiveSystems } from '../../src/adapters/live-systems.js';
+import { createLogger } from '../../src/log.js';
 import { cardActionActivity, messageActivity, TENANT, type InvokeOptions } from './activities.js';
 import { FakeConnector, cardOf, cardText, type RecordedActivity } from './fake-connector.js';
 import { lintCard } from '../cards/card-lint.js';
@@ -74,14 +78,26 @@ export class Journey {
   bot!: TestBot;
   ado!: AdoSimulator;
   pwa!: PwaSimulator;
+  /** Planner premium's Dataverse environment, when the journey asked for it. */
+  dataverse?: DataverseSimulator;
   conversationId = `a:journey-${randomUUID()}`;
   conversationType: 'personal' | 'groupChat' | 'channel' = 'personal';
 
-  async start(options: { bot?: boolean; seams?: BotSeams; env?: Record<string, string>; ado?: AdoSimulatorOptions } = {}): Promise<this> {
-    [this.connector, this.ado, this.pwa] = await Promise.all([
+  /**
+   * `dataverse`: also start the Dataverse simulator (operation sets run at once), and, unless the
+   * seams say otherwise, the live systems poll operation sets every 10 ms instead of every 3 s.
+   */
+  async start(options: { bot?: boolean; seams?: BotSeams; env?: Record<string, string>; ado?: AdoSimulatorOptions; dataverse?: DataverseSimulatorOptions | true } = {}): Promise<this> {
+    [this.connector, this.ado, this.pwa, this.dataverse] = await Promise.all([
       new FakeConnector().start(), startAdoSimulator({ ...options.ado, port: 0 }), startPwaSimulator({ port: 0, queueJobMs: 0 }),
+      options.dataverse ? startDataverseSimulator({ executionDelayMs: 0, ...(options.dataverse === true ? {} : options.dataverse), port: 0 }) : Promise.resolve(undefined),
     ]);
-    if (options.bot !== false) this.bot = await startTestBot(options.env ?? {}, options.seams);
+    const seams: BotSeams = { ...options.seams };
+    if (options.dataverse && !seams.systems) {
+      const quiet = createLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, done) => done() }) });
+      seams.systems = (store) => createLiveSystems({ connections: store.connections, logger: quiet, localMode: true, plannerPollIntervalMs: 10 });
+    }
+    if (options.bot !== false) this.bot = await startTestBot(options.env ?? {}, seams);
     return this;
   }
 
@@ -91,7 +107,7 @@ export class Journey {
   async stop(): Promise<void> {
     const problems = this.connector ? this.lint() : [];
     await this.bot?.close();
-    await Promise.all([this.connector?.stop(), this.ado?.close(), this.pwa?.close()]);
+    await Promise.all([this.connector?.stop(), this.ado?.close(), this.pwa?.close(), this.dataverse?.close()]);
     if (problems.length > 0) throw new Error(`cards this journey produced fail the card lint:\n  ${[...new Set(problems)].join('\n  ')}`);
   }
 

@@ -1,6 +1,7 @@
 /**
- * Default mapping rules per process. Plan field names are PWA task properties (`ResourceNames` is
- * the task's resources joined by commas). Story Points / Effort / Size receive plan work in hours
+ * Default mapping rules per process and plan system. Plan field names are PWA task properties,
+ * which the Planner premium connector uses too (`ResourceNames` is the task's resources joined by
+ * commas). Story Points / Effort / Size receive plan work in hours
  * and only flow plan -> ADO, since teams size in points that are not hours.
  */
 import { PROCESSES, type ProcessName } from '../processes.js';
@@ -129,5 +130,48 @@ export function defaultRules(process: ProcessName): MappingRule[] {
     { id: 'state-task', planField: 'PercentComplete', adoField: 'System.State', direction: 'both', active: true, valueMap: taskStates, appliesTo: [p.leafType] },
     { id: 'notes', planField: 'Notes', adoField: 'System.Description', direction: 'both', active: true, transform: 'html' },
     { id: 'assigned-to', planField: 'ResourceNames', adoField: 'System.AssignedTo', direction: 'both', active: true, transform: 'identity' },
+  ];
+}
+
+/** ADO classification paths of the linked project, for the optional sprint and bucket rules. */
+export interface ClassificationPaths {
+  readonly iterations?: readonly string[];
+  readonly areas?: readonly string[];
+}
+
+/**
+ * A plan name (a sprint's or bucket's) <-> the ADO path whose last node has that name. The project's
+ * root path means "no sprint"; the first path wins when two leaves share a name.
+ */
+function leafValueMap(paths: readonly string[] | undefined): ValueRule[] | undefined {
+  if (!paths || paths.length === 0) return undefined;
+  const seen = new Set<string>();
+  const rules: ValueRule[] = [];
+  for (const path of paths) {
+    const parts = path.split('\\');
+    const leaf = parts.length > 1 ? parts.at(-1)! : null;
+    const key = (leaf ?? '').toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    rules.push({ plan: leaf, ado: path });
+  }
+  return rules;
+}
+
+/**
+ * Planner premium's defaults: PWA's, but remaining and completed effort only flow to ADO, because
+ * the scheduling service computes them from effort and progress and refuses them as input. Sprints
+ * <-> iterations and buckets -> areas are offered off, with value maps from the project's paths,
+ * since a sprint is one name and an iteration a path ("Sprint 1" is "Phoenix\Sprint 1").
+ */
+export function plannerDefaultRules(process: ProcessName, paths: ClassificationPaths = {}): MappingRule[] {
+  const computed = new Set(['RemainingWork', 'ActualWork']);
+  const base = defaultRules(process).map((rule): MappingRule => (computed.has(rule.planField) ? { ...rule, direction: 'planToAdo' } : rule));
+  const sprints = leafValueMap(paths.iterations);
+  const buckets = leafValueMap(paths.areas);
+  return [
+    ...base,
+    { id: 'sprint', planField: 'Sprint', adoField: 'System.IterationPath', direction: 'both', active: false, ...(sprints ? { valueMap: sprints } : { transform: 'text' }) },
+    { id: 'bucket', planField: 'Bucket', adoField: 'System.AreaPath', direction: 'planToAdo', active: false, ...(buckets ? { valueMap: buckets } : { transform: 'text' }) },
   ];
 }

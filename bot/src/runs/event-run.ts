@@ -1,0 +1,122 @@
+/**
+ * The application layer of an Outlook events run (a plan's tasks flagged "Create event" to Outlook
+ * events), for every trigger: open the plan connector and the calendar, read the tasks, look the
+ * assigned people up in the directory, find PlanBridge's events by marker, plan through the event
+ * core; inside the integration's lease, re-plan and compare the approved hash once, apply exactly
+ * once (journaled, fenced), store the event links, meter each task transferred, record the run.
+ */
+import { createHash } from 'node:crypto';
+import { createStoreJournal } from '../adapters/store-journal.js';
+import type { OutlookConnector } from '../connectors/outlook/index.js';
+import { applyEventPlan, eventJournalFrom, markerPrefix, peopleToLookUp, planEvents, type EventApplyOutcome, type EventLink, type EventPlan, type EventResult } from '../events/index.js';
+import { FlowProblem } from '../flows/card-kit.js';
+import { openCalendar } from '../flows/outlook/calendar.js';
+import type { FlowServices } from '../flows/services.js';
+import type { JobContext } from '../jobs/index.js';
+import type { IntegrationDocument, RunDocument, Stored } from '../store/index.js';
+import { fenced } from './sync-run.js';
+
+export interface EventPlanned {
+  readonly plan: EventPlan;
+  /** What approval binds to: the ops exactly as previewed. */
+  readonly hash: string;
+  /** The plan site's zone, which events are written in. */
+  readonly timeZone: string;
+  /** Whose calendar. */
+  readonly mailbox: string;
+  readonly calendar: OutlookConnector;
+}
+
+export function eventPlanHash(plan: EventPlan): string {
+  return createHash('sha256').update(JSON.stringify(plan.ops)).digest('hex');
+}
+
+/** Reads the plan and the calendar and plans; the caller closes `calendar` (or passes it to apply). */
+export async function planEventSync(s: FlowServices, i: IntegrationDocument): Promise<EventPlanned> {
+  const [planConnection, outlook] = await Promise.all([s.store.connections.get(i.tenantId, i.planConnectionId), s.store.connections.get(i.tenantId, i.outlookConnectionId ?? '')]);
+  if (!planConnection || !outlook) throw new FlowProblem('A connection this integration uses was removed. Connect again, then link the project to Outlook again.');
+  const planConnector = await s.systems.plan(planConnection);
+  const tasks = await planConnector.readTasks(i.planProjectId);
+  const calendar = await openCalendar(s, outlook, planConnector.timeZone);
+  try {
+    const [people, existing, stored] = await Promise.all([
+      calendar.findPeople(peopleToLookUp(tasks)),
+      calendar.listMarkedEvents(markerPrefix(i.id)),
+      s.store.eventLinks.list(i.tenantId, i.id),
+    ]);
+    const links: EventLink[] = stored.map((l) => ({
+      linkId: l.linkId, planTaskId: l.planTaskId, eventId: l.eventId, state: l.state, generation: l.generation, ...(l.bodyDigest !== undefined ? { bodyDigest: l.bodyDigest } : {}),
+    }));
+    // Master projects: the connectors do not read "inserted subproject" yet, so none is flagged here.
+    const plan = planEvents(tasks, links, existing, {
+      integrationId: i.id, timeZone: planConnector.timeZone, people, project: { name: i.planProjectName ?? i.name },
+      ...(outlook.outlook?.address ? { organizer: outlook.outlook.address } : {}),
+    });
+    return { plan, hash: eventPlanHash(plan), timeZone: planConnector.timeZone, mailbox: outlook.outlook?.address ?? outlook.name, calendar };
+  } catch (err) {
+    calendar.close();
+    throw err;
+  }
+}
+
+export interface EventApplyRequest {
+  readonly runId: string;
+  readonly approvedHash: string;
+  /** Cancel ops the approver switched on (by op id); every other cancel stays proposed. */
+  readonly cancel: ReadonlySet<string>;
+  readonly onResult?: (result: EventResult) => void;
+}
+
+export type EventApplyResult =
+  | { readonly kind: 'applied'; readonly run: Stored<RunDocument>; readonly outcome: EventApplyOutcome }
+  | { readonly kind: 'stale' };
+
+/** Applies an approved event plan; takes the lease's JobContext, so it cannot run outside the lease. */
+export async function applyApprovedEvents(s: FlowServices, i: Stored<IntegrationDocument>, lease: JobContext, request: EventApplyRequest): Promise<EventApplyResult> {
+  const fresh = await planEventSync(s, i);
+  try {
+    if (fresh.hash !== request.approvedHash) return { kind: 'stale' };
+    lease.signal.throwIfAborted();
+    const started = Date.now();
+    const journal = eventJournalFrom(fenced(createStoreJournal(s.store.journal, i.tenantId, i.id), lease));
+    const outcome = await applyEventPlan(fresh.plan, {
+      calendar: fresh.calendar, journal,
+      // Usage: one endpoint per task and 30-day window, however many attendees (store/usage.ts).
+      meter: async ({ linkId }) => void (await s.store.usage.record(i.tenantId, { integrationId: i.id, kind: 'event', itemKey: linkId })),
+    }, {
+      runId: request.runId, cancel: request.cancel,
+      onResult: (r) => {
+        void lease.heartbeat().catch(() => undefined);
+        request.onResult?.(r);
+      },
+    });
+    for (const u of outcome.linkUpdates) {
+      if (u.kind === 'save') await s.store.eventLinks.save(i.tenantId, i.id, u.link);
+      else await s.store.eventLinks.remove(i.tenantId, i.id, u.planTaskId);
+    }
+    const run = await recordEventRun(s, i, request.runId, fresh.plan, outcome, Date.now() - started);
+    return { kind: 'applied', run, outcome };
+  } finally {
+    fresh.calendar.close();
+  }
+}
+
+async function recordEventRun(s: FlowServices, i: IntegrationDocument, runId: string, plan: EventPlan, outcome: EventApplyOutcome, durationMs: number): Promise<Stored<RunDocument>> {
+  const failed = outcome.counts.failed + outcome.counts['skipped-stale'];
+  const done = outcome.results.filter((r) => r.status === 'done' && r.kind !== 'forget').length;
+  const status = failed === 0 ? 'succeeded' : done > 0 ? 'partially-succeeded' : 'failed';
+  const names = new Map(plan.ops.map((op) => [op.id, 'taskName' in op ? op.taskName : op.kind === 'cancel' ? op.subject : op.taskId]));
+  const final = await s.store.runs.update(i.tenantId, i.id, runId, (current) => ({
+    status,
+    outcome: {
+      finishedAt: s.now().toISOString(), applied: done, failed,
+      errors: outcome.results.filter((r) => r.status === 'failed' || r.status === 'skipped-stale').map((r) => ({ itemKey: r.taskId ?? r.opId, message: r.reason ?? r.status })),
+    },
+    summary: {
+      ...(current.summary ?? {}), durationMs,
+      eventResults: outcome.results.map((r) => ({ opId: r.opId, kind: r.kind, status: r.status, name: names.get(r.opId) ?? '', ...(r.webLink ? { webLink: r.webLink } : {}), ...(r.reason ? { reason: r.reason } : {}) })),
+    },
+  }));
+  s.logger.info({ tenant: i.tenantId, integration: i.id, run: runId, done, failed, meterFailures: outcome.meterFailures }, 'event run applied');
+  return final;
+}
