@@ -63,6 +63,32 @@ export class Views {
 
   task(p: SimProject, t: SimTask, draft: boolean): EntityView {
     const uri = `${projectUri(this.ctx, p, draft)}/Tasks('${t.Id}')`;
+    // Built when first read: a page of a 5,000-task plan renders 100 tasks, not 5,000.
+    let built: Record<string, unknown> | undefined;
+    const view = this;
+    return {
+      type: draft ? 'PS.DraftTask' : 'PS.PublishedTask',
+      uri,
+      get props() {
+        return (built ??= view.taskProps(p, t, draft));
+      },
+      navs: {
+        Parent: () => {
+          const parent = t.ParentId ? planTasks(p, draft).find((x) => x.Id === t.ParentId) : undefined;
+          return parent ? this.task(p, parent, draft) : null;
+        },
+        Assignments: () => t.assignments.map((a) => assignmentView(this.ctx, p, t, a, draft, this.taskView)),
+        Predecessors: () => taskLinks(this.ctx, p, draft, this.taskView, (l) => l.EndId === t.Id),
+        Successors: () => taskLinks(this.ctx, p, draft, this.taskView, (l) => l.StartId === t.Id),
+        // The fields that hold a value on this task.
+        CustomFields: () => this.state().customFields.filter((f) => f.Id in t.custom).map((f) => this.customField(f)),
+        // Tasks follow the project calendar unless given their own; none is in the demo plans.
+        Calendar: () => null,
+      },
+    };
+  }
+
+  private taskProps(p: SimProject, t: SimTask, draft: boolean): Record<string, unknown> {
     const remaining = remainingWork(t);
     const props: Record<string, unknown> = {
       Id: t.Id, Name: t.Name, OutlineLevel: t.OutlineLevel, OutlinePosition: t.OutlinePosition,
@@ -82,25 +108,7 @@ export class Views {
     for (const [fieldId, value] of Object.entries(t.custom)) {
       props[customPropertyName(fieldId)] = this.customValue(fieldId, value);
     }
-    const tasks = planTasks(p, draft);
-    return {
-      type: draft ? 'PS.DraftTask' : 'PS.PublishedTask',
-      uri,
-      props,
-      navs: {
-        Parent: () => {
-          const parent = t.ParentId ? tasks.find((x) => x.Id === t.ParentId) : undefined;
-          return parent ? this.task(p, parent, draft) : null;
-        },
-        Assignments: () => t.assignments.map((a) => assignmentView(this.ctx, p, t, a, draft, this.taskView)),
-        Predecessors: () => taskLinks(this.ctx, p, draft, this.taskView, (l) => l.EndId === t.Id),
-        Successors: () => taskLinks(this.ctx, p, draft, this.taskView, (l) => l.StartId === t.Id),
-        // The fields that hold a value on this task.
-        CustomFields: () => this.state().customFields.filter((f) => f.Id in t.custom).map((f) => this.customField(f)),
-        // Tasks follow the project calendar unless given their own; none is in the demo plans.
-        Calendar: () => null,
-      },
-    };
+    return props;
   }
 
   enterpriseResource(id: string): EntityView | null {
