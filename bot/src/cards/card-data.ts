@@ -184,6 +184,8 @@ export interface LinkSetupCardData {
   problem: string;
   planProjects: Choice[];
   planProjectId: string;
+  /** e.g. "Plan (Planner premium)": the picker names the plan's system. */
+  planLabel: string;
   adoProjects: Choice[];
   adoProjectsValue: string;
   teams: Choice[];
@@ -300,6 +302,8 @@ export interface SyncReportCardData {
   /** "…and N more" when the lists were cut; empty otherwise. */
   more: string;
   planUrl: string;
+  /** e.g. "Open the plan in Planner premium". */
+  planButtonTitle: string;
   buttons: CardButton[];
 }
 

@@ -135,6 +135,7 @@ export async function linkSetupCard(s: FlowServices, turn: Pick<ChatTurn, 'tenan
       problem: [problem, ...notes].filter(Boolean).join(' '),
       planProjects: (matches.length > 1 ? matches.map((m) => m.project) : allPlans).map((x) => ({ title: x.name, value: x.id })),
       planProjectId: planChoice.id,
+      planLabel: `Plan (${systemName(planConnection.kind)})`,
       adoProjects: adoProjects.map((x) => ({ title: x.name, value: x.name })),
       adoProjectsValue: adoChoice.name,
       teams: choices(teams, '(whole project)'),

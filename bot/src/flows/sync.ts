@@ -298,6 +298,7 @@ export async function reportCard(s: FlowServices, tenantId: string, i: Integrati
       ...(notDone.length > SHOWN ? [`…and ${notDone.length - SHOWN} more skipped.`] : []),
     ].join(' '),
     planUrl: summary.planUrl ?? '',
+    planButtonTitle: `Open the plan in ${systemName((await s.store.connections.get(i.tenantId, i.planConnectionId))?.kind ?? 'pwa')}`,
     buttons: [button(tenantId, 'History', 'history.show', { integrationId: i.id }), button(tenantId, 'Preview again', 'sync.preview', { integrationId: i.id })],
   });
 }

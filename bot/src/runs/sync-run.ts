@@ -29,7 +29,9 @@ export interface SyncPorts {
   readonly plan: PlanSide;
   readonly ado: AdoSide;
   readonly directory: AdoDirectory;
-  readonly pwaUrl: string;
+  /** The plan system's address (PWA site or Dataverse environment) and which system it is. */
+  readonly planSiteUrl: string;
+  readonly planSystem: string;
   /** The plan site's zone: the engine reads and writes plan dates as calendar days in it. */
   readonly timeZone: string;
   /** Task custom fields the plan site has: the PlanBridge fields are written only where they exist. */
@@ -53,7 +55,7 @@ async function openPorts(s: FlowServices, i: IntegrationDocument): Promise<SyncP
   const planConnector = await s.systems.plan(planConnection);
   const directory = await s.systems.ado(ado);
   const planTaskFields = (await planConnector.listFields()).filter((f) => f.entity === 'task').map((f) => f.name);
-  return { plan: s.systems.planSide(planConnector), ado: directory.side(), directory, pwaUrl: planConnection.url, timeZone: planConnector.timeZone, planTaskFields };
+  return { plan: s.systems.planSide(planConnector), ado: directory.side(), directory, planSiteUrl: planConnection.url, planSystem: planConnector.system, timeZone: planConnector.timeZone, planTaskFields };
 }
 
 /**
@@ -150,7 +152,7 @@ async function recordRun(s: FlowServices, i: IntegrationDocument, runId: string,
       errors: outcome.results.filter((r) => r.status !== 'done').map((r) => ({ itemKey: r.key ?? r.opId, message: r.reason ?? r.status })),
     },
     summary: {
-      ...(current.summary ?? {}), durationMs, planUrl: planUrlOf(fresh.ports.pwaUrl, i.planProjectId),
+      ...(current.summary ?? {}), durationMs, planUrl: planUrlOf(fresh.ports.planSystem, fresh.ports.planSiteUrl, i.planProjectId),
       results: outcome.results.map((r) => ({ opId: r.opId, status: r.status, side: r.side, ...(r.key ? { key: r.key } : {}), ...(r.reason ? { reason: r.reason } : {}) })),
     },
   }));
@@ -158,8 +160,11 @@ async function recordRun(s: FlowServices, i: IntegrationDocument, runId: string,
   return final;
 }
 
-function planUrlOf(pwaUrl: string, projectId: string): string {
-  return `${pwaUrl.replace(/\/+$/, '')}/project%20detail%20pages/schedule.aspx?projuid=${encodeURIComponent(projectId)}`;
+/** Where the plan opens: PWA's schedule page, or the project record in the Dataverse environment. */
+function planUrlOf(system: string, siteUrl: string, projectId: string): string {
+  const site = siteUrl.replace(/\/+$/, '');
+  if (system === 'planner') return `${site}/main.aspx?pagetype=entityrecord&etn=msdyn_project&id=${encodeURIComponent(projectId)}`;
+  return `${site}/project%20detail%20pages/schedule.aspx?projuid=${encodeURIComponent(projectId)}`;
 }
 
 /**

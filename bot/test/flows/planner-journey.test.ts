@@ -118,6 +118,10 @@ describe('Planner premium journey', () => {
     const report = await j.waitForUpdate(preview.id, (t) => /^Synced|Could not|failed/i.test(t));
     await j.settle();
     expect(cardText(report)).toMatch(/Synced: Apollo Cloud ↔ Phoenix/);
+    // The report opens the plan where it lives: the project record in the Dataverse environment.
+    const open = JSON.stringify(report).match(/"title":"Open the plan in ([^"]+)","url":"([^"]+)"/);
+    expect(open?.[1]).toBe('Planner premium');
+    expect(open?.[2]).toMatch(/\/main\.aspx\?pagetype=entityrecord&etn=msdyn_project&id=/);
 
     const tasks = apolloTasks();
     const items = ours();
