@@ -1,21 +1,34 @@
 import { AdoConnector } from '../bot/src/connectors/ado/connector.js';
 import { BATCH_MAX_IDS, DEFAULT_MAX_IN_FLIGHT, WIQL_MAX_RESULTS } from '../bot/src/connectors/ado/limits.js';
-import { ADO_DEMO_PATS } from '../sim/ado/server.js';
-import { startAdoSimulatorThread } from '../sim/ado/thread.js';
+import { ADO_DEMO_PATS, startAdoSimulator, type AdoSimulatorOptions } from '../sim/ado/server.js';
+import { startAdoSimulatorThread, type ThreadedAdoSimulator } from '../sim/ado/thread.js';
+import { writerOf, type BenchOptions } from './options.js';
 
 /**
  * Reads a 10,000-item, 4-level project through the ADO connector with 50 ms of simulated latency
  * per request, and prints requests, wall time and peak RSS beside the minimum possible. Then reads
  * a sample the naive way (one GET per item, one at a time) and extrapolates what a simple tool costs.
  */
-const ITEMS = 10_000;
+const SIZES = { items: 10_000, latencyMs: 50, naiveSample: 200 };
+const SMOKE_SIZES = { items: 450, latencyMs: 2, naiveSample: 5 };
 const LEVELS = 4;
-const LATENCY_MS = 50;
-const NAIVE_SAMPLE = 200;
 
-export async function run(): Promise<void> {
-  // The simulator runs on its own thread, as a real server would run elsewhere.
-  const sim = await startAdoSimulatorThread({ seed: 'empty', latencyMs: LATENCY_MS, bigProject: { name: 'Bench', items: ITEMS, levels: LEVELS } });
+export const smoke: BenchOptions = { smoke: true };
+
+export interface AdoReadResult {
+  readonly items: number;
+  readonly itemsRead: number;
+  readonly requests: number;
+  readonly minimumRequests: number;
+  readonly wallMs: number;
+}
+
+export async function run(options: BenchOptions = {}): Promise<AdoReadResult> {
+  const { items: ITEMS, latencyMs: LATENCY_MS, naiveSample: NAIVE_SAMPLE } = options.smoke ? SMOKE_SIZES : SIZES;
+  // The simulator runs on its own thread, as a real server would run elsewhere; that thread needs
+  // dist/, so the smoke test (run from source) keeps it in this thread.
+  const simOptions: AdoSimulatorOptions = { seed: 'empty', latencyMs: LATENCY_MS, bigProject: { name: 'Bench', items: ITEMS, levels: LEVELS } };
+  const sim = options.smoke ? await sameThread(simOptions) : await startAdoSimulatorThread(simOptions);
   try {
     const connector = new AdoConnector({ url: sim.url, pat: ADO_DEMO_PATS.fullAccess, localMode: true });
     (globalThis as { gc?: () => void }).gc?.();
@@ -59,11 +72,17 @@ export async function run(): Promise<void> {
       `items read: ${items.length}, with parent ids to depth ${maxDepth}`,
       `requests: ${requests.length} = ${discovery} discovery + ${wiqlPages} WIQL + ${batches} batch reads; minimum ${minimum} = ${minDiscovery} + ${minWiql} + ceil(${ITEMS}/${BATCH_MAX_IDS})`,
       `wall time: ${s(wallMs)}; latency floor ${s(floorMs)} (${minDiscovery + minWiql} sequential + ${Math.ceil(minBatches / DEFAULT_MAX_IN_FLIGHT)} rounds of ${DEFAULT_MAX_IN_FLIGHT}); ratio ${(wallMs / floorMs).toFixed(2)}x (target <= 1.5x)`,
-      `peak RSS: ${(peakRss / 1024 / 1024).toFixed(1)} MiB (one process: connector plus the simulator thread holding the 10,000 items; target < 250 MB)`,
+      `peak RSS: ${(peakRss / 1024 / 1024).toFixed(1)} MiB (one process: connector plus the simulator thread holding the ${ITEMS} items; target < 250 MB)`,
       `naive (one GET per item, sequential): ${naivePerItemMs.toFixed(1)} ms per item measured on ${NAIVE_SAMPLE} items -> ~${naiveRequests} requests and ~${s(naiveMs)} for ${ITEMS} items; ${(naiveRequests / requests.length).toFixed(0)}x the requests and ${(naiveMs / wallMs).toFixed(0)}x the time of the batched read`,
     ];
-    process.stdout.write(`${lines.join('\n')}\n`);
+    for (const line of lines) writerOf(options)(line);
+    return { items: ITEMS, itemsRead: items.length, requests: requests.length, minimumRequests: minimum, wallMs };
   } finally {
     await sim.close();
   }
+}
+
+async function sameThread(options: AdoSimulatorOptions): Promise<ThreadedAdoSimulator> {
+  const sim = await startAdoSimulator({ ...options, port: 0 });
+  return { url: sim.url, requests: async () => sim.requests, clearRequests: async () => sim.clearRequests(), close: () => sim.close() };
 }

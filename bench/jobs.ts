@@ -6,6 +6,7 @@ import { createCosmosScheduleBook, createScheduler, JobRunner } from '../bot/src
 import { createLogger } from '../bot/src/log.js';
 import { nextRunAfter, type Schedule } from '../bot/src/schedule/index.js';
 import { openStore } from '../bot/src/store/index.js';
+import { writerOf, type BenchOptions } from './options.js';
 
 /**
  * Scheduling costs: how fast the next run is computed per schedule kind (Intl-based zone math),
@@ -18,16 +19,26 @@ const SCHEDULES: [string, Schedule][] = [
   ['weekly mon,thu America/Los_Angeles', { kind: 'weekly', days: ['mon', 'thu'], time: '07:30', timeZone: 'America/Los_Angeles' }],
   ['monthly 31st Pacific/Auckland', { kind: 'monthly', dayOfMonth: 31, time: '09:00', timeZone: 'Pacific/Auckland' }],
 ];
-const DUE = 500;
+export const smoke: BenchOptions = { smoke: true };
 
-export async function run(): Promise<void> {
+export interface JobsResult {
+  readonly nextRunCalls: number;
+  readonly due: number;
+  /** Runs each tick completed, by concurrency: each must equal `due`. */
+  readonly runs: readonly number[];
+}
+
+export async function run(options: BenchOptions = {}): Promise<JobsResult> {
+  const write = writerOf(options);
+  const DUE = options.smoke ? 20 : 500;
+  const n = options.smoke ? 200 : 20_000;
+  const runs: number[] = [];
   for (const [label, schedule] of SCHEDULES) {
-    const n = 20_000;
     let t = Date.parse('2025-01-01T00:00:00Z');
     const started = performance.now();
     for (let i = 0; i < n; i++) t = nextRunAfter(schedule, new Date(t + 3_600_000 * (i % 50)))!.getTime();
     const us = ((performance.now() - started) * 1000) / n;
-    process.stdout.write(`nextRunAfter, ${label.padEnd(36)} ${us.toFixed(1).padStart(6)} µs/call\n`);
+    write(`nextRunAfter, ${label.padEnd(36)} ${us.toFixed(1).padStart(6)} µs/call`);
   }
 
   const dataDir = await mkdtemp(join(tmpdir(), 'planbridge-bench-jobs-'));
@@ -50,8 +61,10 @@ export async function run(): Promise<void> {
       const started = performance.now();
       const report = await scheduler.tick();
       const seconds = (performance.now() - started) / 1000;
-      process.stdout.write(`scheduler tick, ${DUE} due, ${concurrency} at once: ${report.outcomes.succeeded} runs in ${seconds.toFixed(2)} s = ${Math.round(report.outcomes.succeeded / seconds)} runs/s (lease + re-read + completion + release per run)\n`);
+      runs.push(report.outcomes.succeeded);
+      write(`scheduler tick, ${DUE} due, ${concurrency} at once: ${report.outcomes.succeeded} runs in ${seconds.toFixed(2)} s = ${Math.round(report.outcomes.succeeded / seconds)} runs/s (lease + pre-check + re-read + completion + release per run)`);
     }
+    return { nextRunCalls: n * SCHEDULES.length, due: DUE, runs };
   } finally {
     await store.close();
     await rm(dataDir, { recursive: true, force: true });

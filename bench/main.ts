@@ -3,10 +3,21 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * `npm run bench [-- name ...]`: runs every benchmark module in bench/ (each exports `run()` and
- * prints its own figures), or only the named ones. Benchmarks are never part of `npm test`.
+ * prints its own figures), or only the named ones; `--flag value` arguments are for the benchmarks. Benchmarks are never part of `npm test`.
  */
 interface BenchModule {
-  run(): Promise<void>;
+  run(): Promise<unknown>;
+}
+
+/** Benchmark names from the arguments; `--flag value` / `--flag=value` pairs are left to the benchmarks. */
+function namesIn(args: string[]): string[] {
+  const names: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i]!.startsWith('--')) {
+      if (!args[i]!.includes('=') && args[i + 1] !== undefined && !args[i + 1]!.startsWith('--')) i++;
+    } else names.push(args[i]!);
+  }
+  return names;
 }
 
 async function main(): Promise<void> {
@@ -15,7 +26,7 @@ async function main(): Promise<void> {
     .filter((f) => f.endsWith('.js') && f !== 'main.js')
     .map((f) => f.slice(0, -3))
     .sort();
-  const wanted = process.argv.slice(2);
+  const wanted = namesIn(process.argv.slice(2));
   const unknown = wanted.filter((w) => !available.includes(w));
   if (unknown.length > 0) {
     process.stderr.write(`Unknown benchmark(s): ${unknown.join(', ')}. Available: ${available.join(', ')}\n`);

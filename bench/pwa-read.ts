@@ -2,15 +2,26 @@ import { PwaConnector } from '../bot/src/connectors/pwa/connector.js';
 import { PWA_MAX_IN_FLIGHT } from '../bot/src/connectors/pwa/limits.js';
 import { SERVER_PAGE_SIZE } from '../sim/pwa/odata.js';
 import { PWA_DEMO_CREDENTIALS, startPwaSimulator } from '../sim/pwa/server.js';
+import { writerOf, type BenchOptions } from './options.js';
 
 /**
  * Reads a 5,000-task, 5-level project through the PWA connector with 50 ms of simulated latency
  * per request, and prints requests made against the minimum, wall time and peak RSS.
  */
-export async function run(): Promise<void> {
-  const TASKS = 5000;
-  const LATENCY_MS = 50;
-  const sim = await startPwaSimulator({ latencyMs: LATENCY_MS, seed: 'empty', bigProject: { name: 'Benchmark 5000', tasks: TASKS, levels: 5 } });
+export const smoke: BenchOptions = { smoke: true };
+
+export interface PwaReadResult {
+  readonly tasksRead: number;
+  readonly tasks: number;
+  readonly taskPages: number;
+  readonly minimumPages: number;
+  readonly wallMs: number;
+}
+
+export async function run(options: BenchOptions = {}): Promise<PwaReadResult> {
+  const TASKS = options.smoke ? 250 : 5000;
+  const LATENCY_MS = options.smoke ? 2 : 50;
+  const sim = await startPwaSimulator({ latencyMs: LATENCY_MS, seed: 'empty', bigProject: { name: `Benchmark ${TASKS}`, tasks: TASKS, levels: 5 } });
   try {
     const project = sim.state.projects[0]!;
     const connector = new PwaConnector({ siteUrl: sim.url, auth: { kind: 'oauth', getAccessToken: async () => PWA_DEMO_CREDENTIALS.bearerToken } });
@@ -38,7 +49,8 @@ export async function run(): Promise<void> {
       `  (sequential pages would have a floor of ${(sim.requests.length * LATENCY_MS).toFixed(0)} ms)`,
       `peak RSS: ${(peakRss / 1024 / 1024).toFixed(1)} MiB (simulator and connector in one process)`,
     ];
-    process.stdout.write(`${lines.join('\n')}\n`);
+    for (const line of lines) writerOf(options)(line);
+    return { tasksRead: tasks.length, tasks: TASKS, taskPages, minimumPages, wallMs };
   } finally {
     await sim.close();
   }

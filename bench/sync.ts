@@ -11,8 +11,19 @@ import { buildPlan } from '../bot/src/sync/build-plan.js';
 import { NO_LIMITS } from '../bot/src/sync/write-limits.js';
 import { MemoryAdo } from '../bot/test/sync/support/memory-ado.js';
 import { World, integrationFor } from '../bot/test/sync/support/fixtures.js';
+import { writerOf, type BenchOptions } from './options.js';
 
-const out = (line: string): void => void process.stdout.write(`${line}\n`);
+let out = writerOf({});
+
+export const smoke: BenchOptions = { smoke: true };
+
+export interface SyncResult {
+  readonly linked: number;
+  /** ADO plus plan updates the plan found for the edits (> 0 when edits were diffed). */
+  readonly updatesPlanned: number;
+  readonly creationsPlanned: number;
+  readonly creationsDone: number;
+}
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 /** Deterministic pseudo-random numbers, so every run edits the same items. */
@@ -21,10 +32,10 @@ function rng(seed: number): () => number {
   return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
 }
 
-async function diffAndPlan(): Promise<void> {
+async function diffAndPlan(epics: number): Promise<{ linked: number; updatesPlanned: number }> {
   const world = new World(integrationFor('Agile', { timeZone: 'Europe/Berlin' }));
   // 100 epics x 9 features x 10 tasks + the summaries = 10,000 tasks.
-  for (let e = 0; e < 100; e++) {
+  for (let e = 0; e < epics; e++) {
     const epic = world.plan.seed({ Name: `Epic ${e}`, Start: '2025-01-06T08:00:00', Finish: '2025-06-27T17:00:00', PercentComplete: 0 });
     for (let f = 0; f < 9; f++) {
       const feature = world.plan.seed({ Name: `Feature ${e}.${f}`, Start: '2025-02-03T08:00:00', Finish: '2025-03-28T17:00:00', PercentComplete: 20 }, epic);
@@ -60,15 +71,15 @@ async function diffAndPlan(): Promise<void> {
   out(`diff+plan: ${n} linked items, ${n / 10} edited in the plan and ${n / 10} in ADO (overlaps become conflicts)`);
   out(`  plan: ${c.updateAdo} ADO updates, ${c.updatePlan} plan updates, ${c.conflicts} conflicts, ${c.hierarchy} hierarchy, hash ${plan.hash.slice(0, 12)}`);
   out(`  time: median ${times[2]!.toFixed(0)} ms, worst ${times[4]!.toFixed(0)} ms of 5 (target < 300 ms)`);
-  out(`  memory: RSS ${mb(rssBefore)} before, process peak RSS ${mb(peak)} including the 10,000-item fixture (target < 200 MB)`);
+  out(`  memory: RSS ${mb(rssBefore)} before, process peak RSS ${mb(peak)} including the ${n}-item fixture (target < 200 MB)`);
+  return { linked: n, updatesPlanned: c.updateAdo + c.updatePlan };
 }
 
-async function applyCreations(): Promise<void> {
-  const latency = 50;
+async function applyCreations(epics: number, latency: number): Promise<{ creationsPlanned: number; creationsDone: number }> {
   const inFlight = 8;
   const world = new World(integrationFor('Agile', { direction: 'planToAdo' }), undefined, new MemoryAdo(latency));
   // 10 epics > 90 features > 900 tasks = 1,000 creations on 3 levels.
-  for (let e = 0; e < 10; e++) {
+  for (let e = 0; e < epics; e++) {
     const epic = world.plan.seed({ Name: `Epic ${e}` });
     for (let f = 0; f < 9; f++) {
       const feature = world.plan.seed({ Name: `Feature ${e}.${f}` }, epic);
@@ -86,9 +97,12 @@ async function applyCreations(): Promise<void> {
   const wall = performance.now() - t0;
   out(`apply: ${outcome.counts.done} creations over levels ${[...perLevel.entries()].map(([l, c]) => `${l}:${c}`).join(', ')}, ${latency} ms latency, ${inFlight} in flight`);
   out(`  wall ${wall.toFixed(0)} ms vs level-by-level lower bound ${bound} ms = ${(wall / bound).toFixed(3)}x (target <= 1.3x); ${outcome.counts.failed} failed`);
+  return { creationsPlanned: [...perLevel.values()].reduce((a, b) => a + b, 0), creationsDone: outcome.counts.done };
 }
 
-export async function run(): Promise<void> {
-  await diffAndPlan();
-  await applyCreations();
+export async function run(options: BenchOptions = {}): Promise<SyncResult> {
+  out = writerOf(options);
+  const diffed = await diffAndPlan(options.smoke ? 2 : 100);
+  const applied = await applyCreations(options.smoke ? 1 : 10, options.smoke ? 2 : 50);
+  return { ...diffed, ...applied };
 }

@@ -10,10 +10,11 @@ import type { ScheduleBook, ScheduleEntry } from './schedule-book.js';
 
 /**
  * The scheduler loop: every `intervalMs` each bot instance scans for due schedules and asks the
- * runner to run them. All instances scan; the integration lease decides who runs, and under the
- * lease the entry is re-read so a slot another instance already finished is skipped. After the
- * work, still under the lease, the next due time and the failure streak are stored, then the
- * reporter is told. An instance that dies mid-run leaves its lease; once it expires another
+ * runner to run them; a full scan that ran something is followed by another at once, so a backlog
+ * drains at the store's pace. All instances scan; the integration lease decides who runs, and
+ * under the lease the entry is re-read so a slot another instance already finished is skipped.
+ * After the work, still under the lease, the next due time and the failure streak are stored,
+ * then the reporter is told. An instance that dies mid-run leaves its lease; once it expires another
  * instance's scan finds the slot still due and resumes it (`resumed: true`).
  *
  * Fencing, for a holder that is slow rather than dead: the entry is stamped with the lease epoch
@@ -77,6 +78,7 @@ export const scheduleTriggerKey = (slot: string): string => `schedule:${slot}`;
 export function createScheduler<S>(options: SchedulerOptions<S>): Scheduler {
   const now = options.now ?? (() => new Date());
   const intervalMs = options.intervalMs ?? 30_000;
+  const batchSize = options.batchSize ?? 100;
   const log = options.logger;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
@@ -125,10 +127,16 @@ export function createScheduler<S>(options: SchedulerOptions<S>): Scheduler {
     }
   };
 
-  const runEntry = (entry: ScheduleEntry): Promise<EntryOutcome> => {
+  const runEntry = async (entry: ScheduleEntry): Promise<EntryOutcome> => {
     const slot = entry.state.nextRunAt!;
     const key = { tenantId: entry.tenantId, integrationId: entry.integrationId };
-    return runSlot(key, { kind: 'schedule', key: scheduleTriggerKey(slot) }, slot, (fresh) => fresh.state.nextRunAt === slot && !fresh.state.paused);
+    const stillDue = (fresh: ScheduleEntry): boolean => fresh.state.nextRunAt === slot && !fresh.state.paused;
+    // A point read before the lease: in a backlog every instance scans the same oldest entries, and
+    // one another instance already ran would cost a lease claim, a stamp and a release to skip.
+    // Only a shortcut: the check under the lease (runSlot) still decides.
+    const current = await options.book.get(key);
+    if (!current || !stillDue(current)) return 'already-done';
+    return runSlot(key, { kind: 'schedule', key: scheduleTriggerKey(slot) }, slot, stillDue);
   };
 
   const report = async (info: ScheduledRunInfo, summary: S, failure: ClassifiedFailure | undefined, notice: ReturnType<typeof afterRunOutcome>['notice']): Promise<void> => {
@@ -146,7 +154,7 @@ export function createScheduler<S>(options: SchedulerOptions<S>): Scheduler {
   };
 
   const tick = async (): Promise<TickReport> => {
-    const due = shuffle(await options.book.due(now(), options.batchSize ?? 100));
+    const due = shuffle(await options.book.due(now(), batchSize));
     const results = await inPool(due, options.concurrency ?? 4, (entry) => runEntry(entry).catch((err: unknown): EntryOutcome => {
       log?.error({ tenantId: entry.tenantId, integrationId: entry.integrationId, err: err instanceof Error ? err.message : String(err) }, 'scheduled run could not start');
       return 'error';
@@ -158,12 +166,16 @@ export function createScheduler<S>(options: SchedulerOptions<S>): Scheduler {
 
   const loop = (): void => {
     if (stopped) return;
-    const current = tick().catch((err: unknown) => {
+    const current = tick().catch((err: unknown): undefined => {
       log?.error({ err: err instanceof Error ? err.message : String(err) }, 'schedule scan failed; trying again next interval');
     });
     running = current;
-    void current.finally(() => {
-      if (!stopped) timer = setTimeout(loop, intervalMs);
+    void current.then((report) => {
+      // A full batch means more may be due: scan again at once rather than idle an interval with a
+      // backlog (one instance would run at most batchSize slots per interval). Only after progress,
+      // so a batch that was all busy (long runs elsewhere) does not spin.
+      const backlog = report !== undefined && report.due >= batchSize && report.outcomes.succeeded + report.outcomes.failed > 0;
+      if (!stopped) timer = setTimeout(loop, backlog ? 0 : intervalMs);
     });
   };
 

@@ -76,6 +76,42 @@ describe('scheduler', () => {
     expect(reporter.reports.filter((r) => r.kind === 'success')).toHaveLength(12);
   });
 
+  it('drains a backlog without waiting an interval between full batches, and does not spin on a batch that made no progress', async () => {
+    clock = Date.parse('2025-11-24T08:00:00.000Z');
+    const book = createMemoryScheduleBook();
+    const tenantId = tenant();
+    for (let i = 0; i < 25; i++) await book.set({ tenantId, integrationId: `backlog-${i}` }, daily, new Date('2025-11-01T00:00:00Z'), new Date('2025-11-23T12:00:00Z'));
+    const ran: string[] = [];
+    const scheduler = createScheduler({ book, runner: runner('drain'), reporter: recordingReporter(), now, batchSize: 10, intervalMs: 3_600_000, work: async (run) => { ran.push(run.integrationId); } });
+    scheduler.start();
+    try {
+      // An hour-long interval: only back-to-back scans can run all 25 (3 batches) this soon.
+      for (let waited = 0; ran.length < 25 && waited < 20_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      expect(new Set(ran).size).toBe(25);
+      expect(ran).toHaveLength(25);
+    } finally {
+      await scheduler.stop();
+    }
+  });
+
+  it('skips a slot another instance already ran with one read, before claiming its lease', async () => {
+    clock = Date.parse('2025-11-24T08:00:00.000Z');
+    const book = createMemoryScheduleBook();
+    const key = { tenantId: tenant(), integrationId: 'done-elsewhere' };
+    await book.set(key, daily, new Date('2025-11-01T00:00:00Z'), new Date('2025-11-23T12:00:00Z'));
+    const stale = await book.due(now(), 10);
+    // Another instance runs the slot after this one's scan and before its turn.
+    await createScheduler({ book, runner: runner('first'), reporter: recordingReporter(), now, work: async () => undefined }).tick();
+    const late = runner('late');
+    const claims: string[] = [];
+    const acquire = late.run.bind(late);
+    late.run = ((...args: Parameters<JobRunner['run']>) => { claims.push(`${args[0].tenantId}/${args[0].integrationId}`); return acquire(...args); }) as JobRunner['run'];
+    const lateBook = { ...book, due: async () => stale };
+    const report = await createScheduler({ book: lateBook, runner: late, reporter: recordingReporter(), now, work: async () => { throw new Error('must not run twice'); } }).tick();
+    expect(report.outcomes['already-done']).toBe(1);
+    expect(claims).toEqual([]);
+  });
+
   it('failure streaks: one failure card, quiet until a day later, one reminder, then one recovered message', async () => {
     clock = Date.parse('2025-11-24T07:00:00.000Z');
     const book = createMemoryScheduleBook();
