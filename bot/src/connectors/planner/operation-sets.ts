@@ -8,7 +8,7 @@ import type { Operation, OperationGroup } from './operations.js';
 /**
  * Runs operations through operation sets, the schedule APIs' unit of work ("Writing: schedule
  * APIs" in ../shared/notes/planner-premium.md): create a set, queue each operation (Pss*V1), execute,
- * poll msdyn_status until Completed or Failed. PSS saves a set in one transaction, so a failed set
+ * poll msdyn_status until Completed or Failed. Operations are queued by the V2 actions, many per request. PSS saves a set in one transaction, so a failed set
  * leaves nothing of it applied; a refusal while queueing abandons the open set (at most 10 may be open).
  */
 export interface Polling {
@@ -62,15 +62,16 @@ async function runSet(ctx: SetContext, ops: Operation[], description: string): P
   const { client } = ctx;
   const opened = await client.action('msdyn_CreateOperationSetV1', { ProjectId: ctx.projectId, Description: description });
   const setId = id(opened.OperationSetId);
-  for (const op of ops) {
+  for (const run of runsOfOneAction(ops)) {
     try {
-      await client.action(op.action, { OperationSetId: setId, ...op.params });
+      await client.action(V2[run[0]!.action], { OperationSetId: setId, EntityCollection: run.map(entityOf) });
     } catch (err) {
       await abandon(ctx, setId);
       if (!(err instanceof PlanConnectorError)) throw err;
-      // PSS validates first: the refusal names nothing, so PlanBridge names the operation it sent.
+      // PSS validates first: the refusal names nothing, so PlanBridge names what it sent.
       const verb = err.code === 'unreachable' || err.code === 'throttled' ? 'did not take' : 'refused';
-      throw new PlanConnectorError(err.code, `Planner premium ${verb} ${op.label} for "${ctx.projectName}", so nothing of this batch was saved (the operation set was abandoned): ${err.message}`, err.details);
+      const what = run.length === 1 ? run[0]!.label : `${run[0]!.label} and ${run.length - 1} other change${run.length === 2 ? '' : 's'}`;
+      throw new PlanConnectorError(err.code, `Planner premium ${verb} ${what} for "${ctx.projectName}", so nothing of this batch was saved (the operation set was abandoned): ${err.message}`, err.details);
     }
   }
   try {
@@ -85,6 +86,33 @@ async function runSet(ctx: SetContext, ops: Operation[], description: string): P
   }
   await waitForSet(ctx, setId, ops);
   return setId;
+}
+
+/**
+ * Each V1 operation's list form: the V2 actions take an `EntityCollection`, so a set's operations go
+ * in a few requests instead of one each ("Writing: schedule APIs" in the notes). Deletes are listed
+ * as `{"@odata.type", "<table>id"}` items [notes: V2/V3 delete items].
+ */
+const V2 = { msdyn_PssCreateV1: 'msdyn_PssCreateV2', msdyn_PssUpdateV1: 'msdyn_PssUpdateV2', msdyn_PssDeleteV1: 'msdyn_PssDeleteV2' } as const;
+
+/** A request carries at most this many entities (PlanBridge's choice: small bodies, a refusal names few). */
+export const ENTITIES_PER_REQUEST = 50;
+
+function entityOf(op: Operation): Row {
+  if (op.action !== 'msdyn_PssDeleteV1') return op.params.Entity as Row;
+  const table = String(op.params.EntityLogicalName);
+  return { '@odata.type': `Microsoft.Dynamics.CRM.${table}`, [`${table}id`]: op.params.RecordId };
+}
+
+/** Consecutive operations of one action, in order (order matters: parents before their children). */
+function runsOfOneAction(ops: readonly Operation[]): Operation[][] {
+  const runs: Operation[][] = [];
+  for (const op of ops) {
+    const last = runs.at(-1);
+    if (last && last[0]!.action === op.action && last.length < ENTITIES_PER_REQUEST) last.push(op);
+    else runs.push([op]);
+  }
+  return runs;
 }
 
 async function abandon(ctx: SetContext, setId: string): Promise<void> {

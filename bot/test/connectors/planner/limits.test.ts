@@ -23,7 +23,9 @@ describe('Planner premium connector limits and failures', () => {
     expect(result.jobs.map((j) => j.state)).toEqual(['Completed', 'Completed', 'Completed']);
     expect(count('/msdyn_CreateOperationSetV1')).toBe(3);
     expect(count('/msdyn_ExecuteOperationSetV1')).toBe(3);
-    expect(count('/msdyn_PssCreateV1')).toBe(450);
+    // Queued by the list action, at most ENTITIES_PER_REQUEST a request: 200 + 200 + 50.
+    expect(count('/msdyn_PssCreateV1')).toBe(0);
+    expect(count('/msdyn_PssCreateV2')).toBe(4 + 4 + 1);
     expect(tasksOf(P)).toHaveLength(450);
     const sets = sim.state.list('msdyn_operationset').map((s) => String(s.msdyn_description));
     expect(sets).toEqual([1, 2, 3].map((i) => `PlanBridge: 450 new, 0 changed, 0 deleted (${i} of 3)`));
@@ -111,10 +113,10 @@ describe('Planner premium connector limits and failures', () => {
   });
 
   it('a send that fails while queueing abandons the open set, so no set is left open', async () => {
-    sim.injectFault({ kind: 'reset', count: 1, pathIncludes: 'msdyn_PssCreateV1' });
+    sim.injectFault({ kind: 'reset', count: 1, pathIncludes: 'msdyn_PssCreateV2' });
     const err = await failure(plannerFor(sim).applyChanges({ projectId: P, creates: creates(3, 'Box'), updates: [] }));
     expect(err.code).toBe('unreachable');
-    expect(err.message).toMatch(/did not take "Box 1".*abandoned/);
+    expect(err.message).toMatch(/did not take "Box 1" and 2 other changes.*abandoned/);
     expect(count('/msdyn_AbandonOperationSetV1')).toBe(1);
     const statuses = sim.state.list('msdyn_operationset').map((s) => s.msdyn_status);
     expect(statuses).toEqual([192350004]);

@@ -29,7 +29,7 @@ describe('Planner premium connector writes', () => {
       updates: [],
     });
     expect(result).toMatchObject({ created: [epic, story], updated: [], deleted: [], jobs: [{ step: 'operationSet', state: 'Completed' }] });
-    expect(actions()).toEqual(['msdyn_CreateOperationSetV1', 'msdyn_PssCreateV1', 'msdyn_PssCreateV1', 'msdyn_PssUpdateV1', 'msdyn_ExecuteOperationSetV1']);
+    expect(actions()).toEqual(['msdyn_CreateOperationSetV1', 'msdyn_PssCreateV2', 'msdyn_PssUpdateV2', 'msdyn_ExecuteOperationSetV1']);
     const child = (await read(P, story))!;
     expect(child).toMatchObject({
       parentId: epic, name: 'Pack boxes', start: '2027-03-01T09:00:00', finish: '2027-03-03T17:00:00',
@@ -96,7 +96,7 @@ describe('Planner premium connector writes', () => {
     const gone = randomUUID();
     const result = await connector.applyChanges({ projectId: SEED_IDS.apollo, creates: [], updates: [], deletes: [T('2.2'), T('2.2.1'), gone, T('2.2').toUpperCase()] });
     expect(result.deleted).toEqual([T('2.2'), T('2.2.1'), gone]);
-    expect(actions().filter((a) => a === 'msdyn_PssDeleteV1')).toHaveLength(1);
+    expect(actions().filter((a) => a === 'msdyn_PssDeleteV2')).toHaveLength(1);
     for (const id of [T('2.2'), T('2.2.1'), T('2.2.2')]) expect(row(id)).toBeUndefined();
     expect(sim.requests.every((r) => r.method === 'GET' || r.path.includes('msdyn_'))).toBe(true);
   });
