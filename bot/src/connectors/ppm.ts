@@ -259,6 +259,8 @@ export interface PlanWriteLimits {
   readonly readOnly: Readonly<Record<string, string>>;
   /** Never written on a task with subtasks (rolled up from them). */
   readonly rolledUp: Readonly<Record<string, string>>;
+  /** Why a task with a parent can never be moved to the top level, when it cannot. */
+  readonly noMoveToTop?: string;
 }
 
 export interface PlanConnector {

@@ -81,7 +81,13 @@ export function buildPlan(input: PlanInput): SyncPlan {
       continue;
     }
     if (plan && ado) pairs.push({ link, plan, ado });
-    else deletions.push(deletionFor(integration, link, plan, ado, planProject, planView, linkIdOfPlan));
+    else {
+      const deletion = deletionFor(integration, link, plan, ado, planProject, planView, linkIdOfPlan, limits.plan.noMoveToTop);
+      deletions.push(deletion);
+      if (deletion.survivor?.side === 'plan' && deletion.children && !deletion.allowed.includes('propagate') && limits.plan.noMoveToTop) {
+        parked.push(`"${deletion.survivor.title}" was deleted in ADO, but deleting it in the plan would take its subtasks with it, and ${limits.plan.noMoveToTop}: keep or unlink it here, or move or delete its subtasks in the plan first.`);
+      }
+    }
   }
   const linkOps = adopt(integration, planView, adoView, adoOfPlan, planOfAdo);
   for (const op of linkOps) {
@@ -144,9 +150,10 @@ export function buildPlan(input: PlanInput): SyncPlan {
       for (const w of d.warnings) warnings.push(w);
       refreshFields = d.refresh;
     }
-    const parents = checkParents({ integration, link, plan, ado, planView, adoView, links: activeLinks, pending, planProject });
+    const parents = checkParents({ integration, link, plan, ado, planView, adoView, links: activeLinks, pending, planProject, ...(limits.plan.noMoveToTop ? { planNoMoveToTop: limits.plan.noMoveToTop } : {}) });
     let parentRefresh: BaselinePatch | null = null;
     if (parents.kind === 'mismatch') hierarchy.push(parents.mismatch);
+    else if (parents.kind === 'pending' && parents.why) warnings.push(parents.why);
     else if (parents.kind === 'consistent' && parents.refresh) parentRefresh = { planParent: parents.refresh.planParent, adoParent: parents.refresh.adoParent === null ? null : { key: parents.refresh.adoParent } };
     if (refreshFields || parentRefresh) refresh.push({ linkId: link.id, baseline: { ...(parentRefresh ?? {}), ...(refreshFields ? { fields: refreshFields } : {}) } });
   }
@@ -243,14 +250,16 @@ function adopt(integration: Integration, planView: SideView, adoView: SideView, 
 
 function deletionFor(
   integration: Integration, link: Link, plan: Item | undefined, ado: Item | undefined, planProject: string,
-  planView: SideView, linkIdOfPlan: ReadonlyMap<string, string>,
+  planView: SideView, linkIdOfPlan: ReadonlyMap<string, string>, planNoMoveToTop?: string,
 ): Deletion {
   const id = `deletion:${link.id}`;
   if (!plan && !ado) return { id, linkId: link.id, missingOn: 'both', survivor: null, allowed: ['keep', 'unlink'], choice: null };
   const survivor = (plan ?? ado)!;
   const missingOn = plan ? 'ado' : 'plan';
   const allowed: DeletionChoice[] = ['keep', 'unlink'];
-  if (flowsTo(integration.direction, survivor.system) && !survivor.key.startsWith('project:')) allowed.push('propagate');
+  // Deleting a plan summary first moves its subtasks to the top level (approve.ts): not where the plan cannot.
+  const strandsChildren = survivor.system === 'plan' && planNoMoveToTop !== undefined && (planView.children.get(survivor.key)?.length ?? 0) > 0;
+  if (flowsTo(integration.direction, survivor.system) && !survivor.key.startsWith('project:') && !strandsChildren) allowed.push('propagate');
   return {
     id, linkId: link.id, missingOn,
     survivor: {

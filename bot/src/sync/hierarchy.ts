@@ -81,11 +81,14 @@ export interface MismatchInput {
   readonly links: LinkIndex;
   readonly pending: PendingCreations;
   readonly planProject: string;
+  /** Why the plan side can never move a task to the top level, when it cannot (write-limits.ts). */
+  readonly planNoMoveToTop?: string;
 }
 
 export type ParentCheck =
   | { readonly kind: 'consistent'; readonly refresh: { planParent: string | null; adoParent: string | null } | null }
-  | { readonly kind: 'pending' }
+  /** Nothing to do yet; `why` when the pair is stuck until a person acts (said in the preview). */
+  | { readonly kind: 'pending'; readonly why?: string }
   | { readonly kind: 'mismatch'; readonly mismatch: HierarchyMismatch };
 
 /** Compares a linked pair's parents through the links; 'pending' while a parent is not linked yet. */
@@ -120,14 +123,20 @@ export function checkParents(input: MismatchInput): ParentCheck {
     }
   }
   let keepAdo: ParentResolution | null = null;
-  if (flowsTo(integration.direction, 'plan')) {
+  // Following ADO to "no parent" is not offered where the plan cannot do it: the choice would fail every run.
+  if (flowsTo(integration.direction, 'plan') && !(apPlan === null && pp !== null && input.planNoMoveToTop)) {
     keepAdo = {
       side: 'plan', key: plan.key, project: input.planProject, expectedVersion: plan.version,
       parent: apPlan === null ? null : { key: apPlan },
       baseline: { planParent: apPlan, adoParent: ap === null ? null : { key: ap } },
     };
   }
-  if (!keepPlan && !keepAdo) return { kind: 'pending' };
+  if (!keepPlan && !keepAdo) {
+    const blocked = apPlan === null && pp !== null && input.planNoMoveToTop && flowsTo(integration.direction, 'plan');
+    return blocked
+      ? { kind: 'pending', why: `"${String(plan.fields['Name'] ?? plan.key)}" has no parent in ADO any more, but ${input.planNoMoveToTop}: give its work item a parent in ADO, or move the task in the plan, and sync again.` }
+      : { kind: 'pending' };
+  }
 
   const base = link.baseline;
   const planMoved = base.planParent === undefined || base.planParent !== pp;

@@ -21,6 +21,11 @@ export interface WriteLimits {
   readonly statesByType?: Readonly<Record<string, readonly string[]>>;
   /** Project -> the work item types it has (a task's "ADO Work Item Type" must be one). Absent: not known. */
   readonly typesByProject?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Why an item that has a parent can never be moved to the top level on this side, when it cannot
+   * (Planner premium's schedule APIs cannot clear a task's parent). Absent: it can.
+   */
+  readonly noMoveToTop?: string;
 }
 
 /** Why `value` cannot be the state of an item of `type`, or null. */

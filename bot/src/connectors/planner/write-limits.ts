@@ -20,4 +20,6 @@ export const PLANNER_WRITE_LIMITS: PlanWriteLimits = {
     Work: 'Planner premium adds a summary task\'s effort up from its subtasks',
     PercentComplete: 'Planner premium rolls a summary task\'s progress up from its subtasks',
   },
+  // The schedule APIs cannot clear msdyn_parenttask (operations.ts refuses it before sending).
+  noMoveToTop: 'Planner premium cannot move a task back to the top level of a plan',
 };

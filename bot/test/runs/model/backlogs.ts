@@ -1,17 +1,25 @@
 /**
  * Random starting backlogs and random user edits, on both sides. Starting data goes straight into
  * the simulators' state (data that existed before PlanBridge came); edits go through the real
- * connectors, as a person editing in ADO or Project Web App would.
+ * connectors, as a person editing in ADO, Project Web App or Planner premium would (a Planner
+ * edit reaches Dataverse only through the Project schedule APIs' operation sets).
  */
 import { addProject, insertItem } from '../../../../sim/ado/seed.js';
 import { addContosoAgile } from '../../../../sim/ado/seed-processes.js';
 import { projectTypeDef, typeFields } from '../../../../sim/ado/processes.js';
 import type { AdoSimulator } from '../../../../sim/ado/server.js';
+import { rollUpProject } from '../../../../sim/dataverse/rollup.js';
+import type { DataverseSimulator } from '../../../../sim/dataverse/server.js';
+import type { Row } from '../../../../sim/dataverse/store.js';
+import { LICENSED_USER } from '../../../../sim/dataverse/users.js';
 import { finishFor } from '../../../../sim/pwa/outline.js';
 import { finishProject, newProject, newTask } from '../../../../sim/pwa/seed.js';
 import type { PwaSimulator } from '../../../../sim/pwa/server.js';
 import type { AdoConnector } from '../../../src/connectors/ado/connector.js';
+import type { PlannerConnector } from '../../../src/connectors/planner/connector.js';
+import type { PlanTaskUpdate } from '../../../src/connectors/ppm.js';
 import type { PwaConnector } from '../../../src/connectors/pwa/connector.js';
+import { siteLocalToUtc } from '../../../src/connectors/pwa/dates.js';
 import { dayToAdo } from '../../../src/sync/mapping/dates.js';
 import { PROCESSES, type ProcessName } from '../../../src/sync/processes.js';
 import type { Random } from './random.js';
@@ -92,6 +100,124 @@ export function seedPlan(r: Random, pwa: PwaSimulator, name: string): string {
   return project.Id;
 }
 
+/**
+ * A Planner premium plan as it stood before PlanBridge came: a project, its bucket and a task tree
+ * of the same shape as seedPlan's, leaves from 09:00 to 17:00 in the users' zone; the scheduling
+ * engine's roll-up then computes the summaries, as Dataverse holds them.
+ */
+export function seedPlannerPlan(r: Random, dataverse: DataverseSimulator, name: string, zone: string): string {
+  const store = dataverse.state;
+  const owner = LICENSED_USER.systemuserid;
+  const projectId = uuidFrom(r);
+  const bucketId = uuidFrom(r);
+  const at = (day: string, time: string): string => siteLocalToUtc(`${day}T${time}`, zone);
+  const start = at(workday(0), '09:00:00');
+  store.insert('msdyn_project', 'msdyn_projectid', {
+    msdyn_projectid: projectId, msdyn_subject: name, msdyn_description: null, msdyn_scheduledstart: start, msdyn_start: start, msdyn_finish: start,
+    msdyn_duration: 0, msdyn_effort: 0, msdyn_effortcompleted: 0, msdyn_effortremaining: 0, msdyn_progress: 0, _msdyn_projectmanager_value: owner,
+  }, owner);
+  store.insert('msdyn_projectbucket', 'msdyn_projectbucketid', { msdyn_projectbucketid: bucketId, msdyn_name: 'Bucket 1', _msdyn_project_value: projectId }, owner);
+  let sequence = 0;
+  const add = (depth: number, parentId: string | null): void => {
+    const count = depth === 0 ? r.int(1, 2) : r.int(0, 3);
+    for (let n = 0; n < count; n++) {
+      const id = uuidFrom(r);
+      const row: Row = {
+        msdyn_projecttaskid: id, msdyn_subject: title(r, 'P'), msdyn_description: null, _msdyn_project_value: projectId, _msdyn_parenttask_value: parentId,
+        msdyn_outlinelevel: depth + 1, msdyn_displaysequence: ++sequence, msdyn_wbsid: '', msdyn_start: null, msdyn_finish: null, msdyn_scheduledstart: null, msdyn_scheduledend: null,
+        msdyn_duration: 0, msdyn_effort: 0, msdyn_effortcompleted: 0, msdyn_effortremaining: 0, msdyn_progress: 0,
+        _msdyn_projectbucket_value: bucketId, _msdyn_projectsprint_value: null, msdyn_summary: false, msdyn_ismilestone: false, msdyn_iscritical: false, msdyn_priority: 5,
+      };
+      store.insert('msdyn_projecttask', 'msdyn_projecttaskid', row, owner);
+      if (depth < 3 && r.chance(0.5)) add(depth + 1, id);
+      else {
+        const first = r.int(0, 40);
+        const taskStart = at(workday(first), '09:00:00');
+        const taskFinish = at(workday(first + r.int(1, 5) - 1), '17:00:00');
+        const effort = r.int(0, 40);
+        const progress = r.pick([0, 0, 0.25, 0.5, 1]);
+        Object.assign(row, {
+          msdyn_start: taskStart, msdyn_finish: taskFinish, msdyn_scheduledstart: taskStart, msdyn_scheduledend: taskFinish,
+          msdyn_effort: effort, msdyn_effortcompleted: effort * progress, msdyn_effortremaining: effort * (1 - progress), msdyn_progress: progress,
+        });
+      }
+    }
+  };
+  add(0, null);
+  // A summary holds no dates of its own; the engine rolls them up (a childless "summary" becomes a leaf at the project start).
+  for (const t of store.list('msdyn_projecttask')) {
+    if (t._msdyn_project_value === projectId && t.msdyn_start === null) Object.assign(t, { msdyn_start: start, msdyn_finish: start, msdyn_scheduledstart: start, msdyn_scheduledend: start });
+  }
+  rollUpProject(store, projectId);
+  return projectId;
+}
+
+/** A person's edit of the plan between syncs; false when there was nothing to edit. */
+export interface PlanEditor {
+  edit(r: Random): Promise<boolean>;
+}
+
+/** Edits in Project Web App: a field of a task, a new subtask, a deleted leaf. */
+export function pwaEditor(connector: PwaConnector, projectId: string): PlanEditor {
+  return {
+    async edit(r) {
+      const tasks = await connector.readTasks(projectId);
+      if (tasks.length === 0) return false;
+      const task = r.pick(tasks);
+      const roll = r.next();
+      if (roll < 0.6) {
+        const what = r.int(0, 2);
+        const update = what === 0 ? { id: task.id, name: title(r, 'P') }
+          : what === 1 && !task.isSummary ? { id: task.id, workMinutes: r.int(1, 40) * 60 }
+            : !task.isSummary ? { id: task.id, percentComplete: r.pick([0, 25, 50, 100]) } : { id: task.id, name: title(r, 'P') };
+        await connector.applyChanges({ projectId, creates: [], updates: [update] });
+      } else if (roll < 0.85) {
+        await connector.applyChanges({ projectId, creates: [{ id: uuidFrom(r), parentId: task.id, name: title(r, 'P'), start: `${workday(r.int(0, 40))}T08:00:00` }], updates: [] });
+      } else if (!task.isSummary) {
+        await connector.applyChanges({ projectId, creates: [], updates: [], deletes: [task.id] });
+      }
+      return true;
+    },
+  };
+}
+
+/**
+ * Edits in Planner premium, only what Planner allows: a task's name, notes, or a leaf's effort,
+ * progress or start (a summary's roll up); a new subtask or top-level task; a deleted leaf. No
+ * custom fields, and no move back to the top level. They reach Dataverse through operation sets.
+ */
+export function plannerEditor(connector: PlannerConnector, projectId: string): PlanEditor {
+  return {
+    async edit(r) {
+      const tasks = await connector.readTasks(projectId);
+      const newTask = (parentId: string | null) => ({ id: uuidFrom(r), parentId, name: title(r, 'P'), start: `${workday(r.int(0, 40))}T09:00:00` });
+      if (tasks.length === 0) {
+        await connector.applyChanges({ projectId, creates: [newTask(null)], updates: [] });
+        return true;
+      }
+      const task = r.pick(tasks);
+      const leaf = !task.isSummary;
+      const roll = r.next();
+      if (roll < 0.6) {
+        const what = r.int(0, 4);
+        const update: PlanTaskUpdate = what === 1 && leaf ? { id: task.id, workMinutes: r.int(1, 40) * 60 }
+          : what === 2 && leaf ? { id: task.id, percentComplete: r.pick([0, 25, 50, 100]) }
+            : what === 3 && leaf ? { id: task.id, start: `${workday(r.int(0, 40))}T09:00:00` }
+              : what === 4 ? { id: task.id, notes: `Note ${r.int(1, 999)}` }
+                : { id: task.id, name: title(r, 'P') };
+        await connector.applyChanges({ projectId, creates: [], updates: [update] });
+      } else if (roll < 0.8) {
+        await connector.applyChanges({ projectId, creates: [newTask(task.id)], updates: [] });
+      } else if (roll < 0.9) {
+        await connector.applyChanges({ projectId, creates: [newTask(null)], updates: [] });
+      } else if (leaf) {
+        await connector.applyChanges({ projectId, creates: [], updates: [], deletes: [task.id] });
+      }
+      return true;
+    },
+  };
+}
+
 export interface EditCounts {
   ado: number;
   plan: number;
@@ -100,7 +226,7 @@ export interface EditCounts {
 /** A few edits a person would make between syncs: fields, a new item, a deletion, on either side. */
 export async function editBothSides(
   r: Random, ado: { sim: AdoSimulator; connector: AdoConnector; project: string; base: ProcessName; zone: string },
-  plan: { connector: PwaConnector; projectId: string }, edits: number,
+  plan: PlanEditor, edits: number,
 ): Promise<EditCounts> {
   const counts = { ado: 0, plan: 0 };
   const p = PROCESSES[ado.base];
@@ -133,21 +259,7 @@ export async function editBothSides(
       }
       counts.ado++;
     } else {
-      const tasks = await plan.connector.readTasks(plan.projectId);
-      if (tasks.length === 0) continue;
-      const task = r.pick(tasks);
-      const roll = r.next();
-      if (roll < 0.6) {
-        const what = r.int(0, 2);
-        const update = what === 0 ? { id: task.id, name: title(r, 'P') }
-          : what === 1 && !task.isSummary ? { id: task.id, workMinutes: r.int(1, 40) * 60 }
-            : !task.isSummary ? { id: task.id, percentComplete: r.pick([0, 25, 50, 100]) } : { id: task.id, name: title(r, 'P') };
-        await plan.connector.applyChanges({ projectId: plan.projectId, creates: [], updates: [update] });
-      } else if (roll < 0.85) {
-        await plan.connector.applyChanges({ projectId: plan.projectId, creates: [{ id: uuidFrom(r), parentId: task.id, name: title(r, 'P'), start: `${workday(r.int(0, 40))}T08:00:00` }], updates: [] });
-      } else if (!task.isSummary) {
-        await plan.connector.applyChanges({ projectId: plan.projectId, creates: [], updates: [], deletes: [task.id] });
-      }
+      if (!(await plan.edit(r))) continue;
       counts.plan++;
     }
   }

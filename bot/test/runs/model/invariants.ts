@@ -26,18 +26,43 @@ const parentOf = (relations: ReadonlyArray<{ rel: string; url: string }>): numbe
   return up ? Number(/(\d+)$/.exec(up.url)![1]) : null;
 };
 
+/** A Dataverse DateTimeOffset (UTC) as the wall-clock time of the plan's users, as Planner shows it. */
+export function wallClock(instant: unknown, zone: string): string {
+  if (typeof instant !== 'string' || instant === '') return '';
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(instant));
+  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)!.value;
+  return `${part('year')}-${part('month')}-${part('day')}T${part('hour')}:${part('minute')}:${part('second')}`;
+}
+
+/** The plan's tasks as its system holds them, in the shape the invariants compare. */
+function planTasks(systems: ScenarioSystems, planProjectId: string): Map<string, PlanView> {
+  const plan = new Map<string, PlanView>();
+  if (systems.plan.system === 'pwa') {
+    const project = systems.plan.pwa.state.projects.find((p) => p.Id === planProjectId)!;
+    for (const t of project.tasks) {
+      plan.set(t.Id.toLowerCase(), { name: t.Name, start: t.Start, finish: t.Finish, work: t.WorkMinutes, percent: t.PercentComplete, notes: t.Notes, parent: t.ParentId?.toLowerCase() ?? null, summary: t.IsSummary });
+    }
+    return plan;
+  }
+  // Planner premium: msdyn_projecttask rows; effort in hours, progress a 0..1 fraction, dates UTC instants.
+  for (const t of systems.plan.dataverse.state.list('msdyn_projecttask')) {
+    if (String(t._msdyn_project_value).toLowerCase() !== planProjectId.toLowerCase()) continue;
+    plan.set(String(t.msdyn_projecttaskid).toLowerCase(), {
+      name: String(t.msdyn_subject ?? ''), start: wallClock(t.msdyn_start, systems.zone), finish: wallClock(t.msdyn_finish, systems.zone),
+      work: Math.round(Number(t.msdyn_effort ?? 0) * 60), percent: Math.round(Number(t.msdyn_progress ?? 0) * 100), notes: String(t.msdyn_description ?? ''),
+      parent: typeof t._msdyn_parenttask_value === 'string' ? t._msdyn_parenttask_value.toLowerCase() : null, summary: t.msdyn_summary === true,
+    });
+  }
+  return plan;
+}
+
 export async function snapshot(world: ModelWorld, systems: ScenarioSystems, i: IntegrationDocument, adoProject: string, planProjectId: string): Promise<Snapshot> {
-  const pwa = systems.pwa;
   const ado = new Map<number, AdoView>();
   for (const w of systems.ado.state.items.values()) {
     if (w.deleted || w.fields['System.TeamProject'] !== adoProject) continue;
     ado.set(w.id, { type: String(w.fields['System.WorkItemType']), fields: { ...w.fields }, parent: parentOf(w.relations), tags: String(w.fields['System.Tags'] ?? '') });
   }
-  const plan = new Map<string, PlanView>();
-  const project = pwa.state.projects.find((p) => p.Id === planProjectId)!;
-  for (const t of project.tasks) {
-    plan.set(t.Id.toLowerCase(), { name: t.Name, start: t.Start, finish: t.Finish, work: t.WorkMinutes, percent: t.PercentComplete, notes: t.Notes, parent: t.ParentId?.toLowerCase() ?? null, summary: t.IsSummary });
-  }
+  const plan = planTasks(systems, planProjectId);
   // Retired links (unlinked on purpose) only keep the survivor from being re-created.
   const links = (await world.bot.bot.store.links.list(MODEL_TENANT, i.id, { pageSize: 1000 })).items.filter((l) => !l.retired)
     .map((l) => ({ planKey: l.planTaskId.toLowerCase(), adoKey: String(l.workItemId) }));

@@ -5,8 +5,10 @@
  * invariants of issue 14 checked after every round.
  */
 import { ADO_DEMO_PATS } from '../../../../sim/ado/server.js';
+import { DATAVERSE_DEMO_CREDENTIALS } from '../../../../sim/dataverse/server.js';
 import { PWA_DEMO_CREDENTIALS } from '../../../../sim/pwa/server.js';
 import { AdoConnector } from '../../../src/connectors/ado/connector.js';
+import { PlannerConnector } from '../../../src/connectors/planner/connector.js';
 import { PwaConnector } from '../../../src/connectors/pwa/connector.js';
 import { defaultStoredRules } from '../../../src/flows/integration-model.js';
 import { applyApproved, planSync, type Planned } from '../../../src/runs/sync-run.js';
@@ -14,7 +16,7 @@ import type { IntegrationDocument, Stored, SyncDirection } from '../../../src/st
 import { approvePlan, type PlanChoices } from '../../../src/sync/approve.js';
 import { isNoop, type Choice, type DeletionChoice, type SyncPlan } from '../../../src/sync/plan.js';
 import { PROCESSES, type ProcessName } from '../../../src/sync/processes.js';
-import { editBothSides, seedAdoBacklog, seedPlan } from './backlogs.js';
+import { editBothSides, plannerEditor, pwaEditor, seedAdoBacklog, seedPlan, seedPlannerPlan, type PlanEditor } from './backlogs.js';
 import { checkAfterSettle, checkRound, snapshot, type Snapshot } from './invariants.js';
 import { Random } from './random.js';
 import { MODEL_TENANT, SITE_ZONES, type ModelWorld, type ScenarioSystems } from './world.js';
@@ -49,22 +51,28 @@ export async function runScenario(world: ModelWorld, seed: number, options: Scen
   const direction = r.pick(DIRECTIONS);
   const adoProject = `Model ${seed}`;
   const systems = await world.open(zone);
-  const { pwa } = systems;
+  const plan = systems.plan;
   seedAdoBacklog(r, systems.ado, { name: adoProject, processLabel: label, base }, zone);
-  const planProjectId = seedPlan(r, pwa, `Plan ${seed}`);
-  const report: ScenarioReport = { seed, setup: `${label}, ${direction}, site in ${zone}`, rounds: 0, operations: 0, crashes: 0, faults: 0, violations: [] };
+  const planProjectId = plan.system === 'pwa' ? seedPlan(r, plan.pwa, `Plan ${seed}`) : seedPlannerPlan(r, plan.dataverse, `Plan ${seed}`, zone);
+  const report: ScenarioReport = { seed, setup: `${plan.system === 'planner' ? 'Planner premium, ' : ''}${label}, ${direction}, site in ${zone}`, rounds: 0, operations: 0, crashes: 0, faults: 0, violations: [] };
   const s = world.services;
   const p = PROCESSES[base];
-  const integration = await s.store.integrations.create(MODEL_TENANT, {
-    name: `Plan ${seed} ↔ ${adoProject}`, planConnectionId: systems.pwaConnectionId, planProjectId, planProjectName: `Plan ${seed}`,
-    adoConnectionId: systems.adoConnectionId, adoProjects: [adoProject], adoScopes: [{ project: adoProject }], direction, process: base,
-    creation: 'withAllSubItems', mapping: defaultStoredRules(base),
-    hierarchy: { levels: [...p.levels], leafType: p.leafType, importAsTasks: [...p.extraTaskTypes], teamProjectAsTopParent: false, includeOutsideIterations: true },
-    approvers: [{ id: 'model' }], notifications: { onFailure: false, onSuccess: false },
-  });
+  const integration = plan.system === 'pwa'
+    ? await s.store.integrations.create(MODEL_TENANT, {
+      name: `Plan ${seed} ↔ ${adoProject}`, planConnectionId: systems.planConnectionId, planProjectId, planProjectName: `Plan ${seed}`,
+      adoConnectionId: systems.adoConnectionId, adoProjects: [adoProject], adoScopes: [{ project: adoProject }], direction, process: base,
+      creation: 'withAllSubItems', mapping: defaultStoredRules(base),
+      hierarchy: { levels: [...p.levels], leafType: p.leafType, importAsTasks: [...p.extraTaskTypes], teamProjectAsTopParent: false, includeOutsideIterations: true },
+      approvers: [{ id: 'model' }], notifications: { onFailure: false, onSuccess: false },
+    })
+    : await linkInChat(world, systems, planProjectId, adoProject, direction, base);
+  const planConnector = plan.system === 'pwa'
+    ? new PwaConnector({ siteUrl: plan.pwa.url, auth: { kind: 'onprem', username: PWA_DEMO_CREDENTIALS.username, password: PWA_DEMO_CREDENTIALS.password }, timeZone: zone, pollIntervalMs: 5 })
+    : new PlannerConnector({ environmentUrl: plan.dataverse.url, getAccessToken: async () => DATAVERSE_DEMO_CREDENTIALS.bearerToken, timeZone: zone, pollIntervalMs: 2 });
+  const planEditor: PlanEditor = planConnector instanceof PwaConnector ? pwaEditor(planConnector, planProjectId) : plannerEditor(planConnector, planProjectId);
   const editors = {
     ado: { sim: systems.ado, connector: new AdoConnector({ url: systems.ado.url, pat: ADO_DEMO_PATS.fullAccess, localMode: true }), project: adoProject, base, zone },
-    plan: { connector: new PwaConnector({ siteUrl: pwa.url, auth: { kind: 'onprem', username: PWA_DEMO_CREDENTIALS.username, password: PWA_DEMO_CREDENTIALS.password }, timeZone: zone, pollIntervalMs: 5 }), projectId: planProjectId },
+    plan: planEditor,
   };
   const look = (): Promise<Snapshot> => snapshot(world, systems, integration, adoProject, planProjectId);
   const fail = (round: number, what: string): void => void report.violations.push(`seed ${seed} (${report.setup}), round ${round}: ${what}`);
@@ -94,10 +102,23 @@ export async function runScenario(world: ModelWorld, seed: number, options: Scen
       for (const v of checkAfterSettle(await look())) fail(round, v);
     }
   } finally {
+    if (planConnector instanceof PlannerConnector) planConnector.close();
     await s.store.integrations.remove(MODEL_TENANT, integration.id);
     await systems.close();
   }
   return report;
+}
+
+/** "link project ... to ADO project ...": the link card's Create button, as a person clicks it (Planner premium's default mapping). */
+async function linkInChat(world: ModelWorld, systems: ScenarioSystems, planProjectId: string, adoProject: string, direction: SyncDirection, base: ProcessName): Promise<Stored<IntegrationDocument>> {
+  const p = PROCESSES[base];
+  const reply = await world.click('link.create', {
+    planConnectionId: systems.planConnectionId, adoConnectionId: systems.adoConnectionId, planProjectId, adoProjects: adoProject,
+    direction, creation: 'withAllSubItems', levels: p.levels.join(' > '), leafType: p.leafType, planTasks: 'all', notify: 'none',
+  });
+  const made = (await world.services.store.integrations.list(MODEL_TENANT, { pageSize: 500 })).items.find((i) => i.planProjectId === planProjectId);
+  if (!made) throw new Error(`link did not create the integration: ${JSON.stringify(reply).slice(0, 800)}`);
+  return made;
 }
 
 type ApplyOutcome = 'in-step' | 'clean' | 'partial';
@@ -118,6 +139,11 @@ async function applyOnce(
   if (crash) { world.crashAfter(r.int(0, Math.max(1, approval.plan.operations.length))); report.crashes++; }
   if (r.chance(options.faultChance)) {
     systems.ado.injectFault({ kind: r.pick([429, 503] as const), count: r.int(1, 2), retryAfter: '0' });
+    report.faults++;
+  }
+  // Dataverse's service protection (429 with Retry-After, at least 1 s) or a 503, on the plan side.
+  if (systems.plan.system === 'planner' && r.chance(options.faultChance / 2)) {
+    systems.plan.dataverse.injectFault({ kind: r.pick(['requests', 'concurrency', 503] as const), count: 1, retryAfter: 1 });
     report.faults++;
   }
   const { run } = await s.store.runs.start(MODEL_TENANT, { integrationId: i.id, trigger: { kind: 'chat', key: `model:${report.seed}:${round}:${r.int(0, 1e9)}`, by: 'model' }, status: 'approved', plan, requestedBy: { id: 'model' } });
