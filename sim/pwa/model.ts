@@ -99,6 +99,8 @@ export interface SimTask {
   Notes: string;
   IsManual: boolean;
   IsMilestone: boolean;
+  /** An inserted project: the plan holding it is a master project. Absent: false. */
+  IsSubProject?: boolean;
   Created: string;
   Modified: string;
   /** Task custom field values by custom field Id. */

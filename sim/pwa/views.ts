@@ -99,7 +99,7 @@ export class Views {
       ...workForms('ActualWork', t.ActualWorkMinutes, workString(t.ActualWorkMinutes)),
       ...workForms('RemainingWork', remaining, workString(remaining)),
       PercentComplete: t.PercentComplete, PercentWorkComplete: percentWorkComplete(t.WorkMinutes, t.ActualWorkMinutes, t.PercentComplete),
-      Deadline: t.Deadline, IsActive: t.IsActive, TaskType: t.TaskType,
+      Deadline: t.Deadline, IsActive: t.IsActive, TaskType: t.TaskType, IsSubProject: t.IsSubProject ?? false,
       // No contact is ever set in the demo plans; PWA returns null for an empty Contact.
       Contact: null,
       Notes: t.Notes, Created: t.Created, Modified: t.Modified,

@@ -95,6 +95,8 @@ export interface PlanTask {
   /** Inactive tasks stay in the plan for the record but no longer count. */
   isActive: boolean;
   taskType: PlanTaskType | null;
+  /** An inserted project (its tasks live in another plan): a plan holding one is a master project. */
+  isSubProject: boolean;
   predecessors: PlanDependency[];
   assignments: PlanAssignment[];
   /** Custom field values by field display name; lookup values are the entries' texts. */

@@ -47,9 +47,9 @@ export async function planEventSync(s: FlowServices, i: IntegrationDocument): Pr
     const links: EventLink[] = stored.map((l) => ({
       linkId: l.linkId, planTaskId: l.planTaskId, eventId: l.eventId, state: l.state, generation: l.generation, ...(l.bodyDigest !== undefined ? { bodyDigest: l.bodyDigest } : {}),
     }));
-    // Master projects: the connectors do not read "inserted subproject" yet, so none is flagged here.
+    // A master project (one holding inserted projects) is refused: its tasks belong to other plans.
     const plan = planEvents(tasks, links, existing, {
-      integrationId: i.id, timeZone: planConnector.timeZone, people, project: { name: i.planProjectName ?? i.name },
+      integrationId: i.id, timeZone: planConnector.timeZone, people, project: { name: i.planProjectName ?? i.name, isMaster: tasks.some((t) => t.isSubProject) },
       ...(outlook.outlook?.address ? { organizer: outlook.outlook.address } : {}),
     });
     return { plan, hash: eventPlanHash(plan), timeZone: planConnector.timeZone, mailbox: outlook.outlook?.address ?? outlook.name, calendar };

@@ -7,7 +7,7 @@ export function task(id: string, overrides: Partial<PlanTask> = {}, people: Arra
     id, parentId: null, outlineLevel: 1, outlinePosition: id, isSummary: false, name: `Task ${id}`,
     start: '2026-03-10T09:00:00', finish: '2026-03-10T11:00:00', durationMinutes: 120, workMinutes: 120,
     actualWorkMinutes: 0, remainingWorkMinutes: 120, percentComplete: 0, notes: `Notes of ${id}`, deadline: null,
-    isMilestone: false, isActive: true, taskType: null, predecessors: [],
+    isMilestone: false, isActive: true, taskType: null, isSubProject: false, predecessors: [],
     assignments: people.map(([name, email], i) => ({ resourceId: `r-${i}-${name}`, resourceName: name, resourceEmail: email, workMinutes: 60, actualWorkMinutes: 0, remainingWorkMinutes: 60 })),
     customFields: { 'Create event': true }, modified: null, version: '1',
     ...overrides,

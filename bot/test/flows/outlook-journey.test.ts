@@ -156,6 +156,19 @@ describe('Outlook events journey', () => {
     expect(cardText((await sync()).card)).toMatch(/is in step/);
   });
 
+  it('a master project (one holding an inserted project) is refused with the reason, and nothing is sent', async () => {
+    const before = graph.invitations.length;
+    const inserted = apollo().tasks.find((t) => t.Name === 'Design API contract')!;
+    inserted.IsSubProject = true;
+    try {
+      const refused = await sync();
+      expect(cardText(refused.card)).toMatch(/Apollo is a master project \(it has inserted subprojects\).*Link each subproject to Outlook instead/s);
+      expect(graph.invitations.length).toBe(before);
+    } finally {
+      inserted.IsSubProject = false;
+    }
+  });
+
   it('usage shows work items and events in the current window, with a chart', async () => {
     // Apollo goes to Azure DevOps too (only "Go-live" is flagged "Sync to ADO"), so usage has both kinds.
     expect(cardText(await linkWithDefaults(j, 'link project Apollo to ADO project Phoenix', { planTasks: 'flagged' }))).toMatch(/Linked: Apollo ↔ Phoenix/);

@@ -163,6 +163,8 @@ export function toPlanTasks(plan: PlanSnapshot, timeZone: string): PlanTask[] {
       outlineLevel: num(row.msdyn_outlinelevel) || position.split('.').length,
       outlinePosition: position,
       isSummary: row.msdyn_summary === true || parents.has(lower(id)),
+      // Planner premium has no inserted projects.
+      isSubProject: false,
       name: String(row.msdyn_subject ?? ''),
       start: localDate(row.msdyn_start, timeZone),
       finish: localDate(row.msdyn_finish, timeZone),

@@ -8,7 +8,7 @@ import { parsePwaDuration } from './units.js';
 
 const TASK_SELECT = [
   'Id', 'Name', 'OutlineLevel', 'OutlinePosition', 'IsSummary', 'Start', 'Finish', 'Duration', 'Work', 'ActualWork', 'RemainingWork',
-  'PercentComplete', 'Notes', 'Modified', 'Deadline', 'IsMilestone', 'IsActive', 'TaskType',
+  'PercentComplete', 'Notes', 'Modified', 'Deadline', 'IsMilestone', 'IsActive', 'TaskType', 'IsSubProject',
   'Parent/Id', 'Assignments/Id', 'Assignments/Work', 'Assignments/ActualWork', 'Assignments/RemainingWork',
   'Assignments/Resource/Id', 'Assignments/Resource/Name', 'Assignments/Resource/Email',
 ];
@@ -124,6 +124,7 @@ export async function readTasks(client: PwaClient, project: PlanProject, taskFie
       // Absent means active: only Project 2010+ plans can inactivate a task.
       isActive: row.IsActive !== false,
       taskType: TASK_TYPES[Number(row.TaskType)] ?? null,
+      isSubProject: row.IsSubProject === true,
       predecessors: dependencies.get(id.toLowerCase()) ?? [],
       assignments: ((row.Assignments as Row[] | undefined) ?? []).map((a) => {
         const resource = (a.Resource as Row | null | undefined) ?? {};
