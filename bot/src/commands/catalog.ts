@@ -20,8 +20,8 @@ export const COMMANDS: readonly CommandInfo[] = [
   },
   {
     id: 'connect', verbs: ['connect', 'add'], group: 'Get started', available: true,
-    usage: 'connect ado | connect pwa | connect planner',
-    description: 'Connect Azure DevOps (URL + PAT), Project Web App (OAuth or on-premises sign-in) or Planner premium (Dataverse environment + token).',
+    usage: 'connect ado | connect pwa | connect planner | connect outlook',
+    description: 'Connect Azure DevOps (URL + PAT or Entra service principal), Project Web App (Microsoft 365, Windows or Basic sign-in), Planner premium (Dataverse environment + token) or an Outlook calendar (Microsoft Graph token).',
     examples: ['connect ado', 'connect project online', 'connect planner premium'],
   },
   {
@@ -30,19 +30,19 @@ export const COMMANDS: readonly CommandInfo[] = [
   },
   {
     id: 'link', verbs: ['link'], group: 'Sync', available: true,
-    usage: 'link project ‹plan project› to ADO project ‹ADO project›',
-    description: 'Set up an integration: scope, direction, hierarchy, field mapping and approvers.',
+    usage: 'link project ‹plan project› to ADO project ‹ADO project› | link project ‹plan project› to Outlook',
+    description: 'Set up an integration: scope, direction, hierarchy, field mapping and approvers; or tasks flagged "Create event" as Outlook events.',
     examples: ['link project Apollo to ADO project Phoenix'],
   },
   {
     id: 'sync', verbs: ['sync', 'synchronize', 'preview'], group: 'Sync', available: true,
-    usage: 'sync project ‹name› [to ADO | to plan | both ways]',
+    usage: 'sync project ‹name› [to ADO | to plan | both ways | to Outlook]',
     description: 'Preview every change and conflict, then apply exactly what you approve.',
     examples: ['sync project "Apollo Rollout" to ADO', 'sync Apollo', 'preview sync Apollo'],
   },
   {
     id: 'status', verbs: ['status'], group: 'Sync', available: true,
-    usage: 'status [project]', description: 'Show the last runs of an integration, or the last run of each.',
+    usage: 'status [project] | usage', description: 'Show the last runs of an integration, or the last run of each; "usage" shows the endpoints used in this 30-day window.',
     examples: ['status Apollo'],
   },
   {
