@@ -42,11 +42,11 @@ export async function sendStatus(s: FlowServices, turn: ChatTurn, project: strin
       await turn.send({ card: notice('Nothing is linked yet', 'Set up an integration first, for example: link project Apollo to ADO project Phoenix') });
       return;
     }
-    const lines: string[] = [];
-    for (const i of all) {
+    // Runs are partitioned per integration: one small query each, asked together rather than in turn.
+    const lines = await Promise.all(all.map(async (i) => {
       const last = (await s.store.runs.list(turn.tenantId, i.id, { pageSize: 1 })).items[0];
-      lines.push(`${i.name}: ${last ? `${OUTCOME[last.status]} (${last.createdAt.slice(0, 16).replace('T', ' ')} UTC)` : 'never synced'}`);
-    }
+      return `${i.name}: ${last ? `${OUTCOME[last.status]} (${last.createdAt.slice(0, 16).replace('T', ' ')} UTC)` : 'never synced'}`;
+    }));
     await turn.send({ card: notice('Integrations', 'The last run of each integration:', { details: lines }) });
     return;
   }

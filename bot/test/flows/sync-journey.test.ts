@@ -160,6 +160,10 @@ describe('link and sync journey', () => {
   it('status and history list the run with its outcome, approver and counts', async () => {
     const status = await j.say('status Apollo');
     expect(cardText(status.card)).toMatch(/Status: Apollo ↔ Phoenix/);
+    // Without a project: the last run of each integration.
+    const all = cardText((await j.say('status')).card);
+    expect(all).toMatch(/The last run of each integration:/);
+    expect(all).toMatch(/Apollo ↔ Phoenix: (Succeeded|Out of date \(not applied\)|Waiting for approval) \(\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\)/);
     const history = await j.say('history Apollo');
     const text = cardText(history.card);
     expect(text).toMatch(/Succeeded/);
