@@ -107,8 +107,8 @@ function signInFrom(s: FlowServices, data: Record<string, unknown>, values: Valu
     if (!GUID.test(values.clientId)) errors.clientId = 'Give the application (client) ID: the GUID on the app registration\'s Overview page.';
     if (clientSecret && pem) errors.credential = 'Give a client secret or a certificate, not both.';
     else if (!clientSecret && !pem) errors.credential = 'Paste the client secret\'s Value, or the certificate with its private key (PEM).';
-    else if (pem && !(/-----BEGIN CERTIFICATE-----/.test(pem) && /-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(pem))) {
-      errors.credential = 'The certificate must be PEM with both parts: -----BEGIN CERTIFICATE----- ... and its unencrypted -----BEGIN PRIVATE KEY----- ....';
+    else if (pem && !(/-{5}BEGIN CERTIFICATE-{5}/.test(pem) && /-{5}BEGIN (RSA |EC )?PRIVATE KEY-{5}/.test(pem))) {
+      errors.credential = 'The certificate must be PEM with both parts: the CERTIFICATE block, then its unencrypted PRIVATE KEY block.';
     }
     if (Object.keys(errors).length > 0) return { errors };
     const credential = clientSecret ? 'secret' as const : 'certificate' as const;

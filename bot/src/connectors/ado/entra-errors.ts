@@ -28,7 +28,7 @@ export function entraTokenError(err: unknown, what: string): AdoConnectorError {
     return new AdoConnectorError('entra-rejected', `No managed identity is available to PlanBridge here, so it cannot get a token for ${what}. Turn on the App Service's identity, or connect with a service principal instead.`, { needsAttention: true });
   }
   if (/PEM|DECODER|asn1|private key/i.test(text)) {
-    return new AdoConnectorError('invalid-request', 'The certificate could not be read: paste the certificate and its private key (unencrypted) as one PEM, from -----BEGIN CERTIFICATE----- to -----END PRIVATE KEY-----.');
+    return new AdoConnectorError('invalid-request', 'The certificate could not be read: paste the certificate and its private key (unencrypted) as one PEM: the CERTIFICATE block, then the PRIVATE KEY block.');
   }
   if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|self.signed|unable to verify|network/i.test(`${text} ${e?.code ?? ''}`)) {
     return new AdoConnectorError('unreachable', `Could not reach Microsoft Entra ID to get a token for ${what}. Check the network (and, locally, that "npm run sim" runs), then try again.`);
