@@ -3,7 +3,8 @@ import type { Locator } from 'playwright-core';
 import type { TestBot } from '../bot/test/support/test-bot.js';
 import { ADO_DEMO_PATS, type AdoSimulator } from '../sim/ado/server.js';
 import { PWA_DEMO_CREDENTIALS, type PwaSimulator } from '../sim/pwa/server.js';
-import { PlaygroundChat, rawMarkersIn } from './support/chat.js';
+import { PlaygroundChat } from './support/chat.js';
+import { expectReadable as readable, playgroundUser as signedInUser } from './support/checks.js';
 import type { RunningPlayground } from './support/playground.js';
 import { SHOTS, startPlaygroundWorld, type PlaygroundWorld } from './support/world.js';
 
@@ -35,21 +36,8 @@ describe('Agents Playground: connect, link, sync, approve', () => {
   }, 120_000);
   afterAll(() => world?.close());
 
-  /** The card reads clean: no template markers, JSON or leaked JS values, and no text cut off. */
-  async function expectReadable(card: Locator, name: string): Promise<string> {
-    const text = await chat.text(card);
-    expect(rawMarkersIn(text), `${name} shows raw markers:\n${text}`).toEqual([]);
-    expect(await chat.clipped(card), `${name} has text cut off`).toEqual([]);
-    return text;
-  }
-
-  /** The signed-in Playground user: the person every "approved by" names. */
-  async function playgroundUser(): Promise<string> {
-    const res = await fetch(`${playground.url}/_internal/v1/config`);
-    const { config } = (await res.json()) as { config: { currentUser: { name: string } } };
-    expect(config.currentUser.name).toMatch(/\w+ \w+/);
-    return config.currentUser.name;
-  }
+  const expectReadable = (card: Locator, name: string): Promise<string> => readable(chat, card, name);
+  const playgroundUser = (): Promise<string> => signedInUser(playground.url);
 
   it('connect ado: the form takes URL, masked PAT, expiry and name; the checklist shows every scope present', async () => {
     await chat.send('connect ado');

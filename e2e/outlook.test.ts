@@ -4,7 +4,8 @@ import type { TestBot } from '../bot/test/support/test-bot.js';
 import { GRAPH_DEMO_CREDENTIALS, type GraphSimulator } from '../sim/graph/server.js';
 import { PWA_DEMO_CREDENTIALS, type PwaSimulator } from '../sim/pwa/server.js';
 import { DEMO_EVENT_TASKS } from '../sim/pwa/seed-events.js';
-import { PlaygroundChat, rawMarkersIn } from './support/chat.js';
+import { PlaygroundChat } from './support/chat.js';
+import { expectReadable as readable, playgroundUser as signedInUser } from './support/checks.js';
 import { startOutlookPlaygroundWorld, type OutlookPlaygroundWorld } from './support/outlook-world.js';
 import type { RunningPlayground } from './support/playground.js';
 import { SHOTS } from './support/world.js';
@@ -50,20 +51,8 @@ describe('Agents Playground with Outlook: connect, link, sync, approve, usage', 
   }, 240_000);
   afterAll(() => world?.close());
 
-  /** The card reads clean: no template markers, JSON or leaked JS values, and no text cut off. */
-  async function expectReadable(card: Locator, name: string): Promise<string> {
-    const text = await chat.text(card);
-    expect(rawMarkersIn(text), `${name} shows raw markers:\n${text}`).toEqual([]);
-    expect(await chat.clipped(card), `${name} has text cut off`).toEqual([]);
-    return text;
-  }
-
-  /** The signed-in Playground user: the person every "approved by" names. */
-  async function playgroundUser(): Promise<string> {
-    const res = await fetch(`${playground.url}/_internal/v1/config`);
-    const { config } = (await res.json()) as { config: { currentUser: { name: string } } };
-    return config.currentUser.name;
-  }
+  const expectReadable = (card: Locator, name: string): Promise<string> => readable(chat, card, name);
+  const playgroundUser = (): Promise<string> => signedInUser(playground.url);
 
   it('connect pwa: Windows sign-in; the checklist offers "Create fields", which adds "Create event" and flags three Apollo tasks', async () => {
     await chat.send('connect pwa');

@@ -3,7 +3,8 @@ import type { Locator } from 'playwright-core';
 import type { TestBot } from '../bot/test/support/test-bot.js';
 import { ADO_DEMO_PATS, type AdoSimulator } from '../sim/ado/server.js';
 import { DATAVERSE_DEMO_CREDENTIALS, SEED_IDS, type DataverseSimulator } from '../sim/dataverse/server.js';
-import { PlaygroundChat, rawMarkersIn } from './support/chat.js';
+import { PlaygroundChat } from './support/chat.js';
+import { expectReadable as readable, playgroundUser as signedInUser } from './support/checks.js';
 import { startPlannerPlaygroundWorld, type PlannerPlaygroundWorld } from './support/planner-world.js';
 import type { RunningPlayground } from './support/playground.js';
 import { SHOTS } from './support/world.js';
@@ -45,20 +46,8 @@ describe('Agents Playground with Planner premium: connect, link, sync, approve',
   }, 240_000);
   afterAll(() => world?.close());
 
-  /** The card reads clean: no template markers, JSON or leaked JS values, and no text cut off. */
-  async function expectReadable(card: Locator, name: string): Promise<string> {
-    const text = await chat.text(card);
-    expect(rawMarkersIn(text), `${name} shows raw markers:\n${text}`).toEqual([]);
-    expect(await chat.clipped(card), `${name} has text cut off`).toEqual([]);
-    return text;
-  }
-
-  /** The signed-in Playground user: the person every "approved by" names. */
-  async function playgroundUser(): Promise<string> {
-    const res = await fetch(`${playground.url}/_internal/v1/config`);
-    const { config } = (await res.json()) as { config: { currentUser: { name: string } } };
-    return config.currentUser.name;
-  }
+  const expectReadable = (card: Locator, name: string): Promise<string> => readable(chat, card, name);
+  const playgroundUser = (): Promise<string> => signedInUser(playground.url);
 
   it('connect ado: URL and masked PAT; the checklist shows every scope present', async () => {
     await chat.send('connect ado');

@@ -12,6 +12,7 @@ import { RestifyAdapter } from '../http/restify-adapter.js';
 import type { Server } from 'restify';
 import { sdkLogger } from './sdk-logger.js';
 import { actionTurnFrom, chatTurnFrom, tenantOf } from './turn.js';
+import { REMEMBERED_MAX, REMEMBERED_TTL_MS, RememberedReferences } from './remembered-references.js';
 
 /** Where conversation references go so later proactive messages can reach the chat. */
 export interface ConversationDirectory {
@@ -29,35 +30,6 @@ export interface TeamsAppOptions {
   /** Test seams: a local OpenID/JWKS cloud and a fake outbound token. Never set in production. */
   cloud?: CloudEnvironment;
   token?: TokenProvider;
-}
-
-/** Conversations whose stored reference one instance keeps in mind (about 0.5 KB each). */
-const REMEMBERED_MAX = 10_000;
-/** After this long a message checks the store again, in case the document went (removed elsewhere). */
-const REMEMBERED_TTL_MS = 10 * 60_000;
-
-/** A bounded LRU of the last reference stored per conversation, as JSON. */
-class RememberedReferences {
-  private readonly entries = new Map<string, { json: string; storedAt: number }>();
-  constructor(private readonly max: number, private readonly ttlMs: number) {}
-
-  has(key: string, json: string): boolean {
-    const entry = this.entries.get(key);
-    if (!entry || entry.json !== json || Date.now() - entry.storedAt > this.ttlMs) return false;
-    this.entries.delete(key); // Map order is recency order
-    this.entries.set(key, entry);
-    return true;
-  }
-
-  set(key: string, json: string): void {
-    this.entries.delete(key);
-    this.entries.set(key, { json, storedAt: Date.now() });
-    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
-  }
-
-  forget(key: string): void {
-    this.entries.delete(key);
-  }
 }
 
 /** Builds the Teams SDK app: routes only, every decision lives in flows/. */

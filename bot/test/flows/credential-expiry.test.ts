@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADO_DEMO_PATS } from '../../../sim/ado/server.js';
 import { OTHER_TENANT } from '../support/activities.js';
 import { cardOf } from '../support/fake-connector.js';
-import { ADA, Journey, TENANT, cardText } from '../support/journey.js';
+import { Journey, cardText } from '../support/journey.js';
 
 const DAY = 86_400_000;
 
@@ -52,7 +52,5 @@ describe('credential expiry warnings for every connection', () => {
     expect((await j.bot.bot.scanExpiringConnections()).sent).toBe(0);
     expect(warnings()).toHaveLength(2);
     expect(cardText(cardOf(warnings()[1]!))).toMatch(/expires in 2 days/);
-    expect(ADA.id).toBeDefined();
-    expect(TENANT).not.toBe(OTHER_TENANT);
   });
 });
