@@ -84,7 +84,9 @@ describe('Agents Playground with Outlook: connect, link, sync, approve, usage', 
     await chat.send('connect outlook');
     const form = await chat.waitForCard('Connect Outlook (Microsoft 365)', 90_000);
     const text = await expectReadable(form, 'connect-outlook');
-    expect(text).toContain('Microsoft 365 sign-in for Outlook is not built yet');
+    expect(text).toContain('A token expires within about an hour');
+    // Microsoft 365 sign-in is offered first; this journey pastes the simulator's demo token.
+    await chat.choose(form, "A delegated access token (Calendars.ReadWrite): events go into that user's calendar");
     await chat.fill(form, 'Access token', GRAPH_DEMO_CREDENTIALS.bearerToken);
     await chat.fill(form, 'Microsoft Graph address', graph.apiUrl);
     await chat.fill(form, 'Display name', 'Contoso Outlook');

@@ -69,6 +69,8 @@ describe('Agents Playground with Planner premium: connect, link, sync, approve',
     const form = await chat.waitForCard('Connect Planner premium', 90_000);
     await expectReadable(form, 'connect-planner');
     await chat.fill(form, 'Dataverse environment URL', dataverse.url);
+    // Microsoft 365 sign-in is offered first; this journey pastes the simulator's demo token.
+    await chat.choose(form, 'An access token (expires within about an hour)');
     await chat.fill(form, 'Access token', DATAVERSE_DEMO_CREDENTIALS.bearerToken);
     await chat.fill(form, 'Display name', 'Contoso Planner');
     expect(await chat.input(form, 'Access token').getAttribute('type')).toBe('password');

@@ -6,12 +6,12 @@ import { createRestifyServer } from './http/server.js';
 import { openStore, type Store } from './store/index.js';
 import { createLiveSystems } from './adapters/live-systems.js';
 import { BackgroundWork, type FlowServices } from './flows/services.js';
-import type { PwaSignInStarter, SystemAccess } from './flows/systems.js';
+import type { SignInStarter, SystemAccess } from './flows/systems.js';
 import { createTeamsApp } from './teams/app.js';
 import { createProactiveMessenger, type ProactiveMessenger } from './teams/proactive.js';
-import { PwaOAuthTokens, PwaSignInService, settingsFromConfig } from './connectors/pwa/oauth/index.js';
-import { registerPwaOAuthRoutes } from './http/pwa-oauth-routes.js';
-import { pwaSignInNotifier } from './flows/pwa-sign-in-result.js';
+import { M365Tokens, M365SignInService, settingsFromConfig } from './connectors/m365/index.js';
+import { registerSignInRoutes } from './http/sign-in-routes.js';
+import { signInNotifier } from './flows/sign-in-result.js';
 import { VERSION } from './version.js';
 import { JobRunner, createCosmosScheduleBook, createScheduler, type Scheduler } from './jobs/index.js';
 import { scheduledSync } from './flows/scheduled-sync.js';
@@ -43,8 +43,8 @@ export interface BotSeams {
   token?: TokenProvider;
   /** Replaces the real ADO/PWA connectors (tests of failure paths). */
   systems?: (store: Store) => SystemAccess;
-  /** Replaces Microsoft 365 sign-in for PWA (built from config.pwaOAuth otherwise); `false` = not configured. */
-  pwaSignIn?: PwaSignInStarter | false;
+  /** Replaces Microsoft 365 sign-in (built from config.pwaOAuth otherwise); `false` = not configured. */
+  signIn?: SignInStarter | false;
   /** The clock of flows and the scheduler (tests of schedules). */
   now?: () => Date;
   /** 'manual': the scheduler does not scan on its own; tests call `scheduler.tick()`. */
@@ -69,15 +69,12 @@ export async function startBot(config: Config, logger: Logger, seams: BotSeams =
   });
   const localMode = config.auth.mode === 'local';
   const background = new BackgroundWork(logger);
-  // Microsoft 365 sign-in for PWA: configured by PWA_OAUTH_*, or in local mode the Entra simulator.
+  // Microsoft 365 sign-in (PWA, Planner premium, Outlook): configured by PWA_OAUTH_*, or in local mode the Entra simulator.
   const oauthSettings = config.pwaOAuth ? settingsFromConfig(config.pwaOAuth) : undefined;
-  const signIn = oauthSettings ? new PwaSignInService({ settings: oauthSettings, signIns: store.pwaSignIns, connections: store.connections, logger }) : undefined;
-  const tokens = oauthSettings ? new PwaOAuthTokens({ settings: oauthSettings, connections: store.connections, logger }) : undefined;
-  const pwaSignIn: PwaSignInStarter | undefined = seams.pwaSignIn === false ? undefined : seams.pwaSignIn ?? (signIn && {
-    begin: async (input) => signIn.beginSignIn({
-      tenantId: input.tenantId, requestedBy: input.requestedBy, conversation: input.conversation,
-      draft: { siteUrl: input.siteUrl, name: input.name, timeZone: input.timeZone },
-    }),
+  const signInService = oauthSettings ? new M365SignInService({ settings: oauthSettings, signIns: store.signIns, connections: store.connections, logger }) : undefined;
+  const tokens = oauthSettings ? new M365Tokens({ settings: oauthSettings, connections: store.connections, logger }) : undefined;
+  const signIn: SignInStarter | undefined = seams.signIn === false ? undefined : seams.signIn ?? (signInService && {
+    begin: async ({ tenantId, requestedBy, conversation, ...draft }) => signInService.beginSignIn({ tenantId, requestedBy, conversation, draft }),
   });
   // One JobRunner for chat approvals, Retry buttons and scheduled runs, so one integration never
   // has two runs at once on any instance (its lease in Cosmos decides).
@@ -87,16 +84,16 @@ export async function startBot(config: Config, logger: Logger, seams: BotSeams =
     store,
     runner,
     systems: seams.systems ? seams.systems(store) : createLiveSystems({
-      connections: store.connections, logger, localMode, allowPrivateNetwork: config.allowPrivateNetwork, adoEntra: config.adoEntra, ...(tokens ? { pwaOAuth: (c) => tokens.authFor(c) } : {}),
+      connections: store.connections, logger, localMode, allowPrivateNetwork: config.allowPrivateNetwork, adoEntra: config.adoEntra, ...(tokens ? { m365Tokens: tokens } : {}),
     }),
     logger,
     localMode,
     tenantAdmins: config.tenantAdmins,
     now,
     background,
-    ...(pwaSignIn ? { pwaSignIn } : {}),
+    ...(signIn ? { signIn } : {}),
   };
-  const { systems: _systems, pwaSignIn: _pwaSignIn, now: _now, scheduler: _scheduler, ...sdkSeams } = seams;
+  const { systems: _systems, signIn: _signIn, now: _now, scheduler: _scheduler, ...sdkSeams } = seams;
   const app = createTeamsApp({
     config,
     logger,
@@ -109,7 +106,7 @@ export async function startBot(config: Config, logger: Logger, seams: BotSeams =
     ...sdkSeams,
   });
   const messenger = createProactiveMessenger(app, store.conversations);
-  registerPwaOAuthRoutes(server, { signIn, notifier: pwaSignInNotifier(flows, messenger.sendTo), logger });
+  registerSignInRoutes(server, { signIn: signInService, notifier: signInNotifier(flows, messenger.sendTo), logger });
 
   const book = createCosmosScheduleBook(store.integrations, logger);
   const scheduler = createScheduler({ book, runner, work: scheduledSync(flows), reporter: scheduledRunReporter(flows), now: flows.now, logger });

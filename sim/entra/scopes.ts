@@ -13,6 +13,9 @@ export const SHAREPOINT_PERMISSIONS = [
   'AllSites.Read', 'AllSites.Write', 'AllSites.Manage', 'AllSites.FullControl',
 ];
 
+/** Dataverse's (Dynamics CRM's) only delegated permission; Planner premium connections ask for it. */
+export const DATAVERSE_PERMISSIONS = ['user_impersonation'];
+
 export interface ScopeGrant {
   /** Access token audience: the resource origin. */
   resource: string;
@@ -54,7 +57,9 @@ export function resolveScopes(raw: string, app: EntraApp): ScopeGrant {
   const registered = resource === GRAPH ? app.graphPermissions ?? [] : app.permissions;
   const expanded = permissions.flatMap((p) => (p === '.default' ? registered : [p]));
   if (resource !== GRAPH) {
-    const unknown = expanded.find((p) => !SHAREPOINT_PERMISSIONS.some((k) => k.toLowerCase() === p.toLowerCase()));
+    // Loopback simulators share one host, so a non-Graph resource may be SharePoint or Dataverse here.
+    const known = [...SHAREPOINT_PERMISSIONS, ...DATAVERSE_PERMISSIONS];
+    const unknown = expanded.find((p) => !known.some((k) => k.toLowerCase() === p.toLowerCase()));
     if (unknown) throw new ScopeError(70011, `AADSTS70011: The provided value for the input parameter 'scope' is not valid. The scope '${resource}/${unknown}' does not exist on the resource.`);
   }
   return { resource, permissions: [...new Set(expanded)], oidc };

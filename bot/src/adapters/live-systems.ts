@@ -8,6 +8,7 @@ import { entraAuthorityFrom } from '../connectors/ado/entra-settings.js';
 import type { AdoEntraConfig } from '../config.js';
 import { PwaConnector, type PwaAuth } from '../connectors/pwa/index.js';
 import { PlannerConnector } from '../connectors/planner/index.js';
+import type { M365Tokens } from '../connectors/m365/index.js';
 import type { PlanConnector } from '../connectors/ppm.js';
 import type { Logger } from '../log.js';
 import type { ConnectionDocument, ConnectionRepository } from '../store/index.js';
@@ -23,8 +24,8 @@ export interface LiveSystemsOptions {
   localMode: boolean;
   /** PLANBRIDGE_ALLOW_PRIVATE_NETWORK: ADO Server on a private network is allowed outside local mode. */
   allowPrivateNetwork?: boolean;
-  /** Auth for connections made by Microsoft 365 sign-in (auth.clientId set): tokens from the sealed MSAL cache. */
-  pwaOAuth?: (connection: ConnectionDocument) => PwaAuth;
+  /** Tokens for connections made by Microsoft 365 sign-in (auth.clientId set), from their sealed MSAL cache. */
+  m365Tokens?: Pick<M365Tokens, 'authFor' | 'accessToken'>;
   /** Microsoft Entra for ADO service principals and the managed identity; unset = Entra's public cloud, no managed identity. */
   adoEntra?: AdoEntraConfig;
   /** How often a Planner premium operation set is polled (default the connector's 3 s; tests go faster). */
@@ -75,19 +76,27 @@ export function createLiveSystems(options: LiveSystemsOptions): SystemAccess {
   const pwaConnector = (url: string, credentials: PwaCredentials, timeZone?: string): PlanConnector => pwaWith(url, credentials.method === 'token'
     ? { kind: 'oauth', getAccessToken: async () => credentials.token }
     : { kind: credentials.method, username: credentials.username, password: credentials.password }, timeZone);
-  /** A bare delegated token (demo, simulator, or pasted): Microsoft 365 sign-in for Planner premium is not built yet. */
-  const plannerConnector = (url: string, token: string, timeZone?: string): PlanConnector => {
+  /** Tokens from a Microsoft 365 sign-in (renewed as needed), or a bare delegated token (demo, simulator, or pasted). */
+  const plannerWith = (url: string, getAccessToken: () => Promise<string>, timeZone?: string): PlanConnector => {
     const connector = new PlannerConnector({
-      environmentUrl: url, getAccessToken: async () => token, ...(timeZone ? { timeZone } : {}), logger: options.logger, urlPolicy,
+      environmentUrl: url, getAccessToken, ...(timeZone ? { timeZone } : {}), logger: options.logger, urlPolicy,
       ...(options.plannerPollIntervalMs !== undefined ? { pollIntervalMs: options.plannerPollIntervalMs } : {}),
     });
     // The cache releases what it drops through `dispose`; this connector calls it `close`.
     return Object.assign(connector, { dispose: async () => connector.close() });
   };
+  const plannerConnector = (url: string, token: string, timeZone?: string): PlanConnector => plannerWith(url, async () => token, timeZone);
+  /** Whose tokens a signed-in connection uses; a clear refusal when this deployment has no sign-in configured. */
+  const signedIn = (connection: ConnectionDocument): Pick<M365Tokens, 'authFor' | 'accessToken'> => {
+    if (!options.m365Tokens) throw new FlowProblem(`"${connection.name}" was connected with Microsoft 365 sign-in, which is not configured in this PlanBridge.`);
+    return options.m365Tokens;
+  };
   const planner = async (connection: ConnectionDocument): Promise<PlanConnector> => {
     if (connection.kind !== 'planner') throw new FlowProblem(`"${connection.name}" is not a Planner premium connection.`);
-    if (connection.auth.type !== 'oauth' || connection.auth.clientId) {
-      throw new FlowProblem(`"${connection.name}" signs in to Planner premium in a way this PlanBridge cannot use yet; connect it again with an access token ("connect planner").`);
+    if (connection.auth.type !== 'oauth') throw new FlowProblem(`"${connection.name}" signs in to Planner premium in a way this PlanBridge cannot use; connect it again ("connect planner").`);
+    if (connection.auth.clientId) {
+      const tokens = signedIn(connection);
+      return cached(connection, () => plannerWith(connection.url, () => tokens.accessToken(connection), connection.timeZone), false);
     }
     return cached(connection, (token) => plannerConnector(connection.url, token, connection.timeZone));
   };
@@ -110,8 +119,7 @@ export function createLiveSystems(options: LiveSystemsOptions): SystemAccess {
   const pwa = async (connection: ConnectionDocument): Promise<PlanConnector> => {
     // A Microsoft 365 sign-in keeps MSAL's token cache as the secret; the token provider reads it.
     if (connection.auth.type === 'oauth' && connection.auth.clientId) {
-      if (!options.pwaOAuth) throw new FlowProblem(`"${connection.name}" was connected with Microsoft 365 sign-in, which is not configured in this PlanBridge.`);
-      const auth = options.pwaOAuth(connection);
+      const auth = signedIn(connection).authFor(connection);
       return cached(connection, () => pwaWith(connection.url, auth, connection.timeZone), false);
     }
     const auth = connection.auth;
@@ -139,6 +147,7 @@ export function createLiveSystems(options: LiveSystemsOptions): SystemAccess {
       if (connection.kind === 'pwa') return pwa(connection);
       throw new FlowProblem(`"${connection.name}" is an Azure DevOps connection, not a plan system.`);
     },
+    signedInToken: (connection) => signedIn(connection).accessToken(connection),
     planSide: (connector) => createPlanSide(connector),
     forget: release,
   };

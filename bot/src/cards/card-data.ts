@@ -98,12 +98,14 @@ export interface ConnectPwaCardData {
   submit: CardButton;
 }
 
-/** Planner premium: the Dataverse environment and a delegated access token (Microsoft 365 sign-in is not offered yet). */
+/** Planner premium: the Dataverse environment, then Microsoft 365 sign-in or a delegated access token. */
 export interface ConnectPlannerCardData {
   /** Values to keep when the card is shown again; the token is never among them. */
-  values: { url: string; name: string; timeZone: string };
+  values: { url: string; name: string; timeZone: string; method: 'signin' | 'token' };
   /** '' = no problem with that field. */
-  errors: { url: string; secret: string; timeZone: string; form: string };
+  errors: { url: string; method: string; secret: string; timeZone: string; form: string };
+  /** Sign-in first when this deployment offers it. */
+  methods: Choice[];
   /** What the token is and that it expires within about an hour. */
   tokenNote: string;
   submit: CardButton;
@@ -144,6 +146,9 @@ export interface ConnectionRow {
   recheck: CardButton;
   rename: CardButton;
   replaceSecret: CardButton;
+  /** Made by Microsoft 365 sign-in: "Sign in again" replaces "Replace secret" (its secret is the sealed sign-in). */
+  signsIn: boolean;
+  signInAgain: CardButton;
   share: CardButton;
   remove: CardButton;
 }

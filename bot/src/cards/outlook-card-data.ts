@@ -6,10 +6,12 @@ import type { CardButton } from './card-data.js';
 
 export interface OutlookConnectCardData {
   /** Values to keep when the form is shown again; the token is never among them. */
-  values: { access: 'delegated' | 'app'; mailbox: string; graphUrl: string; name: string };
+  values: { access: 'signin' | 'delegated' | 'app'; mailbox: string; graphUrl: string; name: string };
   /** '' = no problem with that field. */
   errors: { token: string; mailbox: string; graphUrl: string; form: string };
-  /** What the token is, and that Microsoft 365 sign-in is not built yet. */
+  /** Microsoft 365 sign-in first when this deployment offers it, then a pasted delegated token, then app access. */
+  accessChoices: Array<{ title: string; value: string }>;
+  /** What the token is and how long it lasts. */
   tokenNote: string;
   submit: CardButton;
 }

@@ -9,7 +9,7 @@ import { errorMessage } from './card-kit.js';
 import { connectAdoForm, submitConnectAdo } from './connect-ado.js';
 import { connectPwaForm, runFieldAction, submitConnectPwa } from './connect-pwa.js';
 import { connectPlannerForm, submitConnectPlanner } from './connect-planner.js';
-import { confirmRemove, connectionsCard, recheck, remove, rename, replaceSecret } from './connections.js';
+import { confirmRemove, connectionsCard, recheck, remove, rename, replaceSecret, signInAgain } from './connections.js';
 import { saveSharing, showSharing } from './connection-sharing.js';
 import { showHistory } from './history.js';
 import { createIntegration, grantApproval, integrationCard, requestApproval, switchConnections } from './link.js';
@@ -29,8 +29,8 @@ type Handler = (s: FlowServices, turn: ActionTurn, action: CardAction, g: Guarde
 
 const VERBS: Record<string, VerbRule & { handle: Handler }> = {
   'connect.ado.start': { scope: 'none', handle: async (s, turn) => ({ card: connectAdoForm(turn.tenantId, undefined, {}, s.systems.adoManagedIdentity ?? false) }) },
-  'connect.pwa.start': { scope: 'none', handle: async (s, turn) => ({ card: connectPwaForm(turn.tenantId, s.pwaSignIn !== undefined) }) },
-  'connect.planner.start': { scope: 'none', handle: async (_s, turn) => ({ card: connectPlannerForm(turn.tenantId) }) },
+  'connect.pwa.start': { scope: 'none', handle: async (s, turn) => ({ card: connectPwaForm(turn.tenantId, s.signIn !== undefined) }) },
+  'connect.planner.start': { scope: 'none', handle: async (s, turn) => ({ card: connectPlannerForm(turn.tenantId, s.signIn !== undefined) }) },
   // Checking a new connection can outlast an invoke: progress first, the checklist in place when ready.
   'ado.connect': { scope: 'none', handle: (s, turn, a) => answerInTime(s, turn, 'connect ado', checking('Azure DevOps'), () => submitConnectAdo(s, turn, a)) },
   'pwa.connect': { scope: 'none', handle: (s, turn, a) => answerInTime(s, turn, 'connect pwa', checking('Project Web App'), () => submitConnectPwa(s, turn, a)) },
@@ -42,6 +42,7 @@ const VERBS: Record<string, VerbRule & { handle: Handler }> = {
   'conn.recheck': { scope: 'connection', connection: 'check', handle: (s, turn, _a, g) => recheck(s, turn, g.connection!) },
   'conn.rename': { scope: 'connection', connection: 'manage', handle: (s, turn, a, g) => rename(s, turn, g.connection!, a) },
   'conn.secret': { scope: 'connection', connection: 'manage', handle: (s, turn, a, g) => replaceSecret(s, turn, g.connection!, a) },
+  'conn.signin': { scope: 'connection', connection: 'manage', handle: (s, turn, _a, g) => signInAgain(s, turn, g.connection!) },
   'conn.sharing': { scope: 'connection', connection: 'manage', handle: (s, turn, _a, g) => showSharing(s, turn, g.connection!) },
   'conn.share': { scope: 'connection', connection: 'manage', required: ['mode'], handle: (s, turn, a, g) => saveSharing(s, turn, g.connection!, a) },
   'conn.remove': { scope: 'connection', connection: 'manage', handle: (s, turn, _a, g) => confirmRemove(s, turn, g.connection!) },

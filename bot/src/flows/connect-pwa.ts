@@ -13,6 +13,7 @@ import { text, type ActionReply, type ActionTurn, type CardAction } from './acti
 import { button, errorMessage, notice } from './card-kit.js';
 import type { AdaptiveCardJson, ChatTurn } from './chat.js';
 import type { FlowServices } from './services.js';
+import { beginSignInCard } from './sign-in-start.js';
 import { systemName } from './plan-systems.js';
 import { ownership } from './connection-access.js';
 import { canonicalTimeZone } from '../time/zone-time.js';
@@ -42,30 +43,18 @@ export function connectPwaForm(tenantId: string, oauthAvailable: boolean, values
 }
 
 export async function startConnectPwa(s: FlowServices, turn: ChatTurn): Promise<void> {
-  await turn.send({ card: connectPwaForm(turn.tenantId, s.pwaSignIn !== undefined) });
+  await turn.send({ card: connectPwaForm(turn.tenantId, s.signIn !== undefined) });
 }
 
 /** Microsoft 365 sign-in: a button to the authority; the callback stores the connection and reports here. */
 async function startSignIn(s: FlowServices, turn: ActionTurn, values: Values): Promise<ActionReply> {
-  let started: { startUrl: string; expiresAt: string };
   try {
-    started = await s.pwaSignIn!.begin({
-      tenantId: turn.tenantId,
-      requestedBy: { id: turn.user.id, ...(turn.user.aadObjectId ? { aadObjectId: turn.user.aadObjectId } : {}), ...(turn.user.name ? { name: turn.user.name } : {}) },
-      conversation: turn.conversationRef ?? { conversation: { id: turn.conversationId } },
-      siteUrl: values.url, name: values.name || `PWA ${new URL(values.url).host}`, timeZone: values.timeZone,
-    });
+    return { card: await beginSignInCard(s, turn, { system: 'pwa', url: values.url, name: values.name || `PWA ${new URL(values.url).host}`, timeZone: values.timeZone }) };
   } catch (err) {
     // e.g. the sign-in authority is unreachable (the local Entra simulator not started).
     s.logger.info({ tenant: turn.tenantId, err: err instanceof Error ? err.name : 'unknown' }, 'PWA sign-in could not start');
     return { card: connectPwaForm(turn.tenantId, true, values, { method: errorMessage(err) }) };
   }
-  return {
-    card: notice('Sign in to Project Online', `Open the sign-in page and sign in with the account PlanBridge should use for ${values.url}. I will post the result here.`, {
-      details: [`The link works until ${started.expiresAt.slice(11, 16)} UTC and only once.`],
-      link: { title: 'Sign in with Microsoft 365', url: started.startUrl },
-    }),
-  };
 }
 
 /**
@@ -139,12 +128,12 @@ export async function submitConnectPwa(s: FlowServices, turn: ActionTurn, action
   if (url) values.url = withoutCredentials(values.url);
   const zone = zoneProblem(values.timeZone);
   if (zone) errors.timeZone = zone;
-  if (values.method === 'oauth' && !s.pwaSignIn) errors.method = OAUTH_UNAVAILABLE;
+  if (values.method === 'oauth' && !s.signIn) errors.method = OAUTH_UNAVAILABLE;
   else if (values.method === 'oauth') { /* the browser does the rest */ } else if (!['token', 'onprem', 'ntlm'].includes(values.method)) errors.method = 'Pick how PlanBridge signs in: Microsoft 365, an access token, Windows sign-in or Basic credentials.';
   const onPremises = values.method === 'onprem' || values.method === 'ntlm';
   if (onPremises && !values.username) errors.username = 'Give the account, e.g. CONTOSO\\pm.';
   if (!secret && values.method !== 'oauth') errors.secret = onPremises ? 'Give the account\'s password.' : 'Paste the access token.';
-  if (Object.values(errors).some(Boolean)) return { card: connectPwaForm(turn.tenantId, s.pwaSignIn !== undefined, values, errors) };
+  if (Object.values(errors).some(Boolean)) return { card: connectPwaForm(turn.tenantId, s.signIn !== undefined, values, errors) };
   if (values.method === 'oauth') return startSignIn(s, turn, values);
 
   const credentials: PwaCredentials = onPremises
@@ -157,7 +146,7 @@ export async function submitConnectPwa(s: FlowServices, turn: ActionTurn, action
     const code = err instanceof PlanConnectorError ? err.code : undefined;
     const field: keyof Errors = code === 'auth-failed' || code === 'forbidden' ? 'secret' : code === 'unreachable' || code === 'project-not-found' ? 'url' : 'form';
     s.logger.info({ tenant: turn.tenantId, code: code ?? 'unexpected' }, 'PWA access check failed');
-    return { card: connectPwaForm(turn.tenantId, s.pwaSignIn !== undefined, values, { [field]: errorMessage(err) }) };
+    return { card: connectPwaForm(turn.tenantId, s.signIn !== undefined, values, { [field]: errorMessage(err) }) };
   }
   const host = new URL(values.url).host;
   const connection: Stored<ConnectionDocument> = await s.store.connections.create(turn.tenantId, {

@@ -14,9 +14,11 @@ import type { AdaptiveCardJson, ChatTurn } from './chat.js';
 import { adoChecklist, expiryProblem } from './connect-ado.js';
 import { accessChecklist } from './connect-pwa.js';
 import { plannerChecklist, plannerRefusal } from './connect-planner.js';
-import { signsInWithBareToken, systemName } from './plan-systems.js';
+import { signsInWithBareToken, signsInWithMicrosoft365, systemName } from './plan-systems.js';
 import { ownerName, sharingLabel } from './connection-access.js';
 import type { FlowServices } from './services.js';
+import { beginSignInCard, SIGN_IN_UNAVAILABLE } from './sign-in-start.js';
+import { signInSystemOf } from '../connectors/m365/resources.js';
 import { recheckOutlook, replaceOutlookToken } from './outlook/connect-outlook.js';
 
 /** Why a connection needs a person, or undefined when it is fine. */
@@ -38,7 +40,7 @@ function row(s: FlowServices, tenantId: string, c: ConnectionDocument): Connecti
     : c.auth.type === 'entra' ? (c.auth.credential === 'certificate' ? 'New certificate with its private key (PEM)' : 'New client secret')
     : c.auth.type === 'oauth' ? 'New access token' : 'New password';
   // A bare token has no date to show; say plainly that it lapses within the hour.
-  const expiry = c.expiresOn ? ` Expires ${c.expiresOn}.` : (c.kind === 'planner' && signsInWithBareToken(c)) || c.kind === 'outlook' ? ' Signs in with an access token, which expires within about an hour.' : '';
+  const expiry = c.expiresOn ? ` Expires ${c.expiresOn}.` : (c.kind === 'planner' || c.kind === 'outlook') && signsInWithBareToken(c) ? ' Signs in with an access token, which expires within about an hour.' : '';
   const checked = c.check ? ` Last checked ${c.check.checkedAt.slice(0, 16).replace('T', ' ')} UTC.` : '';
   return {
     id: c.id, name: c.name, kindLabel: systemName(c.kind), url: c.url,
@@ -49,6 +51,8 @@ function row(s: FlowServices, tenantId: string, c: ConnectionDocument): Connecti
     recheck: button(tenantId, 'Check again', 'conn.recheck', { connectionId: c.id }),
     rename: button(tenantId, 'Save name', 'conn.rename', { connectionId: c.id }, 'positive'),
     replaceSecret: button(tenantId, 'Check and save', 'conn.secret', { connectionId: c.id }, 'positive'),
+    signsIn: signsInWithMicrosoft365(c),
+    signInAgain: button(tenantId, 'Sign in again', 'conn.signin', { connectionId: c.id }),
     share: button(tenantId, 'Sharing', 'conn.sharing', { connectionId: c.id }),
     remove: button(tenantId, 'Remove', 'conn.remove', { connectionId: c.id }, 'destructive'),
   };
@@ -108,6 +112,7 @@ export async function rename(s: FlowServices, turn: ActionTurn, c: Stored<Connec
 export async function replaceSecret(s: FlowServices, turn: ActionTurn, c: Stored<ConnectionDocument>, action: CardAction): Promise<ActionReply> {
   const secret = text(action.data, inputKey('secret', c.id), 4000) ?? text(action.data, 'secret', 4000);
   const expiresOn = text(action.data, inputKey('expires', c.id), 20) ?? text(action.data, 'expiresOn', 20);
+  if (signsInWithMicrosoft365(c)) return { message: `"${c.name}" signs in with Microsoft 365; use "Sign in again" on the connections card to renew it.` };
   if (!secret) return { message: 'Paste the new secret first, then press "Check and save".' };
   if (expiresOn && expiryProblem(expiresOn, s.now())) return { message: expiryProblem(expiresOn, s.now()) };
   if (c.kind === 'outlook') return replaceOutlookToken(s, turn, c, secret);
@@ -166,4 +171,16 @@ export async function remove(s: FlowServices, turn: ActionTurn, c: Stored<Connec
   s.systems.forget(c.id);
   s.logger.info({ tenant: turn.tenantId, connection: c.id }, 'connection removed');
   return { card: await connectionsCard(s, turn.tenantId, `Removed "${c.name}".`) };
+}
+
+/** "Sign in again" for a connection made by Microsoft 365 sign-in: the new sign-in replaces the sealed one. */
+export async function signInAgain(s: FlowServices, turn: ActionTurn, c: Stored<ConnectionDocument>): Promise<ActionReply> {
+  const system = signInSystemOf(c.kind);
+  if (!system || !signsInWithMicrosoft365(c)) return { message: `"${c.name}" does not sign in with Microsoft 365; replace its secret instead.` };
+  if (!s.signIn) return { message: SIGN_IN_UNAVAILABLE };
+  try {
+    return { card: await beginSignInCard(s, turn, { system, url: c.url, name: c.name, connectionId: c.id, ...(c.timeZone ? { timeZone: c.timeZone } : {}) }) };
+  } catch (err) {
+    return { message: `The sign-in could not start. ${errorMessage(err)}` };
+  }
 }

@@ -41,7 +41,7 @@ export async function handleMessageText(turn: ChatTurn, text: string, options: D
   switch (intent.kind) {
     case 'connect':
       if (intent.system === 'pwa') return startConnectPwa(services, turn);
-      if (intent.system === 'planner') return startConnectPlanner(turn);
+      if (intent.system === 'planner') return startConnectPlanner(services, turn);
       if (intent.system === 'ado') return startConnectAdo(turn, services.systems.adoManagedIdentity ?? false);
       await startConnectAdo(turn, services.systems.adoManagedIdentity ?? false);
       return startConnectPwa(services, turn);

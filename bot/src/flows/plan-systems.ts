@@ -20,5 +20,10 @@ export function isPlanConnection(c: Pick<ConnectionDocument, 'kind'>): c is Pick
 
 /** A bare access token (no Microsoft 365 sign-in behind it): it lapses within about an hour and is never renewed. */
 export function signsInWithBareToken(c: Pick<ConnectionDocument, 'kind' | 'auth'>): boolean {
-  return isPlanConnection(c) && c.auth.type === 'oauth' && !c.auth.clientId;
+  return c.kind !== 'ado' && c.auth.type === 'oauth' && !c.auth.clientId;
+}
+
+/** Made by Microsoft 365 sign-in: PlanBridge keeps the sealed sign-in and renews its tokens. */
+export function signsInWithMicrosoft365(c: Pick<ConnectionDocument, 'kind' | 'auth'>): boolean {
+  return c.kind !== 'ado' && c.auth.type === 'oauth' && c.auth.clientId !== undefined;
 }

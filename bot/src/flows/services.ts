@@ -2,7 +2,7 @@ import type { EntryOutcome, IntegrationKey, JobRunner, JobTrigger, ScheduleBook 
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
 import type { OutgoingMessage } from './chat.js';
-import type { PwaSignInStarter, SystemAccess } from './systems.js';
+import type { SignInStarter, SystemAccess } from './systems.js';
 
 /**
  * Everything a flow may use besides the chat turn. Built once in bot.ts; tests build their own.
@@ -13,7 +13,7 @@ export interface FlowServices {
   store: Store;
   systems: SystemAccess;
   /** Present when Microsoft 365 sign-in for PWA is configured; otherwise the card says it is not. */
-  pwaSignIn?: PwaSignInStarter;
+  signIn?: SignInStarter;
   logger: Logger;
   /** Entra object ids (lower case) of tenant admins (PLANBRIDGE_TENANT_ADMINS); absent = nobody. */
   tenantAdmins?: ReadonlySet<string>;

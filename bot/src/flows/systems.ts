@@ -4,7 +4,7 @@
  * the real connectors, and tests can swap in doubles. Nothing here holds or returns a secret.
  */
 import type { AccessReport, PlanConnector } from '../connectors/ppm.js';
-import type { ConnectionDocument } from '../store/index.js';
+import type { ConnectionDocument, SignInSystem } from '../store/index.js';
 import type { AdoSide, PlanSide } from '../sync/ports.js';
 
 export interface AdoScopeStatus {
@@ -62,18 +62,23 @@ export type PwaCredentials =
   | { method: 'onprem' | 'ntlm'; username: string; password: string };
 
 /**
- * Delegated Microsoft 365 sign-in to Project Online (connectors/pwa/oauth), when this deployment
- * has an Entra app for it. The flow only starts it; the browser finishes it at /auth/pwa/callback.
+ * Delegated Microsoft 365 sign-in for a PWA, Planner premium or Outlook connection
+ * (connectors/m365), when this deployment has an Entra app for it. The flow only starts it; the
+ * browser finishes it at /auth/pwa/callback and the chat hears the result (flows/sign-in-result.ts).
  */
-export interface PwaSignInStarter {
+export interface SignInStarter {
   begin(input: {
     tenantId: string;
     requestedBy: { id: string; aadObjectId?: string; name?: string };
     /** Teams conversation reference, so the result can be posted back. */
     conversation: Record<string, unknown>;
-    siteUrl: string;
+    system: SignInSystem;
+    /** The PWA site, the Dataverse environment, or the Microsoft Graph base URL. */
+    url: string;
     name: string;
-    timeZone: string;
+    timeZone?: string;
+    /** Signing in again for this connection (its sealed sign-in is replaced). */
+    connectionId?: string;
   }): Promise<{ startUrl: string; expiresAt: string }>;
 }
 
@@ -89,6 +94,8 @@ export interface SystemAccess {
   /** Opens a Dataverse environment (Planner premium) with a delegated access token the user just gave. */
   plannerFromInput(url: string, token: string, timeZone?: string): PlanConnector;
   planner(connection: ConnectionDocument): Promise<PlanConnector>;
+  /** A current access token for a connection made by Microsoft 365 sign-in (Outlook's calendar uses it); undefined when sign-in is not configured. */
+  signedInToken?(connection: ConnectionDocument): Promise<string>;
   /** Opens a stored plan connection with the connector of its kind (PWA or Planner premium). */
   plan(connection: ConnectionDocument): Promise<PlanConnector>;
   planSide(connector: PlanConnector): PlanSide;

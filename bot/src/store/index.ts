@@ -8,7 +8,7 @@ import { createIntegrationRepository, integrationSchema, type IntegrationReposit
 import { createJournalRepository, journalSchema, type JournalRepository } from './journal.js';
 import { createLeaseRepository, leaseSchema, type LeaseRepository } from './leases.js';
 import { createLinkRepository, linkSchema, workItemIndexSchema, type LinkRepository } from './links.js';
-import { createPwaSignInRepository, pwaSignInSchema, type PwaSignInRepository } from './pwa-sign-ins.js';
+import { createSignInRepository, signInSchema, type SignInRepository } from './sign-ins.js';
 import { createRunRepository, runSchema, type RunRepository } from './runs.js';
 import { createUsageRepository, usageAnchorSchema, usageSchema, type UsageRepository } from './usage.js';
 import { chooseKeySource, type KeyVaultSecrets } from './secrets/key-sources.js';
@@ -45,8 +45,8 @@ export interface Store {
   leases: LeaseRepository;
   /** Usage metering: one record per unique item per 30-day window (leases container). */
   usage: UsageRepository;
-  /** Pending PWA OAuth sign-ins (state -> Teams user, conversation, sealed PKCE verifier). */
-  pwaSignIns: PwaSignInRepository;
+  /** Pending Microsoft 365 sign-ins (state -> Teams user, conversation, sealed PKCE verifier). */
+  signIns: SignInRepository;
   secrets: SecretBox;
   /** Is the database reachable (GET /healthz). Never throws. */
   ping(): Promise<boolean>;
@@ -82,7 +82,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     journal: createJournalRepository(new DocumentCollection(containers.runs, journalSchema), now),
     leases: createLeaseRepository(new DocumentCollection(containers.leases, leaseSchema), now),
     usage: createUsageRepository(new DocumentCollection(containers.leases, usageSchema), new DocumentCollection(containers.leases, usageAnchorSchema), now),
-    pwaSignIns: createPwaSignInRepository(new DocumentCollection(containers.leases, pwaSignInSchema), secrets, now),
+    signIns: createSignInRepository(new DocumentCollection(containers.leases, signInSchema), secrets, now),
     secrets,
     async ping() {
       if (closed) return false;
@@ -117,7 +117,7 @@ export type { EventLinkDocument, EventLinkRepository, EventLinkValues } from './
 export { meterWorkItems, USAGE_WINDOW_DAYS, type SyncedItemResult, type UsageCount, type UsageItem, type UsageKind, type UsageRepository, type UsageSummary, type UsageWindow } from './usage.js';
 export { LeaseLostError, SYSTEM_TENANT, type LeaseDocument, type LeaseRepository } from './leases.js';
 export type { LinkBaseline, LinkDocument, LinkRepository, NewLink } from './links.js';
-export type { NewPwaSignIn, PendingPwaSignIn, PwaSignInDocument, PwaSignInDraft, PwaSignInRepository, TakeResult } from './pwa-sign-ins.js';
+export type { NewSignIn, PendingSignIn, SignInDocument, SignInDraft, SignInRepository, SignInSystem, TakeResult } from './sign-ins.js';
 export { runIdFor, type Approval, type NewRun, type RunChanges, type RunDocument, type RunOutcome, type RunRepository, type RunStatus, type RunTrigger } from './runs.js';
 export { SecretBox, SecretError, type EncryptedSecret } from './secrets/secret-box.js';
 export * from './errors.js';

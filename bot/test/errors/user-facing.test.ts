@@ -2,7 +2,7 @@ import { ErrorResponse } from '@azure/cosmos';
 import { describe, expect, it } from 'vitest';
 import { AdoConnectorError } from '../../src/connectors/ado/index.js';
 import { PlanConnectorError } from '../../src/connectors/ppm.js';
-import { PwaSignInError } from '../../src/connectors/pwa/oauth/errors.js';
+import { M365SignInError } from '../../src/connectors/m365/errors.js';
 import { GENERIC_PROBLEM, UserFacingError, userMessage } from '../../src/errors.js';
 import { ActionRefused } from '../../src/flows/actions.js';
 import { errorMessage, FlowProblem } from '../../src/flows/card-kit.js';
@@ -29,7 +29,7 @@ describe('errors users see', () => {
     const shown: UserFacingError[] = [
       new AdoConnectorError('pat-expired', 'The token expired.', { needsAttention: true }),
       new PlanConnectorError('checked-out', 'Apollo is checked out by Ada.', { checkedOutBy: 'Ada' }),
-      new PwaSignInError('expired', 'The sign-in link expired.'),
+      new M365SignInError('expired', 'The sign-in link expired.'),
       new ActionRefused('not-approver', 'Only the approvers can do this.'),
       new FlowProblem('A connection was removed.'),
       new ConcurrencyError('integration', 'i1'),

@@ -86,7 +86,7 @@ describe('connect Project Web App', () => {
   afterAll(() => j.stop());
 
   it('says honestly that Microsoft 365 sign-in is not set up here, keeping what was typed', async () => {
-    const unconfigured = await new Journey().start({ seams: { pwaSignIn: false } });
+    const unconfigured = await new Journey().start({ seams: { signIn: false } });
     try {
       const { card } = await unconfigured.say('connect project online');
       expect(cardText(card)).toMatch(/needs an Entra app registration for PlanBridge/);
@@ -160,7 +160,7 @@ describe('connect Project Web App with Microsoft 365 sign-in configured', () => 
   const begun: Array<Record<string, unknown>> = [];
   beforeAll(() => j.start({
     seams: {
-      pwaSignIn: {
+      signIn: {
         async begin(input) {
           begun.push(input as unknown as Record<string, unknown>);
           return { startUrl: 'https://planbridge.example/auth/pwa/start?s=abc', expiresAt: '2026-11-23T10:10:00.000Z' };
@@ -175,9 +175,9 @@ describe('connect Project Web App with Microsoft 365 sign-in configured', () => 
     expect(inputsOf(card).find((i) => i.id === 'method')?.value).toBe('oauth');
     expect(cardText(card)).toMatch(/If you pick Microsoft 365 sign-in, a Microsoft page opens in your browser/);
     const reply = await j.click(card, 'Connect', { url: j.pwa.url, method: 'oauth', name: 'Online', timeZone: 'Europe/Berlin' });
-    expect(cardText(reply.card)).toMatch(/Sign in to Project Online/);
+    expect(cardText(reply.card)).toMatch(/Sign in to Project Web App/);
     expect(JSON.stringify(reply.card)).toContain('"url":"https://planbridge.example/auth/pwa/start?s=abc"');
-    expect(begun).toEqual([expect.objectContaining({ tenantId: TENANT, siteUrl: j.pwa.url, name: 'Online', timeZone: 'Europe/Berlin', requestedBy: expect.objectContaining({ name: 'Ada Lovelace' }) })]);
+    expect(begun).toEqual([expect.objectContaining({ tenantId: TENANT, system: 'pwa', url: j.pwa.url, name: 'Online', timeZone: 'Europe/Berlin', requestedBy: expect.objectContaining({ name: 'Ada Lovelace' }) })]);
     expect((begun[0]!.conversation as { conversation?: { id?: string } }).conversation?.id).toBe(j.conversationId);
     expect(await j.bot.bot.store.connections.list(TENANT)).toEqual([]);
   });

@@ -84,7 +84,7 @@ describe('connect pwa with Microsoft 365 sign-in', () => {
 
   it('signs in from the card, posts the access checklist to the chat, and stores an OAuth connection', async () => {
     const { link, card } = await startSignIn();
-    expect(cardText(card)).toMatch(/Sign in to Project Online/);
+    expect(cardText(card)).toMatch(/Sign in to Project Web App/);
     const before = j.activities.filter((a) => a.method === 'POST').length;
     const page = await signIn(link);
     expect(page.status).toBe(200);

@@ -1,8 +1,9 @@
 /**
  * Opens the Outlook calendar of a stored Outlook connection. The token is decrypted here, right
- * before the connector is built, and lives only inside it. The bot has no Microsoft Graph sign-in
- * yet, so the stored secret is an access token the person pasted (delegated, or PlanBridge's app
- * token restricted to one mailbox by an application access policy).
+ * before the connector is built, and lives only inside it. A connection made by Microsoft 365
+ * sign-in gets its tokens from the sealed sign-in; otherwise the stored secret is an access token
+ * the person pasted (delegated, or PlanBridge's app token restricted to one mailbox by an
+ * application access policy).
  */
 import { OutlookConnector } from '../../connectors/outlook/index.js';
 import type { ConnectionDocument, OutlookSettings } from '../../store/index.js';
@@ -19,16 +20,27 @@ export interface CalendarInput {
 
 /** A connector for what the person typed (connect, a replaced token), before anything is stored. */
 export function calendarFromInput(s: Pick<FlowServices, 'localMode' | 'logger'>, input: CalendarInput, timeZone?: string): OutlookConnector {
-  const { access, mailbox } = input.settings;
+  return calendarWith(s, input.graphUrl, input.settings, async () => input.token, timeZone);
+}
+
+function calendarWith(s: Pick<FlowServices, 'localMode' | 'logger'>, graphUrl: string, settings: OutlookSettings, getAccessToken: () => Promise<string>, timeZone?: string): OutlookConnector {
+  const { access, mailbox } = settings;
   return new OutlookConnector({
-    baseUrl: input.graphUrl, auth: access, getAccessToken: async () => input.token,
+    baseUrl: graphUrl, auth: access, getAccessToken,
     ...(access === 'app' && mailbox ? { mailbox } : {}), ...(timeZone ? { timeZone } : {}),
     logger: s.logger, urlPolicy: { localMode: s.localMode },
   });
 }
 
 export async function openCalendar(s: FlowServices, connection: ConnectionDocument, timeZone?: string): Promise<OutlookConnector> {
+  if (!connection.outlook) throw new FlowProblem(`"${connection.name}" is not an Outlook connection.`);
+  if (connection.auth.type === 'oauth' && connection.auth.clientId) {
+    // Microsoft 365 sign-in: a token per request from the sealed sign-in, renewed as it lapses.
+    const { signedInToken } = s.systems;
+    if (!signedInToken) throw new FlowProblem(`"${connection.name}" was connected with Microsoft 365 sign-in, which is not configured in this PlanBridge.`);
+    return calendarWith(s, connection.url, connection.outlook, () => signedInToken(connection), timeZone);
+  }
   const token = await s.store.connections.revealSecret(connection);
-  if (!token || !connection.outlook) throw new FlowProblem(`The Outlook connection "${connection.name}" has no token stored. Replace it from "connections".`);
+  if (!token) throw new FlowProblem(`The Outlook connection "${connection.name}" has no token stored. Replace it from "connections".`);
   return calendarFromInput(s, { graphUrl: connection.url, token, settings: connection.outlook }, timeZone);
 }

@@ -1,49 +1,59 @@
 /**
- * Journey: "connect outlook", step 6 of the seed article. PlanBridge has no Microsoft Graph sign-in
- * yet, so the person pastes an access token: delegated (events go into the signed-in user's
- * calendar) or PlanBridge's app token, restricted by an application access policy to the mailbox
- * they name. Before anything is stored, the checklist says whose calendar events are created in,
- * whether that mailbox is in Exchange Online, and whether the token may write calendars.
+ * Journey: "connect outlook", step 6 of the seed article. The person signs in with Microsoft 365
+ * (delegated Calendars.ReadWrite; PlanBridge keeps and renews the sign-in, so schedules work), or
+ * pastes an access token: delegated, or PlanBridge's app token restricted by an application access
+ * policy to the mailbox they name. Before the connection is used, the checklist says whose
+ * calendar events are created in, whether that mailbox is in Exchange Online, and whether the
+ * account may write calendars.
  */
 import type { OutlookConnectCardData } from '../../cards/outlook-card-data.js';
 import { renderCard } from '../../cards/render.js';
-import type { OutlookAccess } from '../../connectors/outlook/index.js';
+import type { OutlookAccess, OutlookConnector } from '../../connectors/outlook/index.js';
 import { checkUrlText, UnsafeUrlError, withoutCredentials } from '../../net/url-safety.js';
-import type { ConnectionDocument, OutlookSettings, Stored } from '../../store/index.js';
+import type { ConnectionDocument, OutlookSettings, PendingSignIn, Stored } from '../../store/index.js';
 import { text, type ActionReply, type ActionTurn, type CardAction } from '../actions.js';
-import { button, errorMessage } from '../card-kit.js';
-import type { AdaptiveCardJson, ChatTurn } from '../chat.js';
+import { button, errorMessage, notice } from '../card-kit.js';
+import type { AdaptiveCardJson, ChatTurn, OutgoingMessage } from '../chat.js';
 import { ownership } from '../connection-access.js';
 import type { FlowServices } from '../services.js';
-import { calendarFromInput, GRAPH_URL } from './calendar.js';
+import { beginSignInCard, SIGN_IN_UNAVAILABLE } from '../sign-in-start.js';
+import { calendarFromInput, GRAPH_URL, openCalendar } from './calendar.js';
 
 type Values = OutlookConnectCardData['values'];
 type Errors = OutlookConnectCardData['errors'];
 const NO_ERRORS: Errors = { token: '', mailbox: '', graphUrl: '', form: '' };
-const EMPTY: Values = { access: 'delegated', mailbox: '', graphUrl: GRAPH_URL, name: '' };
+const TOKEN_NOTE = 'Not needed with Microsoft 365 sign-in. Otherwise a Microsoft Graph access token: delegated with Calendars.ReadWrite and User.ReadBasic.All, or PlanBridge\'s app token with the application '
+  + 'permissions Calendars.ReadWrite and User.Read.All, limited to the mailbox by an Exchange application access policy. A token expires within about an hour, which is enough to sync on demand, not for schedules.';
 
-const TOKEN_NOTE = 'A Microsoft Graph access token: delegated with Calendars.ReadWrite and User.ReadBasic.All, or PlanBridge\'s app token with the application '
-  + 'permissions Calendars.ReadWrite and User.Read.All, limited to the mailbox by an Exchange application access policy. Microsoft 365 sign-in for Outlook is not built yet, '
-  + 'so the token is pasted here; it expires within about an hour, which is enough to sync on demand, not for schedules.';
+const ACCESS = {
+  signin: 'Sign in with Microsoft 365 (delegated Calendars.ReadWrite; PlanBridge renews it, so schedules work): events go into your calendar',
+  delegated: 'A delegated access token (Calendars.ReadWrite): events go into that user\'s calendar',
+  app: 'As PlanBridge\'s app (application Calendars.ReadWrite restricted by an application access policy) in one mailbox',
+} as const;
 
-export function connectOutlookForm(tenantId: string, values: Values = EMPTY, errors: Partial<Errors> = {}): AdaptiveCardJson {
-  return renderCard('outlook-connect', { values, errors: { ...NO_ERRORS, ...errors }, tokenNote: TOKEN_NOTE, submit: button(tenantId, 'Connect', 'outlook.connect', {}, 'positive') });
+export function connectOutlookForm(tenantId: string, signInOffered: boolean, values?: Values, errors: Partial<Errors> = {}): AdaptiveCardJson {
+  const shown = values ?? { access: signInOffered ? 'signin' : 'delegated', mailbox: '', graphUrl: GRAPH_URL, name: '' };
+  const accessChoices = (signInOffered ? (['signin', 'delegated', 'app'] as const) : (['delegated', 'app'] as const)).map((value) => ({ title: ACCESS[value], value }));
+  return renderCard('outlook-connect', { values: shown, errors: { ...NO_ERRORS, ...errors }, accessChoices, tokenNote: TOKEN_NOTE, submit: button(tenantId, 'Connect', 'outlook.connect', {}, 'positive') });
 }
 
-export async function startConnectOutlook(turn: ChatTurn): Promise<void> {
-  await turn.send({ card: connectOutlookForm(turn.tenantId) });
+export async function startConnectOutlook(s: FlowServices, turn: ChatTurn): Promise<void> {
+  await turn.send({ card: connectOutlookForm(turn.tenantId, s.signIn !== undefined) });
 }
 
 const mark = (v: boolean | 'unknown' | null): string => (v === true ? '✓' : v === false ? '✗' : '?');
 
 /** The access checklist, as at connect and on "Check again". */
-export function outlookChecklist(tenantId: string, connection: Pick<ConnectionDocument, 'name' | 'url'> & { outlook?: OutlookSettings }, access: OutlookAccess): AdaptiveCardJson {
+export function outlookChecklist(tenantId: string, connection: Pick<ConnectionDocument, 'name' | 'url'> & { outlook?: OutlookSettings; auth?: ConnectionDocument['auth'] }, access: OutlookAccess): AdaptiveCardJson {
   const ok = usable(access);
   const owner = access.mailbox ? `${access.mailbox.displayName} (${access.mailbox.address})` : 'unknown';
   const how = connection.outlook?.access === 'app' ? `PlanBridge's app in ${connection.outlook.mailbox ?? 'one mailbox'}` : 'the signed-in user (delegated)';
+  const signedIn = connection.auth?.type === 'oauth' && connection.auth.clientId !== undefined;
   return renderCard('checklist', {
-    title: ok ? `Connected to Outlook: ${connection.name}` : 'Outlook cannot be used with this token',
-    subtitle: `${connection.url} as ${how}, with an access token (it expires within about an hour).`,
+    title: ok ? `Connected to Outlook: ${connection.name}` : `Outlook cannot be used with this ${signedIn ? 'account' : 'token'}`,
+    subtitle: signedIn
+      ? `${connection.url} as ${how}, signed in with Microsoft 365 (PlanBridge renews the sign-in).`
+      : `${connection.url} as ${how}, with an access token (it expires within about an hour).`,
     tone: ok ? (access.problems.length > 0 ? 'Warning' : 'Good') : 'Attention',
     items: [
       { label: 'Events are created in the calendar of', mark: mark(access.mailbox !== null), detail: owner },
@@ -58,7 +68,7 @@ export function outlookChecklist(tenantId: string, connection: Pick<ConnectionDo
       ...access.problems,
       'Attendees receive the invitations from this calendar; the article\'s "Global Administrator" is not needed, only the permission above.',
       'Link a plan with "link project ‹plan› to Outlook".',
-      'The token is stored encrypted and will not be shown again.',
+      signedIn ? 'The sign-in is stored encrypted; remove the connection to forget it.' : 'The token is stored encrypted and will not be shown again.',
     ],
     buttons: [button(tenantId, 'Manage connections', 'conn.list')],
   });
@@ -78,8 +88,10 @@ function graphUrlProblem(url: string, localMode: boolean): string {
 }
 
 export async function submitConnectOutlook(s: FlowServices, turn: ActionTurn, action: CardAction): Promise<ActionReply> {
+  const signInOffered = s.signIn !== undefined;
+  const chosen = text(action.data, 'access', 20);
   const values: Values = {
-    access: text(action.data, 'access', 20) === 'app' ? 'app' : 'delegated',
+    access: chosen === 'app' ? 'app' : chosen === 'signin' ? 'signin' : 'delegated',
     mailbox: text(action.data, 'mailbox', 320)?.trim() ?? '',
     graphUrl: (text(action.data, 'graphUrl', 500)?.trim() || GRAPH_URL).replace(/\/+$/, ''),
     name: text(action.data, 'name', 100) ?? '',
@@ -91,9 +103,18 @@ export async function submitConnectOutlook(s: FlowServices, turn: ActionTurn, ac
     errors.graphUrl = url;
     values.graphUrl = withoutCredentials(values.graphUrl);
   }
-  if (!token) errors.token = 'Paste the access token.';
+  if (values.access === 'signin' && !signInOffered) errors.token = SIGN_IN_UNAVAILABLE;
+  if (values.access !== 'signin' && !token) errors.token = 'Paste the access token.';
   if (values.access === 'app' && !values.mailbox) errors.mailbox = 'With app access, name the mailbox events go into (the user\'s e-mail or UPN).';
-  if (Object.values(errors).some(Boolean)) return { card: connectOutlookForm(turn.tenantId, values, errors) };
+  if (Object.values(errors).some(Boolean)) return { card: connectOutlookForm(turn.tenantId, signInOffered, values, errors) };
+  if (values.access === 'signin') {
+    try {
+      return { card: await beginSignInCard(s, turn, { system: 'outlook', url: values.graphUrl, name: values.name || 'Outlook' }) };
+    } catch (err) {
+      s.logger.info({ tenant: turn.tenantId, err: err instanceof Error ? err.name : 'unknown' }, 'Outlook sign-in could not start');
+      return { card: connectOutlookForm(turn.tenantId, signInOffered, values, { form: errorMessage(err) }) };
+    }
+  }
 
   const settings: OutlookSettings = { access: values.access, ...(values.access === 'app' ? { mailbox: values.mailbox } : {}) };
   let access: OutlookAccess;
@@ -102,13 +123,13 @@ export async function submitConnectOutlook(s: FlowServices, turn: ActionTurn, ac
     access = await calendar.verifyAccess();
   } catch (err) {
     s.logger.info({ tenant: turn.tenantId }, 'Outlook access check failed');
-    return { card: connectOutlookForm(turn.tenantId, values, { token: errorMessage(err) }) };
+    return { card: connectOutlookForm(turn.tenantId, signInOffered, values, { token: errorMessage(err) }) };
   } finally {
     calendar.close();
   }
   if (!usable(access)) {
     s.logger.info({ tenant: turn.tenantId, canRead: access.canRead, exchangeOnline: access.exchangeOnline }, 'Outlook connection refused');
-    return { card: connectOutlookForm(turn.tenantId, values, { token: `${access.problems.join(' ') || 'The calendar could not be read with this token.'} Nothing was saved.` }) };
+    return { card: connectOutlookForm(turn.tenantId, signInOffered, values, { token: `${access.problems.join(' ') || 'The calendar could not be read with this token.'} Nothing was saved.` }) };
   }
   const created = await s.store.connections.create(turn.tenantId, {
     kind: 'outlook', name: values.name || `Outlook: ${access.mailbox!.displayName || access.mailbox!.address}`, url: values.graphUrl, secret: token!,
@@ -120,34 +141,69 @@ export async function submitConnectOutlook(s: FlowServices, turn: ActionTurn, ac
   return { card: outlookChecklist(turn.tenantId, saved, access) };
 }
 
-/** "Check again" on the connections card. */
+/** "Check again" on the connections card: with the stored sign-in, or the stored token. */
 export async function recheckOutlook(s: FlowServices, turn: ActionTurn, c: Stored<ConnectionDocument>): Promise<ActionReply> {
-  const token = await s.store.connections.revealSecret(c);
-  return checkAndRecord(s, turn, c, token ?? '', false);
+  try {
+    return await checkAndRecord(s, turn, c, await openCalendar(s, c), false);
+  } catch (err) {
+    // No calendar could even be opened (no token stored, sign-in not configured).
+    return checkAndRecord(s, turn, c, undefined, false, errorMessage(err));
+  }
 }
 
 /** "Check and save" with a new token: checked first; a token that cannot be used is not stored. */
 export async function replaceOutlookToken(s: FlowServices, turn: ActionTurn, c: Stored<ConnectionDocument>, token: string): Promise<ActionReply> {
-  return checkAndRecord(s, turn, c, token, true);
+  const settings = c.outlook ?? { access: 'delegated' as const };
+  return checkAndRecord(s, turn, c, calendarFromInput(s, { graphUrl: c.url, token, settings }), true, undefined, token);
 }
 
-async function checkAndRecord(s: FlowServices, turn: ActionTurn, c: Stored<ConnectionDocument>, token: string, replacing: boolean): Promise<ActionReply> {
+async function checkAndRecord(
+  s: FlowServices, turn: ActionTurn, c: Stored<ConnectionDocument>, calendar: OutlookConnector | undefined, replacing: boolean, openProblem?: string, token?: string,
+): Promise<ActionReply> {
   const settings = c.outlook ?? { access: 'delegated' as const };
-  const calendar = calendarFromInput(s, { graphUrl: c.url, token, settings });
   let access: OutlookAccess;
   try {
+    if (!calendar) throw new Error(openProblem);
     access = await calendar.verifyAccess();
   } catch (err) {
     if (replacing) return { message: `The new token did not work, so the old one was kept. ${errorMessage(err)}` };
-    access = { auth: settings.access, mailbox: null, exchangeOnline: null, canRead: false, canWrite: 'unknown', problems: [errorMessage(err)], needsAttention: true };
+    access = { auth: settings.access, mailbox: null, exchangeOnline: null, canRead: false, canWrite: 'unknown', problems: [calendar ? errorMessage(err) : openProblem ?? ''], needsAttention: true };
   } finally {
-    calendar.close();
+    calendar?.close();
   }
   if (replacing && !usable(access)) return { message: `The new token was not saved, so the old one was kept. ${access.problems.join(' ')}` };
-  if (replacing) await s.store.connections.setSecret(turn.tenantId, c.id, token);
+  if (replacing && token) await s.store.connections.setSecret(turn.tenantId, c.id, token);
   const saved = await s.store.connections.update(turn.tenantId, c.id, (current) => ({
     check: { ok: usable(access) && access.problems.length === 0, checkedAt: s.now().toISOString(), ...(access.problems.length ? { problem: access.problems.join(' ') } : {}) },
     ...(access.mailbox && current.outlook ? { outlook: { ...current.outlook, address: access.mailbox.address } } : {}),
   }));
   return { card: outlookChecklist(turn.tenantId, saved, access) };
+}
+
+/**
+ * After a Microsoft 365 sign-in for Outlook (flows/sign-in-result.ts): the same checklist as a
+ * pasted token, with the token from the new sign-in. A calendar that cannot be used is refused; a
+ * connection made by this sign-in is removed again, one signed in again is kept and marked.
+ */
+export async function checkSignedInOutlook(s: FlowServices, pending: PendingSignIn, connection: Stored<ConnectionDocument>): Promise<OutgoingMessage> {
+  const calendar = await openCalendar(s, connection);
+  let access: OutlookAccess;
+  try {
+    access = await calendar.verifyAccess();
+  } finally {
+    calendar.close();
+  }
+  if (!usable(access) && !pending.draft.connectionId) {
+    await s.store.connections.remove(pending.tenantId, connection.id);
+    s.logger.info({ tenant: pending.tenantId, canRead: access.canRead, exchangeOnline: access.exchangeOnline }, 'Outlook sign-in refused');
+    return { card: notice('Not connected to Outlook', access.problems.join(' ') || 'The calendar of the account that signed in could not be read.', {
+      tone: 'Attention', details: ['The sign-in was not kept. Type "connect outlook" to sign in with another account.'],
+    }) };
+  }
+  const saved = await s.store.connections.update(pending.tenantId, connection.id, (current) => ({
+    check: { ok: usable(access) && access.problems.length === 0, checkedAt: s.now().toISOString(), ...(access.problems.length ? { problem: access.problems.join(' ') } : {}) },
+    ...(access.mailbox && current.outlook ? { outlook: { ...current.outlook, address: access.mailbox.address } } : {}),
+    ...(pending.draft.connectionId || !access.mailbox ? {} : { name: pending.draft.name === 'Outlook' ? `Outlook: ${access.mailbox.displayName || access.mailbox.address}` : current.name }),
+  }));
+  return { card: outlookChecklist(pending.tenantId, saved, access) };
 }

@@ -9,7 +9,7 @@ import { startOutlookSync } from './sync-outlook.js';
 
 export function handleOutlookIntent(s: FlowServices, turn: ChatTurn, intent: OutlookIntent): Promise<void> {
   switch (intent.kind) {
-    case 'connect-outlook': return startConnectOutlook(turn);
+    case 'connect-outlook': return startConnectOutlook(s, turn);
     case 'link-outlook': return startLinkOutlook(s, turn, intent.project);
     case 'sync-outlook': return startOutlookSync(s, turn, intent.project);
     case 'usage': return sendUsage(s, turn);

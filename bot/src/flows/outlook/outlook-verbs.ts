@@ -13,7 +13,7 @@ import { approveEvents, outlookPreviewFromCard, rejectEvents } from './sync-outl
 type Handler = (s: FlowServices, turn: ActionTurn, action: CardAction, g: Guarded) => Promise<ActionReply>;
 
 export const OUTLOOK_VERBS: Record<string, VerbRule & { handle: Handler }> = {
-  'connect.outlook.start': { scope: 'none', handle: async (_s, turn) => ({ card: connectOutlookForm(turn.tenantId) }) },
+  'connect.outlook.start': { scope: 'none', handle: async (s, turn) => ({ card: connectOutlookForm(turn.tenantId, s.signIn !== undefined) }) },
   'outlook.connect': { scope: 'none', handle: (s, turn, a) => submitConnectOutlook(s, turn, a) },
   'outlook.link.create': { scope: 'none', uses: { planConnectionId: 'plan', outlookConnectionId: 'outlook' }, handle: (s, turn, a, g) => createOutlookIntegration(s, turn, a, g.used!.planConnectionId!, g.used!.outlookConnectionId!) },
   'outlook.preview': { scope: 'integration', run: true, handle: (s, turn, _a, g) => outlookPreviewFromCard(s, turn, g.integration!) },

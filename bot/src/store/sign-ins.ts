@@ -7,29 +7,36 @@ import type { DocumentSchema } from './schema.js';
 import { isEncryptedSecret, type EncryptedSecret, type SecretBox } from './secrets/secret-box.js';
 
 /**
- * Pending PWA OAuth sign-ins: what the bot must remember between "Sign in" in Teams and the
- * browser coming back to /auth/pwa/callback. They live in the leases container (short-lived,
- * point reads only, per-item TTL; ids start with "pwa-sign-in:", which lease ids never contain;
+ * Pending Microsoft 365 sign-ins (PWA, Planner premium or Outlook): what the bot must remember
+ * between "Sign in" in Teams and the browser coming back to /auth/pwa/callback. They live in the
+ * leases container (short-lived, point reads only, per-item TTL; ids start with "m365-sign-in:",
+ * which lease ids never contain;
  * a query over that container, if one is ever added, must filter on `c.kind`).
  * The id is a hash of the state's secret part, so the stored record alone cannot be replayed;
  * the PKCE verifier is sealed with the SecretBox. `take` is single use: it deletes with the etag
  * it read, so of two callbacks with one state only one proceeds.
  */
-export interface PwaSignInDraft {
+/** The Microsoft 365 systems PlanBridge signs in to, each a connection kind. */
+export type SignInSystem = 'pwa' | 'planner' | 'outlook';
+
+export interface SignInDraft {
+  /** Which system the connection is for; it decides the token's resource and scopes. */
+  system: SignInSystem;
   /** Set when signing in again for an existing connection. */
   connectionId?: string;
   name: string;
-  siteUrl: string;
+  /** The PWA site, the Dataverse environment, or the Microsoft Graph base URL. */
+  url: string;
   timeZone?: string;
 }
 
-export interface PwaSignInDocument extends BaseDocument {
-  kind: 'pwa-sign-in';
+export interface SignInDocument extends BaseDocument {
+  kind: 'm365-sign-in';
   /** The Teams user who asked to sign in (aadObjectId when Teams gives it, else the channel id). */
   requestedBy: { id: string; aadObjectId?: string; name?: string };
   /** Where to report the outcome (a Teams ConversationReference, stored as given). */
   conversation: Record<string, unknown>;
-  draft: PwaSignInDraft;
+  draft: SignInDraft;
   verifier: EncryptedSecret;
   nonce: string;
   /** The Entra authorize URL, so /auth/pwa/start can send the browser there. Holds no secret. */
@@ -40,10 +47,10 @@ export interface PwaSignInDocument extends BaseDocument {
   ttl: number;
 }
 
-export interface NewPwaSignIn {
-  requestedBy: PwaSignInDocument['requestedBy'];
+export interface NewSignIn {
+  requestedBy: SignInDocument['requestedBy'];
   conversation: Record<string, unknown>;
-  draft: PwaSignInDraft;
+  draft: SignInDraft;
   verifier: string;
   nonce: string;
   authorizeUrl: string;
@@ -51,40 +58,40 @@ export interface NewPwaSignIn {
 }
 
 /** A pending sign-in as callers and the chat see it: no sealed verifier. */
-export type PendingPwaSignIn = Omit<PwaSignInDocument, 'verifier' | 'etag'>;
+export type PendingSignIn = Omit<SignInDocument, 'verifier' | 'etag'>;
 
 /** `verifier` (the unsealed PKCE verifier) is only for the code exchange; never log or pass it on. */
 export type TakeResult =
-  | { ok: true; pending: PendingPwaSignIn; verifier: string }
+  | { ok: true; pending: PendingSignIn; verifier: string }
   | { ok: false; reason: 'unknown' }
-  | { ok: false; reason: 'expired'; pending: PendingPwaSignIn };
+  | { ok: false; reason: 'expired'; pending: PendingSignIn };
 
-export interface PwaSignInRepository {
-  create(tenantId: string, key: string, input: NewPwaSignIn): Promise<Stored<PwaSignInDocument>>;
+export interface SignInRepository {
+  create(tenantId: string, key: string, input: NewSignIn): Promise<Stored<SignInDocument>>;
   /** Looks without using it up (for the start redirect). */
-  peek(tenantId: string, key: string): Promise<Stored<PwaSignInDocument> | undefined>;
+  peek(tenantId: string, key: string): Promise<Stored<SignInDocument> | undefined>;
   /** Uses the pending sign-in up: a second take of the same key finds nothing. */
   take(tenantId: string, key: string): Promise<TakeResult>;
 }
 
-export const pwaSignInSchema: DocumentSchema<PwaSignInDocument> = {
-  kind: 'pwa sign-in',
+export const signInSchema: DocumentSchema<SignInDocument> = {
+  kind: 'microsoft 365 sign-in',
   current: 1,
   upgrades: {},
-  check: (doc): doc is Record<string, unknown> & PwaSignInDocument =>
-    doc.kind === 'pwa-sign-in' && typeof doc.expiresAt === 'string' && isEncryptedSecret(doc.verifier) && typeof doc.draft === 'object' && doc.draft !== null,
+  check: (doc): doc is Record<string, unknown> & SignInDocument =>
+    doc.kind === 'm365-sign-in' && typeof doc.expiresAt === 'string' && isEncryptedSecret(doc.verifier) && typeof doc.draft === 'object' && doc.draft !== null,
 };
 
-const idFor = (key: string): string => compositeId('pwa-sign-in', createHash('sha256').update(key).digest('hex'));
-const verifierContext = (tenantId: string, id: string): string => `pwa-sign-in:${tenantId}:${id}`;
+const idFor = (key: string): string => compositeId('m365-sign-in', createHash('sha256').update(key).digest('hex'));
+const verifierContext = (tenantId: string, id: string): string => `m365-sign-in:${tenantId}:${id}`;
 
-export function createPwaSignInRepository(docs: DocumentCollection<PwaSignInDocument>, box: SecretBox, now: () => Date = () => new Date()): PwaSignInRepository {
+export function createSignInRepository(docs: DocumentCollection<SignInDocument>, box: SecretBox, now: () => Date = () => new Date()): SignInRepository {
   return {
     async create(tenantId, key, input) {
       const id = idFor(key);
       const at = now();
       return docs.create({
-        id, tenantId, pk: tenantPartition(tenantId), schemaVersion: pwaSignInSchema.current, kind: 'pwa-sign-in',
+        id, tenantId, pk: tenantPartition(tenantId), schemaVersion: signInSchema.current, kind: 'm365-sign-in',
         requestedBy: input.requestedBy, conversation: input.conversation, draft: input.draft,
         verifier: box.encrypt(input.verifier, verifierContext(tenantId, id)), nonce: input.nonce, authorizeUrl: input.authorizeUrl,
         createdAt: at.toISOString(), expiresAt: new Date(at.getTime() + input.ttlMs).toISOString(),

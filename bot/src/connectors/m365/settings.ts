@@ -1,12 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import type { PwaOAuthConfig } from '../../../config.js';
-import { PlanConnectorError } from '../../ppm.js';
+import type { PwaOAuthConfig } from '../../config.js';
+import { PlanConnectorError } from '../ppm.js';
+import { DELEGATED_PERMISSIONS, scopesFor } from './resources.js';
 
 /**
- * How PlanBridge signs users in to Project Online: an Entra app registration (confidential
- * client) with SharePoint delegated permissions, auth code + PKCE, refresh token kept sealed.
+ * How PlanBridge signs users in to Microsoft 365 (Project Online, Planner premium, Outlook): one
+ * Entra app registration (confidential client) with the delegated permissions of each resource
+ * (resources.ts), auth code + PKCE, refresh token kept sealed on the connection.
  */
-export interface PwaOAuthSettings {
+export interface M365SignInSettings {
   clientId: string;
   clientSecret: string;
   /** e.g. https://login.microsoftonline.com/organizations (or a tenant id instead of organizations). */
@@ -18,19 +20,18 @@ export interface PwaOAuthSettings {
 }
 
 /** SharePoint delegated permissions PWA work needs; the app registration must list them (admin consent). */
-export const PWA_DELEGATED_PERMISSIONS = ['Project.Write', 'ProjectWebApp.FullControl'] as const;
+export const PWA_DELEGATED_PERMISSIONS = DELEGATED_PERMISSIONS.pwa;
 
 /** A pending sign-in is good for this long (as long as an Entra authorization code lives). */
 export const SIGN_IN_WINDOW_MS = 10 * 60 * 1000;
 
 /** Scopes for a PWA site: permissions on its SharePoint origin, the token audience Project Online checks. */
 export function scopesForSite(siteUrl: string): string[] {
-  const origin = new URL(siteUrl).origin;
-  return PWA_DELEGATED_PERMISSIONS.map((p) => `${origin}/${p}`);
+  return scopesFor('pwa', siteUrl);
 }
 
 /** Settings from the validated config; the CA file is read on first use, so the simulator may start after the bot. */
-export function settingsFromConfig(config: PwaOAuthConfig): PwaOAuthSettings {
+export function settingsFromConfig(config: PwaOAuthConfig): M365SignInSettings {
   const { caFile } = config;
   return {
     clientId: config.clientId,

@@ -1,5 +1,5 @@
 import type { ICachePlugin, TokenCacheContext } from '@azure/msal-node';
-import type { ConnectionRepository } from '../../../store/index.js';
+import type { ConnectionRepository } from '../../store/index.js';
 
 /**
  * MSAL's token cache (refresh token included) persisted as the connection's sealed secret:

@@ -1,18 +1,21 @@
 import { AuthError, CryptoProvider } from '@azure/msal-node';
 import { randomBytes } from 'node:crypto';
-import type { Logger } from '../../../log.js';
+import type { Logger } from '../../log.js';
 import type {
-  ConnectionDocument, ConnectionRepository, PendingPwaSignIn, PwaSignInDraft, PwaSignInRepository, Stored,
-} from '../../../store/index.js';
-import { PwaSignInError } from './errors.js';
+  ConnectionDocument, ConnectionRepository, PendingSignIn, SignInDraft, SignInRepository, SignInSystem, Stored,
+} from '../../store/index.js';
+import { M365SignInError } from './errors.js';
 import { createMsalApp } from './msal-app.js';
-import { scopesForSite, SIGN_IN_WINDOW_MS, type PwaOAuthSettings } from './settings.js';
+import { CONNECT_COMMAND, scopesFor, SYSTEM_NAME } from './resources.js';
+import { SIGN_IN_WINDOW_MS, type M365SignInSettings } from './settings.js';
 
 /**
- * Delegated sign-in to Project Online, started from Teams: `beginSignIn` makes the Entra
- * authorize URL (auth code + PKCE S256 + nonce) and remembers who asked and where to answer;
- * the browser comes back to /auth/pwa/callback, where `completeSignIn` redeems the code through
- * MSAL and stores MSAL's token cache, sealed, on the PWA connection.
+ * Delegated Microsoft 365 sign-in for a PWA, Planner premium or Outlook connection, started from
+ * Teams: `beginSignIn` makes the Entra authorize URL (auth code + PKCE S256 + nonce) for the
+ * resource of the draft's system and remembers who asked and where to answer; the browser comes
+ * back to /auth/pwa/callback (the path every system shares, as app registrations list it), where
+ * `completeSignIn` redeems the code through MSAL and stores MSAL's token cache, sealed, on the
+ * connection.
  *
  * The `state` is `<tenant, base64url>.<32 random bytes>`: the tenant part finds the partition,
  * the random part (stored only as a hash) is the capability. Tampering, replay or a late click
@@ -24,7 +27,7 @@ export interface BeginSignInInput {
   requestedBy: { id: string; aadObjectId?: string; name?: string };
   /** Teams ConversationReference to report back to. */
   conversation: Record<string, unknown>;
-  draft: PwaSignInDraft;
+  draft: SignInDraft;
   /** Pre-fills the account at the sign-in page (e.g. the Teams user's UPN). */
   loginHint?: string;
 }
@@ -49,31 +52,32 @@ export interface SignInResult {
   account: SignedInAccount;
 }
 
-export interface PwaSignInDeps {
-  settings: PwaOAuthSettings;
-  signIns: PwaSignInRepository;
+export interface M365SignInDeps {
+  settings: M365SignInSettings;
+  signIns: SignInRepository;
   connections: ConnectionRepository;
   logger: Logger;
   now?: () => Date;
 }
 
-export class PwaSignInService {
+export class M365SignInService {
   private readonly crypto = new CryptoProvider();
   private readonly now: () => Date;
 
-  constructor(private readonly deps: PwaSignInDeps) {
+  constructor(private readonly deps: M365SignInDeps) {
     this.now = deps.now ?? (() => new Date());
   }
 
   async beginSignIn(input: BeginSignInInput): Promise<BeginSignInResult> {
-    const siteUrl = parseSiteUrl(input.draft.siteUrl);
+    const { system } = input.draft;
+    const url = parseUrl(input.draft.url, system);
     const secret = randomBytes(32).toString('base64url');
     const state = `${Buffer.from(input.tenantId, 'utf8').toString('base64url')}.${secret}`;
     const { verifier, challenge } = await this.crypto.generatePkceCodes();
     const nonce = randomBytes(16).toString('base64url');
     const app = await createMsalApp(this.deps.settings, this.deps.logger);
     const authorizeUrl = await app.getAuthCodeUrl({
-      scopes: scopesForSite(siteUrl),
+      scopes: scopesFor(system, url),
       redirectUri: this.deps.settings.redirectUri,
       codeChallenge: challenge,
       codeChallengeMethod: 'S256',
@@ -83,10 +87,10 @@ export class PwaSignInService {
       ...(input.loginHint ? { loginHint: input.loginHint } : {}),
     });
     const doc = await this.deps.signIns.create(input.tenantId, secret, {
-      requestedBy: input.requestedBy, conversation: input.conversation, draft: { ...input.draft, siteUrl },
+      requestedBy: input.requestedBy, conversation: input.conversation, draft: { ...input.draft, url },
       verifier, nonce, authorizeUrl, ttlMs: SIGN_IN_WINDOW_MS,
     });
-    this.deps.logger.info({ tenantId: input.tenantId, signIn: doc.id, site: siteUrl }, 'pwa sign-in started');
+    this.deps.logger.info({ tenantId: input.tenantId, signIn: doc.id, system, url }, 'microsoft 365 sign-in started');
     const startUrl = new URL(this.deps.settings.redirectUri.replace(/\/callback$/, '/start'));
     startUrl.searchParams.set('state', state);
     return { startUrl: startUrl.href, authorizeUrl, expiresAt: doc.expiresAt };
@@ -102,18 +106,20 @@ export class PwaSignInService {
   }
 
   /** The browser came back with an error (cancelled, consent refused): use the sign-in up and say why. */
-  async abandonSignIn(state: string, error: string): Promise<{ pending: PendingPwaSignIn; problem: PwaSignInError }> {
+  async abandonSignIn(state: string, error: string): Promise<{ pending: PendingSignIn; problem: M365SignInError }> {
     const { pending } = await this.take(state);
+    const name = SYSTEM_NAME[pending.draft.system];
     const problem = error === 'access_denied' || error === 'consent_required'
-      ? new PwaSignInError('declined', 'The sign-in was cancelled or permission was not granted, so PlanBridge is not connected to Project Web App.')
-      : new PwaSignInError('exchange-failed', `Microsoft sign-in reported "${error.replace(/[^\w.-]/g, '').slice(0, 60)}", so PlanBridge is not connected to Project Web App.`);
+      ? new M365SignInError('declined', `The sign-in was cancelled or permission was not granted, so PlanBridge is not connected to ${name}.`)
+      : new M365SignInError('exchange-failed', `Microsoft sign-in reported "${error.replace(/[^\w.-]/g, '').slice(0, 60)}", so PlanBridge is not connected to ${name}.`);
     return { pending, problem };
   }
 
-  async completeSignIn(code: string, state: string): Promise<{ pending: PendingPwaSignIn; result: SignInResult }> {
+  async completeSignIn(code: string, state: string): Promise<{ pending: PendingSignIn; result: SignInResult }> {
     const { pending, verifier } = await this.take(state);
     const { settings } = this.deps;
-    const scopes = scopesForSite(pending.draft.siteUrl);
+    const scopes = scopesFor(pending.draft.system, pending.draft.url);
+    const again = CONNECT_COMMAND[pending.draft.system];
     // A cache of its own, in memory: the connection (and its sealed cache) is written only on success.
     const app = await createMsalApp(settings, this.deps.logger);
     let response;
@@ -123,23 +129,24 @@ export class PwaSignInService {
         { code, nonce: pending.nonce },
       );
     } catch (err) {
-      this.deps.logger.warn({ tenantId: pending.tenantId, signIn: pending.id, error: describeAuthError(err) }, 'pwa sign-in code exchange failed');
-      throw new PwaSignInError('exchange-failed', `Microsoft sign-in did not complete (${describeAuthError(err)}). Start again from Teams with "connect pwa".`, pending);
+      this.deps.logger.warn({ tenantId: pending.tenantId, signIn: pending.id, error: describeAuthError(err) }, 'microsoft 365 sign-in code exchange failed');
+      throw new M365SignInError('exchange-failed', `Microsoft sign-in did not complete (${describeAuthError(err)}). Start again from Teams with "${again}".`, pending);
     }
     const account = response.account;
-    if (!account) throw new PwaSignInError('exchange-failed', 'Microsoft sign-in returned no account. Start again from Teams with "connect pwa".', pending);
+    if (!account) throw new M365SignInError('exchange-failed', `Microsoft sign-in returned no account. Start again from Teams with "${again}".`, pending);
     const cache = app.getTokenCache().serialize();
-    const connection = await this.saveConnection(pending, cache, response.scopes);
-    this.deps.logger.info({ tenantId: pending.tenantId, connectionId: connection.id, signIn: pending.id }, 'pwa sign-in completed');
+    const connection = await this.saveConnection(pending, cache, response.scopes, account.username);
+    this.deps.logger.info({ tenantId: pending.tenantId, connectionId: connection.id, signIn: pending.id }, 'microsoft 365 sign-in completed');
     return { pending, result: { connection, account: { username: account.username, name: account.name, tenantId: account.tenantId } } };
   }
 
-  private async saveConnection(pending: PendingPwaSignIn, cache: string, scopes: string[]): Promise<Stored<ConnectionDocument>> {
+  private async saveConnection(pending: PendingSignIn, cache: string, scopes: string[], username: string): Promise<Stored<ConnectionDocument>> {
     const { connections, settings } = this.deps;
     const { draft, tenantId } = pending;
-    const auth = { type: 'oauth' as const, clientId: settings.clientId, authority: settings.authority, scopes };
+    const auth = { type: 'oauth' as const, clientId: settings.clientId, authority: settings.authority, scopes, account: username };
     const check = { ok: true, checkedAt: this.now().toISOString(), scopes };
     const existing = draft.connectionId ? await connections.get(tenantId, draft.connectionId) : undefined;
+    if (existing && existing.kind !== draft.system) throw new M365SignInError('exchange-failed', `That connection is not a ${SYSTEM_NAME[draft.system]} connection. Start again from Teams with "${CONNECT_COMMAND[draft.system]}".`, pending);
     if (existing) {
       // Signing in again: new sealed cache, and the needs-attention mark cleared.
       await connections.setSecret(tenantId, existing.id, cache);
@@ -147,14 +154,16 @@ export class PwaSignInService {
     }
     const created = await connections.create(tenantId, {
       ...(draft.connectionId ? { id: draft.connectionId } : {}),
-      kind: 'pwa', name: draft.name, url: draft.siteUrl, auth, secret: cache,
+      kind: draft.system, name: draft.name, url: draft.url, auth, secret: cache,
+      // Delegated: events go into the signed-in user's own calendar.
+      ...(draft.system === 'outlook' ? { outlook: { access: 'delegated' as const, address: username } } : {}),
       ...(draft.timeZone ? { timeZone: draft.timeZone } : {}),
       createdBy: pending.requestedBy.aadObjectId ?? pending.requestedBy.id,
     });
     return connections.update(tenantId, created.id, () => ({ check }));
   }
 
-  private async take(state: string): Promise<{ pending: PendingPwaSignIn; verifier: string }> {
+  private async take(state: string): Promise<{ pending: PendingSignIn; verifier: string }> {
     const { tenantId, secret } = parseState(state);
     const taken = await this.deps.signIns.take(tenantId, secret);
     if (taken.ok) return taken;
@@ -169,19 +178,25 @@ function parseState(state: string): { tenantId: string; secret: string } {
   return { tenantId, secret: m[2]! };
 }
 
-const unknownState = (): PwaSignInError =>
-  new PwaSignInError('unknown-state', 'This sign-in link is not valid or was already used. Start again from Teams with "connect pwa".');
-const expired = (pending?: PendingPwaSignIn): PwaSignInError =>
-  new PwaSignInError('expired', 'This sign-in link has expired (links work for 10 minutes). Start again from Teams with "connect pwa".', pending);
+const unknownState = (): M365SignInError =>
+  new M365SignInError('unknown-state', 'This sign-in link is not valid or was already used. Start again from Teams with the same "connect" command (for example "connect planner").');
+const expired = (pending?: PendingSignIn): M365SignInError =>
+  new M365SignInError('expired', `This sign-in link has expired (links work for 10 minutes). Start again from Teams with ${pending ? `"${CONNECT_COMMAND[pending.draft.system]}"` : 'the same "connect" command'}.`, pending);
 
-function parseSiteUrl(raw: string): string {
+const URL_EXAMPLE: Record<SignInSystem, string> = {
+  pwa: 'the full site address, e.g. https://contoso.sharepoint.com/sites/pwa',
+  planner: 'the environment address, e.g. https://contoso.crm4.dynamics.com',
+  outlook: 'https://graph.microsoft.com/v1.0',
+};
+
+function parseUrl(raw: string, system: SignInSystem): string {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new PwaSignInError('exchange-failed', `"${raw}" is not a PWA URL. Use the full site address, e.g. https://contoso.sharepoint.com/sites/pwa.`);
+    throw new M365SignInError('exchange-failed', `"${raw}" is not a ${SYSTEM_NAME[system]} URL. Use ${URL_EXAMPLE[system]}.`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new PwaSignInError('exchange-failed', `"${raw}" is not an http(s) PWA URL.`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new M365SignInError('exchange-failed', `"${raw}" is not an http(s) ${SYSTEM_NAME[system]} URL.`);
   return url.href.replace(/\/+$/, '');
 }
 

@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../../src/config.js';
-import { PwaSignInService, scopesForSite, settingsFromConfig } from '../../../../src/connectors/pwa/oauth/index.js';
-import { startEntraSimulator, type EntraSimulator } from '../../../../../sim/entra/server.js';
-import { openTestStore, tenant, type TestStore } from '../../../store/support.js';
+import { loadConfig } from '../../../src/config.js';
+import { M365SignInService, scopesForSite, settingsFromConfig } from '../../../src/connectors/m365/index.js';
+import { startEntraSimulator, type EntraSimulator } from '../../../../sim/entra/server.js';
+import { openTestStore, tenant, type TestStore } from '../../store/support.js';
 
 /** Local mode out of the box: config defaults + the CA file the simulator writes = a working sign-in link. */
 describe('PWA OAuth settings from config', () => {
@@ -24,10 +24,10 @@ describe('PWA OAuth settings from config', () => {
 
   const service = (env: Record<string, string>) => {
     const config = loadConfig({ PLANBRIDGE_DATA_DIR: dir, ...env });
-    return new PwaSignInService({ settings: settingsFromConfig(config.pwaOAuth!), signIns: db.store.pwaSignIns, connections: db.store.connections, logger: db.logger });
+    return new M365SignInService({ settings: settingsFromConfig(config.pwaOAuth!), signIns: db.store.signIns, connections: db.store.connections, logger: db.logger });
   };
-  const begin = (s: PwaSignInService) => s.beginSignIn({
-    tenantId: tenant(), requestedBy: { id: 'u' }, conversation: {}, draft: { name: 'PWA', siteUrl: 'https://contoso.sharepoint.com/sites/pwa/' },
+  const begin = (s: M365SignInService) => s.beginSignIn({
+    tenantId: tenant(), requestedBy: { id: 'u' }, conversation: {}, draft: { system: 'pwa', name: 'PWA', url: 'https://contoso.sharepoint.com/sites/pwa/' },
   });
 
   it('trusts the simulator CA read from the data dir and asks for the site-origin scopes', async () => {

@@ -1,14 +1,14 @@
 import { ConfidentialClientApplication, LogLevel, type Configuration, type ICachePlugin } from '@azure/msal-node';
-import type { Logger } from '../../../log.js';
+import type { Logger } from '../../log.js';
 import { networkClientTrusting } from './network.js';
-import type { PwaOAuthSettings } from './settings.js';
+import type { M365SignInSettings } from './settings.js';
 
 /**
  * One MSAL confidential client. The authority host is listed in knownAuthorities, so MSAL never
  * calls login.microsoftonline.com for instance discovery (it reads the authority's own OpenID
  * configuration instead). MSAL logs go to our logger at warning level with PII off.
  */
-export async function createMsalApp(settings: PwaOAuthSettings, logger: Logger, cachePlugin?: ICachePlugin): Promise<ConfidentialClientApplication> {
+export async function createMsalApp(settings: M365SignInSettings, logger: Logger, cachePlugin?: ICachePlugin): Promise<ConfidentialClientApplication> {
   const authority = new URL(settings.authority);
   const ca = await settings.authorityCa?.();
   const config: Configuration = {

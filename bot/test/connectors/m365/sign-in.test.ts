@@ -1,9 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { PwaConnector } from '../../../../src/connectors/pwa/index.js';
-import { PwaSignInRequiredError } from '../../../../src/connectors/pwa/oauth/index.js';
-import { ENTRA_DEMO } from '../../../../../sim/entra/server.js';
-import { call } from '../../../../../sim/entra/test/https-client.js';
-import { tenant } from '../../../store/support.js';
+import { PwaConnector } from '../../../src/connectors/pwa/index.js';
+import { M365SignInRequiredError } from '../../../src/connectors/m365/index.js';
+import { ENTRA_DEMO } from '../../../../sim/entra/server.js';
+import { call } from '../../../../sim/entra/test/https-client.js';
+import { tenant } from '../../store/support.js';
+import type { ConnectionDocument } from '../../../src/store/index.js';
 import { filesAtRest, signInWithBrowser, startWorld, visit, type OAuthWorld } from './harness.js';
 
 const HOUR = 3600_000;
@@ -28,7 +29,7 @@ describe('PWA OAuth sign-in (auth code + PKCE through MSAL against the Entra sim
       tenantId,
       requestedBy: { id: '29:teams-user', aadObjectId: 'aad-user-1', name: 'Ada' },
       conversation: { conversation: { id: `conv-${tenantId}` }, serviceUrl: 'https://smba.example/' },
-      draft: { name: 'Contoso PWA', siteUrl: world.pwa.url, ...extra },
+      draft: { system: 'pwa', name: 'Contoso PWA', url: world.pwa.url, ...extra },
     });
 
   /** Signs in through the browser and returns the saved connection. */
@@ -42,7 +43,7 @@ describe('PWA OAuth sign-in (auth code + PKCE through MSAL against the Entra sim
     return { visit, connection: done.result.connection, done };
   }
 
-  const connectorFor = (connection: { tenantId: string; id: string; url: string }) =>
+  const connectorFor = (connection: Pick<ConnectionDocument, 'tenantId' | 'id' | 'url' | 'kind'>) =>
     new PwaConnector({ siteUrl: world.pwa.url, auth: world.tokens.authFor(connection) });
 
   it('signs in from a Teams link, tells the chat who signed in, and reads PWA projects with the token', async () => {
@@ -77,9 +78,12 @@ describe('PWA OAuth sign-in (auth code + PKCE through MSAL against the Entra sim
 
     const stored = JSON.stringify(await world.db.store.connections.get(t, connection.id));
     expect(stored).toContain('"alg":"A256GCM"');
-    for (const text of [accessToken, refreshToken, accessToken.split('.')[1]!, 'RefreshToken', ENTRA_DEMO.user.username]) {
+    for (const text of [accessToken, refreshToken, accessToken.split('.')[1]!, 'RefreshToken']) {
       expect(stored.includes(text)).toBe(false);
     }
+    // Whose sign-in it is stays readable on purpose ("connections" names it); nothing else of the cache does.
+    expect((JSON.parse(stored) as { auth: { account?: string } }).auth.account).toBe(ENTRA_DEMO.user.username);
+    expect(stored.split(ENTRA_DEMO.user.username).length).toBe(2);
     const disk = await filesAtRest(world.db.dataDir);
     expect(disk.length).toBeGreaterThan(0);
     expect(disk.includes(refreshToken)).toBe(false);
@@ -105,7 +109,7 @@ describe('PWA OAuth sign-in (auth code + PKCE through MSAL against the Entra sim
     expect((await world.db.store.connections.get(t, connection.id))!.check).toMatchObject({ ok: true });
   });
 
-  it('turns a revoked refresh token into PwaSignInRequiredError and marks the connection', async () => {
+  it('turns a revoked refresh token into M365SignInRequiredError and marks the connection', async () => {
     const t = tenant('revoked');
     const { connection } = await connect(t);
     secrets.add(await world.tokens.accessToken(connection));
@@ -114,7 +118,7 @@ describe('PWA OAuth sign-in (auth code + PKCE through MSAL against the Entra sim
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 2 * HOUR);
     const failure = await connectorFor(connection).listProjects().catch((e: unknown) => e);
-    expect(failure).toBeInstanceOf(PwaSignInRequiredError);
+    expect(failure).toBeInstanceOf(M365SignInRequiredError);
     expect(failure).toMatchObject({ code: 'auth-failed', details: { needsAttention: true } });
     expect((failure as Error).message).toContain('sign in again');
     const marked = await world.db.store.connections.get(t, connection.id);
@@ -127,7 +131,7 @@ describe('PWA OAuth sign-in (auth code + PKCE through MSAL against the Entra sim
     const { connection } = await connect(t);
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 91 * 24 * HOUR);
-    await expect(world.tokens.accessToken(connection)).rejects.toBeInstanceOf(PwaSignInRequiredError);
+    await expect(world.tokens.accessToken(connection)).rejects.toBeInstanceOf(M365SignInRequiredError);
     expect((await world.db.store.connections.get(t, connection.id))!.check!.problem).toContain('AADSTS700082');
     vi.useRealTimers();
 
@@ -207,8 +211,8 @@ describe('PWA OAuth sign-in (auth code + PKCE through MSAL against the Entra sim
 
   it('logs the sign-in steps but no token, code, state secret or client secret', () => {
     const logs = world.db.logText();
-    expect(logs).toContain('pwa sign-in completed');
-    expect(logs).toContain('pwa sign-in needs renewing');
+    expect(logs).toContain('microsoft 365 sign-in completed');
+    expect(logs).toContain('microsoft 365 sign-in needs renewing');
     expect(secrets.size).toBeGreaterThan(10);
     for (const secret of secrets) expect(logs.includes(secret), 'a secret reached the logs').toBe(false);
   });

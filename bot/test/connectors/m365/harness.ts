@@ -2,14 +2,14 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Server } from 'restify';
 import type { AddressInfo } from 'node:net';
-import { PwaSignInService, PwaOAuthTokens, type PwaOAuthSettings, type PwaSignInError, type SignInResult } from '../../../../src/connectors/pwa/oauth/index.js';
-import { registerPwaOAuthRoutes, type PwaSignInNotifier } from '../../../../src/http/pwa-oauth-routes.js';
-import { createRestifyServer } from '../../../../src/http/server.js';
-import type { PendingPwaSignIn } from '../../../../src/store/index.js';
-import { ENTRA_DEMO, startEntraSimulator, type EntraSimulator, type EntraSimulatorOptions } from '../../../../../sim/entra/server.js';
-import { call } from '../../../../../sim/entra/test/https-client.js';
-import { startPwaSimulator, type PwaSimulator } from '../../../../../sim/pwa/server.js';
-import { openTestStore, type TestStore } from '../../../store/support.js';
+import { M365SignInService, M365Tokens, type M365SignInSettings, type M365SignInError, type SignInResult } from '../../../src/connectors/m365/index.js';
+import { registerSignInRoutes, type SignInNotifier } from '../../../src/http/sign-in-routes.js';
+import { createRestifyServer } from '../../../src/http/server.js';
+import type { PendingSignIn } from '../../../src/store/index.js';
+import { ENTRA_DEMO, startEntraSimulator, type EntraSimulator, type EntraSimulatorOptions } from '../../../../sim/entra/server.js';
+import { call } from '../../../../sim/entra/test/https-client.js';
+import { startPwaSimulator, type PwaSimulator } from '../../../../sim/pwa/server.js';
+import { openTestStore, type TestStore } from '../../store/support.js';
 
 /**
  * Everything a sign-in touches, for real and on loopback: the Entra simulator (HTTPS), the PWA
@@ -22,11 +22,11 @@ export interface OAuthWorld {
   db: TestStore;
   server: Server;
   botUrl: string;
-  settings: PwaOAuthSettings;
-  signIn: PwaSignInService;
-  tokens: PwaOAuthTokens;
-  signedIn: Array<{ pending: PendingPwaSignIn; result: SignInResult }>;
-  failed: Array<{ pending: PendingPwaSignIn; problem: PwaSignInError }>;
+  settings: M365SignInSettings;
+  signIn: M365SignInService;
+  tokens: M365Tokens;
+  signedIn: Array<{ pending: PendingSignIn; result: SignInResult }>;
+  failed: Array<{ pending: PendingSignIn; problem: M365SignInError }>;
   close(): Promise<void>;
 }
 
@@ -38,22 +38,22 @@ export async function startWorld(entraOptions: EntraSimulatorOptions = {}): Prom
   const server = createRestifyServer(db.logger, { version: 'test', startedAt: Date.now(), authMode: 'local', store: async () => ({ reachable: true, mode: 'embedded' }) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const botUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const settings: PwaOAuthSettings = {
+  const settings: M365SignInSettings = {
     clientId: ENTRA_DEMO.clientId,
     clientSecret: ENTRA_DEMO.clientSecret,
     authority: entra.authority,
     redirectUri: `${botUrl}/auth/pwa/callback`,
     authorityCa: async () => entra.caPem,
   };
-  const signIn = new PwaSignInService({ settings, signIns: db.store.pwaSignIns, connections: db.store.connections, logger: db.logger });
-  const tokens = new PwaOAuthTokens({ settings, connections: db.store.connections, logger: db.logger });
+  const signIn = new M365SignInService({ settings, signIns: db.store.signIns, connections: db.store.connections, logger: db.logger });
+  const tokens = new M365Tokens({ settings, connections: db.store.connections, logger: db.logger });
   const signedIn: OAuthWorld['signedIn'] = [];
   const failed: OAuthWorld['failed'] = [];
-  const notifier: PwaSignInNotifier = {
+  const notifier: SignInNotifier = {
     onSignedIn: async (pending, result) => { signedIn.push({ pending, result }); },
     onSignInFailed: async (pending, problem) => { failed.push({ pending, problem }); },
   };
-  registerPwaOAuthRoutes(server, { signIn, notifier, logger: db.logger });
+  registerSignInRoutes(server, { signIn, notifier, logger: db.logger });
   return {
     entra, pwa, db, server, botUrl, settings, signIn, tokens, signedIn, failed,
     async close() {

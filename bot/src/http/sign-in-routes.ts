@@ -1,7 +1,7 @@
 import type { Request, Response, Server } from 'restify';
-import { PwaSignInError, type PwaSignInService, type SignInResult } from '../connectors/pwa/oauth/index.js';
+import { M365SignInError, type M365SignInService, type SignInResult } from '../connectors/m365/index.js';
 import type { Logger } from '../log.js';
-import type { PendingPwaSignIn } from '../store/index.js';
+import type { PendingSignIn } from '../store/index.js';
 
 /**
  * The browser side of "Sign in to Project Web App":
@@ -10,25 +10,25 @@ import type { PendingPwaSignIn } from '../store/index.js';
  * Pages say in plain words what happened and to return to Teams; the chat hears it through
  * the notifier. Codes, states and tokens never reach logs or pages.
  */
-export const PWA_OAUTH_PATHS = { start: '/auth/pwa/start', callback: '/auth/pwa/callback' } as const;
+export const SIGN_IN_PATHS = { start: '/auth/pwa/start', callback: '/auth/pwa/callback' } as const;
 
 /** Implemented by the chat side: typically a proactive message to `pending.conversation`. */
-export interface PwaSignInNotifier {
-  onSignedIn(pending: PendingPwaSignIn, result: SignInResult): Promise<void>;
-  onSignInFailed?(pending: PendingPwaSignIn, problem: PwaSignInError): Promise<void>;
+export interface SignInNotifier {
+  onSignedIn(pending: PendingSignIn, result: SignInResult): Promise<void>;
+  onSignInFailed?(pending: PendingSignIn, problem: M365SignInError): Promise<void>;
 }
 
-export interface PwaOAuthRouteDeps {
+export interface SignInRouteDeps {
   /** Undefined when OAuth is not configured: the routes then say so. */
-  signIn: PwaSignInService | undefined;
-  notifier: PwaSignInNotifier;
+  signIn: M365SignInService | undefined;
+  notifier: SignInNotifier;
   logger: Logger;
 }
 
-export function registerPwaOAuthRoutes(server: Server, deps: PwaOAuthRouteDeps): void {
-  const logger = deps.logger.child({ component: 'pwa-oauth' });
+export function registerSignInRoutes(server: Server, deps: SignInRouteDeps): void {
+  const logger = deps.logger.child({ component: 'm365-sign-in' });
 
-  server.get(PWA_OAUTH_PATHS.start, async (req: Request, res: Response) => {
+  server.get(SIGN_IN_PATHS.start, async (req: Request, res: Response) => {
     const params = queryOf(req);
     if (!deps.signIn) return page(res, 503, notConfigured);
     try {
@@ -36,13 +36,13 @@ export function registerPwaOAuthRoutes(server: Server, deps: PwaOAuthRouteDeps):
       res.writeHead(302, { location: target, ...SAFE_HEADERS });
       res.end();
     } catch (err) {
-      if (err instanceof PwaSignInError) return page(res, 400, { title: 'Sign-in link not usable', message: err.message });
-      logger.error({ error: err instanceof Error ? err.name : 'unknown' }, 'pwa sign-in start failed');
+      if (err instanceof M365SignInError) return page(res, 400, { title: 'Sign-in link not usable', message: err.message });
+      logger.error({ error: err instanceof Error ? err.name : 'unknown' }, 'microsoft 365 sign-in start failed');
       page(res, 500, unexpected);
     }
   });
 
-  server.get(PWA_OAUTH_PATHS.callback, async (req: Request, res: Response) => {
+  server.get(SIGN_IN_PATHS.callback, async (req: Request, res: Response) => {
     const params = queryOf(req);
     if (!deps.signIn) return page(res, 503, notConfigured);
     const state = params.get('state') ?? '';
@@ -51,7 +51,7 @@ export function registerPwaOAuthRoutes(server: Server, deps: PwaOAuthRouteDeps):
     try {
       if (error || !code) {
         const { pending, problem } = await deps.signIn.abandonSignIn(state, error ?? 'no_code');
-        logger.info({ tenantId: pending.tenantId, signIn: pending.id, outcome: problem.problem }, 'pwa sign-in not completed');
+        logger.info({ tenantId: pending.tenantId, signIn: pending.id, outcome: problem.problem }, 'microsoft 365 sign-in not completed');
         await notifyFailure(pending, problem);
         return page(res, 400, { title: 'Not connected', message: `${problem.message} You can close this window and return to Microsoft Teams.` });
       }
@@ -60,28 +60,28 @@ export function registerPwaOAuthRoutes(server: Server, deps: PwaOAuthRouteDeps):
         await deps.notifier.onSignedIn(pending, result);
       } catch (err) {
         // The connection is saved either way; only the chat message failed.
-        logger.warn({ tenantId: pending.tenantId, connectionId: result.connection.id, error: err instanceof Error ? err.name : 'unknown' }, 'could not tell the chat about the pwa sign-in');
+        logger.warn({ tenantId: pending.tenantId, connectionId: result.connection.id, error: err instanceof Error ? err.name : 'unknown' }, 'could not tell the chat about the sign-in');
       }
       return page(res, 200, {
         title: 'Signed in',
         message: `You are signed in as ${result.account.username}, and PlanBridge is connected to Project Web App (${result.connection.name}). You can close this window and return to Microsoft Teams.`,
       });
     } catch (err) {
-      if (err instanceof PwaSignInError) {
-        logger.info({ outcome: err.problem }, 'pwa sign-in refused');
+      if (err instanceof M365SignInError) {
+        logger.info({ outcome: err.problem }, 'microsoft 365 sign-in refused');
         if (err.pending) await notifyFailure(err.pending, err);
         return page(res, 400, { title: 'Not connected', message: `${err.message} You can close this window and return to Microsoft Teams.` });
       }
-      logger.error({ error: err instanceof Error ? err.name : 'unknown' }, 'pwa sign-in callback failed');
+      logger.error({ error: err instanceof Error ? err.name : 'unknown' }, 'microsoft 365 sign-in callback failed');
       page(res, 500, unexpected);
     }
   });
 
-  async function notifyFailure(pending: PendingPwaSignIn, problem: PwaSignInError): Promise<void> {
+  async function notifyFailure(pending: PendingSignIn, problem: M365SignInError): Promise<void> {
     try {
       await deps.notifier.onSignInFailed?.(pending, problem);
     } catch (err) {
-      logger.warn({ tenantId: pending.tenantId, error: err instanceof Error ? err.name : 'unknown' }, 'could not tell the chat about the failed pwa sign-in');
+      logger.warn({ tenantId: pending.tenantId, error: err instanceof Error ? err.name : 'unknown' }, 'could not tell the chat about the failed sign-in');
     }
   }
 }

@@ -1,0 +1,173 @@
+import { createServer, type AddressInfo } from 'node:net';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENTRA_DEMO, startEntraSimulator, type EntraSimulator } from '../../../sim/entra/server.js';
+import { call } from '../../../sim/entra/test/https-client.js';
+import { startDataverseSimulator, type DataverseSimulator } from '../../../sim/dataverse/server.js';
+import { startGraphSimulator, type GraphSimulator } from '../../../sim/graph/server.js';
+import { ADO_DEMO_PATS } from '../../../sim/ado/server.js';
+import { cardOf } from '../support/fake-connector.js';
+import { presets } from './support.js';
+import { Journey, TENANT, cardText, inputsOf, type Card } from '../support/journey.js';
+
+/**
+ * "connect planner" and "connect outlook" with Microsoft 365 sign-in, through the real bot: the
+ * card's link, the Entra simulator's sign-in page, the bot's callback, the checklist posted back
+ * into the chat, and then the stored sign-in used (and renewed) for the system's own API: the
+ * Dataverse simulator wants `user_impersonation` for the environment, the Graph simulator a
+ * Graph token. Neither simulator accepts anything else from these connections.
+ */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+function linkOf(card: Card): string {
+  const found = JSON.stringify(card).match(/"url":"(http:\/\/localhost:\d+\/auth\/pwa\/start\?state=[^"]+)"/);
+  if (!found) throw new Error(`no sign-in link on the card:\n${cardText(card)}`);
+  return found[1]!;
+}
+
+describe('Microsoft 365 sign-in for Planner premium and Outlook', () => {
+  const j = new Journey();
+  let entra: EntraSimulator;
+  let dataverse: DataverseSimulator;
+  let graph: GraphSimulator;
+  let caDir: string;
+
+  beforeAll(async () => {
+    entra = await startEntraSimulator({ port: 0 });
+    // No demo tokens: only what the sign-in produced can work.
+    dataverse = await startDataverseSimulator({ port: 0, trustedIssuers: [entra.trust], requireUserImpersonation: true, acceptDemoTokens: false });
+    graph = await startGraphSimulator({ port: 0, trustedIssuers: [entra.trust], acceptDemoTokens: false });
+    caDir = await mkdtemp(join(tmpdir(), 'planbridge-entra-ca-'));
+    await writeFile(join(caDir, 'ca.pem'), entra.caPem);
+    const port = await freePort();
+    await j.start({ env: { PORT: String(port), PWA_OAUTH_AUTHORITY: entra.authority, PWA_OAUTH_CA_FILE: join(caDir, 'ca.pem') } });
+  });
+  afterAll(async () => {
+    await j.stop();
+    await Promise.all([entra?.close(), dataverse?.close(), graph?.close()]);
+    await rm(caDir, { recursive: true, force: true });
+  });
+
+  async function signIn(link: string, account: { username: string; password: string } = ENTRA_DEMO.user): Promise<{ status: number; html: string; scope: string }> {
+    const start = await fetch(link, { redirect: 'manual' });
+    expect(start.status).toBe(302);
+    const authorizeUrl = start.headers.get('location')!;
+    const scope = new URL(authorizeUrl).searchParams.get('scope') ?? '';
+    const submitted = await call(authorizeUrl, entra.caPem, {
+      form: { ...Object.fromEntries(new URL(authorizeUrl).searchParams), username: account.username, password: account.password, action: 'accept' },
+    });
+    expect(submitted.status).toBe(302);
+    const back = await fetch(String(submitted.headers.location), { redirect: 'manual' });
+    return { status: back.status, html: await back.text(), scope };
+  }
+
+  const posts = (): number => j.activities.filter((a) => a.method === 'POST').length;
+  async function nextPosted(before: number): Promise<Card> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const all = j.activities.filter((a) => a.method === 'POST');
+      if (all.length > before) return cardOf(all[before]!) ?? {};
+      if (Date.now() > deadline) throw new Error('nothing was posted to the chat after the sign-in');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  async function startPlannerSignIn(name: string): Promise<string> {
+    const { card } = await j.say('connect planner');
+    expect(inputsOf(card).find((i) => i.id === 'method')?.value).toBe('signin');
+    const reply = await j.click(card, 'Connect', { url: dataverse.url, method: 'signin', name, timeZone: 'Europe/Berlin' });
+    expect(cardText(reply.card)).toMatch(/Sign in to Planner premium/);
+    return linkOf(reply.card!);
+  }
+
+  it('connects Planner premium by sign-in for the environment only, checks the licence, and reads plans with the stored sign-in', async () => {
+    const link = await startPlannerSignIn('Planner (signed in)');
+    expect(await j.bot.bot.store.connections.list(TENANT, { kind: 'planner' })).toEqual([]);
+    const before = posts();
+    const page = await signIn(link);
+    expect(page.status).toBe(200);
+    // One resource per token: the environment's user_impersonation, nothing of SharePoint or Graph.
+    expect(page.scope.split(' ')).toContain(`${new URL(dataverse.url).origin}/user_impersonation`);
+    expect(page.scope).not.toMatch(/graph\.microsoft\.com|Project\.Write/);
+
+    const posted = cardText(await nextPosted(before));
+    expect(posted).toMatch(/Connected to Planner premium: Planner \(signed in\)/);
+    expect(posted).toMatch(/signed in with Microsoft 365 as pm@contoso\.onmicrosoft\.com/);
+    expect(posted).toMatch(/✓\nMicrosoft Project licence/);
+
+    const [stored] = await j.bot.bot.store.connections.list(TENANT, { kind: 'planner' });
+    expect(stored!.auth).toMatchObject({ type: 'oauth', clientId: ENTRA_DEMO.clientId, account: ENTRA_DEMO.user.username });
+    // The stored sign-in reads the plans through the production connector (and no demo token exists here).
+    const projects = await (await j.bot.bot.flows.systems.planner(stored!)).listProjects();
+    expect(projects.map((p) => p.name)).toContain('Apollo Cloud');
+
+    const list = cardText((await j.say('connections')).card);
+    expect(list).toMatch(/Signed in as pm@contoso\.onmicrosoft\.com\./);
+    expect(list).toMatch(/Sign in again/);
+    expect(list).not.toMatch(/expires within about an hour/);
+    expect(j.everything()).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
+  });
+
+  it('refuses an unlicensed account after its sign-in and keeps nothing', async () => {
+    const link = await startPlannerSignIn('Unlicensed Planner');
+    const before = posts();
+    expect((await signIn(link, ENTRA_DEMO.viewer)).status).toBe(200);
+    const posted = cardText(await nextPosted(before));
+    expect(posted).toMatch(/Not connected to Planner premium/);
+    expect(posted).toMatch(/licen[cs]e/i);
+    expect((await j.bot.bot.store.connections.list(TENANT, { kind: 'planner' })).map((c) => c.name)).not.toContain('Unlicensed Planner');
+  });
+
+  it('lets a plan connected by sign-in be scheduled (a pasted token cannot be)', async () => {
+    const ado = await j.say('connect ado');
+    await j.click(ado.card, 'Connect', { url: j.ado.url, pat: ADO_DEMO_PATS.fullAccess, name: 'Contoso ADO' });
+    const { card } = await j.say('link project "Apollo Cloud" to ADO project Phoenix');
+    expect(cardText((await j.click(card, 'Create integration', presets(card))).card)).toMatch(/Linked: Apollo Cloud ↔ Phoenix/);
+    const scheduled = cardText((await j.say('schedule "Apollo Cloud" daily at 09:00 Europe/Berlin')).card);
+    expect(scheduled).toMatch(/Scheduled: Apollo Cloud ↔ Phoenix/);
+    expect(scheduled).not.toMatch(/bare access token/);
+  });
+
+  it('connects Outlook by sign-in for Microsoft Graph, with events going into the signed-in calendar', async () => {
+    const { card } = await j.say('connect outlook');
+    expect(inputsOf(card).find((i) => i.id === 'access')?.value).toBe('signin');
+    const reply = await j.click(card, 'Connect', { access: 'signin', graphUrl: graph.apiUrl, name: '' });
+    expect(cardText(reply.card)).toMatch(/Sign in to Outlook/);
+    const before = posts();
+    const page = await signIn(linkOf(reply.card!));
+    expect(page.status).toBe(200);
+    expect(page.scope.split(' ')).toEqual(expect.arrayContaining(['https://graph.microsoft.com/Calendars.ReadWrite', 'https://graph.microsoft.com/User.ReadBasic.All']));
+
+    const posted = cardText(await nextPosted(before));
+    expect(posted).toMatch(/Connected to Outlook: Outlook: Demo PM/);
+    expect(posted).toMatch(/Events are created in the calendar of\s*Demo PM \(pm@contoso.onmicrosoft.com\)/);
+    expect(posted).toMatch(/signed in with Microsoft 365/);
+
+    const [stored] = await j.bot.bot.store.connections.list(TENANT, { kind: 'outlook' });
+    expect(stored).toMatchObject({ url: graph.apiUrl, auth: { type: 'oauth', clientId: ENTRA_DEMO.clientId }, outlook: { access: 'delegated', address: ENTRA_DEMO.user.username } });
+    // "Check again" uses the stored sign-in (the sealed secret is MSAL's cache, never sent as a token).
+    const list = await j.say('connections');
+    const rechecked = await j.click(list.card, 'Check again', {}, { where: { connectionId: stored!.id } });
+    expect(cardText(rechecked.card)).toMatch(/Connected to Outlook/);
+  });
+
+  it('answers "Sign in again" on a signed-in connection with a new sign-in link instead of a token field', async () => {
+    const [stored] = await j.bot.bot.store.connections.list(TENANT, { kind: 'outlook' });
+    const list = await j.say('connections');
+    const again = await j.click(list.card, 'Sign in again', {}, { where: { connectionId: stored!.id } });
+    expect(cardText(again.card)).toMatch(/Sign in to Outlook/);
+    const before = posts();
+    expect((await signIn(linkOf(again.card!))).status).toBe(200);
+    expect(cardText(await nextPosted(before))).toMatch(/Connected to Outlook/);
+    // Same connection, signed in again; no second one.
+    expect((await j.bot.bot.store.connections.list(TENANT, { kind: 'outlook' })).map((c) => c.id)).toEqual([stored!.id]);
+  });
+});
