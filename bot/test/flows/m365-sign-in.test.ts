@@ -2,7 +2,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ENTRA_DEMO, startEntraSimulator, type EntraSimulator } from '../../../sim/entra/server.js';
 import { call } from '../../../sim/entra/test/https-client.js';
 import { startDataverseSimulator, type DataverseSimulator } from '../../../sim/dataverse/server.js';
@@ -169,5 +169,25 @@ describe('Microsoft 365 sign-in for Planner premium and Outlook', () => {
     expect(cardText(await nextPosted(before))).toMatch(/Connected to Outlook/);
     // Same connection, signed in again; no second one.
     expect((await j.bot.bot.store.connections.list(TENANT, { kind: 'outlook' })).map((c) => c.id)).toEqual([stored!.id]);
+  });
+
+  it('a revoked sign-in marks the Planner premium connection as needing attention, naming the command that fixes it', async () => {
+    const [planner] = await j.bot.bot.store.connections.list(TENANT, { kind: 'planner' });
+    entra.revokeSessions(ENTRA_DEMO.user.username);
+    // Past the access token's life, so the next call needs the (revoked) refresh token.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 2 * 3_600_000);
+      j.bot.bot.flows.systems.forget(planner!.id);
+      const failure = await (await j.bot.bot.flows.systems.planner(planner!)).listProjects().catch((e: unknown) => e);
+      expect(failure).toMatchObject({ code: 'auth-failed', details: { needsAttention: true } });
+      expect((failure as Error).message).toMatch(/Planner premium connection has expired or was revoked.*"connect planner"/);
+      const marked = await j.bot.bot.store.connections.get(TENANT, planner!.id);
+      expect(marked!.check).toMatchObject({ ok: false, problem: expect.stringMatching(/AADSTS50173.*"connect planner"/) });
+    } finally {
+      vi.useRealTimers();
+    }
+    const list = cardText((await j.say('connections')).card);
+    expect(list).toMatch(/Needs attention/);
   });
 });
