@@ -45,6 +45,7 @@ const MATRIX: Record<string, Row> = {
   'conn.recheck': check,
   'conn.rename': manage,
   'conn.secret': manage,
+  'conn.signin': manage,
   'conn.sharing': manage,
   'conn.share': manage,
   'conn.remove': manage,
