@@ -57,6 +57,8 @@ export interface EventPlan {
   counts: Record<EventOpKind, number>;
   /** Each unmatched resource once, with the tasks it is assigned to. */
   unmatchedPeople: Array<UnmatchedPerson & { taskIds: string[] }>;
+  /** Flagged tasks without an event left out by the synchronization start date (changes-since.ts). */
+  leftOut?: { since: string; tasks: number };
 }
 
 export type { PersonMatch };

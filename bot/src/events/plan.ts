@@ -174,3 +174,13 @@ function unmatchedPeople(ops: readonly EventOp[]): EventPlan['unmatchedPeople'] 
   }
   return [...byKey.values()];
 }
+
+/** Nothing to write: at most tasks skipped for a reason a fresh preview would only repeat. */
+export function eventPlanInStep(plan: EventPlan): boolean {
+  return plan.ops.every((op) => op.kind === 'skipped');
+}
+
+/** What a person must decide: proposed cancels, which mail every attendee and are never applied unless chosen. */
+export function eventDecisionsIn(plan: EventPlan): number {
+  return plan.counts.cancel;
+}

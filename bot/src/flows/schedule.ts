@@ -2,7 +2,7 @@
  * Journey: schedules. "schedule Apollo daily at 09:00 Europe/Berlin" (or the schedule card opened
  * from the integration's settings) sets when an integration syncs on its own, from which date, and
  * what a run does with its preview. Only approvers change these: a schedule with automatic apply
- * writes to both systems without anyone clicking Approve.
+ * writes to both systems (or sends Outlook invitations) without anyone clicking Approve.
  */
 import { randomUUID } from 'node:crypto';
 import type { ScheduleCardData } from '../cards/card-data.js';
@@ -22,7 +22,7 @@ import { button, notice } from './card-kit.js';
 import type { AdaptiveCardJson, ChatTurn } from './chat.js';
 import { connectionsCard } from './connections.js';
 import { findIntegration } from './find-integration.js';
-import { isOutlookIntegration, OUTLOOK_SCHEDULE_REFUSAL } from './outlook/outlook-integration.js';
+import { isOutlookIntegration } from './outlook/outlook-integration.js';
 import { signsInWithBareToken } from './plan-systems.js';
 import type { Automation, FlowServices } from './services.js';
 
@@ -30,6 +30,14 @@ export const APPROVAL_LABELS: Record<ApprovalPolicy, string> = {
   preview: 'Send the preview for approval',
   'auto-when-clean': 'Apply automatically when there are no conflicts, deletions or hierarchy mismatches',
 };
+
+/** Outlook runs have one decision: a proposed cancel, which mails every attendee and is never automatic. */
+const OUTLOOK_APPROVAL_LABELS: Record<ApprovalPolicy, string> = {
+  preview: APPROVAL_LABELS.preview,
+  'auto-when-clean': 'Apply automatically when no event would be cancelled',
+};
+
+export const approvalLabels = (i: Pick<IntegrationDocument, 'target'>): Record<ApprovalPolicy, string> => (isOutlookIntegration(i) ? OUTLOOK_APPROVAL_LABELS : APPROVAL_LABELS);
 
 const NEXT_RUNS_SHOWN = 3;
 
@@ -52,10 +60,6 @@ export async function scheduleFromChat(s: FlowServices, turn: ChatTurn, project:
     return;
   }
   const i = match.integration;
-  if (isOutlookIntegration(i)) {
-    await turn.send({ card: notice(`${i.name} cannot be scheduled yet`, OUTLOOK_SCHEDULE_REFUSAL, { tone: 'Warning' }) });
-    return;
-  }
   if (!isApprover(i, turn.user)) {
     await turn.send({ card: notice(`Only approvers can schedule ${i.name}`, `Scheduled runs can apply changes, so only the approvers (${approverNames(i)}) set them. Ask one of them.`, { tone: 'Warning' }) });
     return;
@@ -77,17 +81,24 @@ export async function scheduleFromChat(s: FlowServices, turn: ChatTurn, project:
 }
 
 /**
- * Why a timed schedule cannot run unattended, if it cannot: a plan connection made with a bare
- * access token stops working within about an hour (Project Online and Dataverse tokens live 60–90
+ * Why a timed schedule cannot run unattended, if it cannot: a connection made with a bare access
+ * token stops working within about an hour (Project Online, Dataverse and Graph tokens live 60–90
  * minutes and come with no refresh token), so its scheduled runs would fail from the second one on.
+ * An Outlook integration checks its Outlook connection too.
  */
 async function unattendedProblem(s: FlowServices, i: IntegrationDocument): Promise<string | undefined> {
   const plan = await s.store.connections.get(i.tenantId, i.planConnectionId);
-  if (!plan || !signsInWithBareToken(plan)) return undefined;
-  if (plan.kind === 'planner') {
-    return `"${plan.name}" signs in to Planner premium with a bare access token, which expires within about an hour, so scheduled runs would soon fail. PlanBridge cannot yet keep a Microsoft 365 sign-in for Planner premium, so sync it on demand while the token lasts ("sync ${i.planProjectName ?? 'the project'}"), and replace the token from "connections" when it lapses.`;
+  if (plan && signsInWithBareToken(plan)) {
+    if (plan.kind === 'planner') {
+      return `"${plan.name}" signs in to Planner premium with a bare access token, which expires within about an hour, so scheduled runs would soon fail. Reconnect it with Microsoft 365 sign-in ("connect planner"), which PlanBridge renews, then schedule again. Syncing on demand still works while the token lasts ("sync ${i.planProjectName ?? 'the project'}").`;
+    }
+    return `"${plan.name}" signs in to Project Web App with a bare access token, which expires within about an hour, so scheduled runs would soon fail. Reconnect it with Microsoft 365 sign-in (which PlanBridge refreshes) or with Windows or Basic credentials, then schedule again. Syncing on demand still works while the token lasts.`;
   }
-  return `"${plan.name}" signs in to Project Web App with a bare access token, which expires within about an hour, so scheduled runs would soon fail. Reconnect it with Microsoft 365 sign-in (which PlanBridge refreshes) or with Windows or Basic credentials, then schedule again. Syncing on demand still works while the token lasts.`;
+  const outlook = isOutlookIntegration(i) && i.outlookConnectionId ? await s.store.connections.get(i.tenantId, i.outlookConnectionId) : undefined;
+  if (outlook && signsInWithBareToken(outlook)) {
+    return `"${outlook.name}" connects to Outlook with a pasted access token, which expires within about an hour, so scheduled runs would soon fail. Reconnect Outlook with Microsoft 365 sign-in ("connect outlook"), which PlanBridge renews, then schedule again. Syncing on demand still works while the token lasts ("sync project ${i.planProjectName ?? '‹plan›'} to Outlook").`;
+  }
+  return undefined;
 }
 
 /** The plan site's zone, for schedules typed without one. */
@@ -135,7 +146,7 @@ export async function scheduleCard(s: FlowServices, tenantId: string, i: Stored<
   const ids = { integrationId: i.id };
   const facts = [
     { label: 'Schedule', value: paused ? `${describeSchedule(schedule)}, paused` : describeSchedule(schedule) },
-    { label: 'Approval', value: APPROVAL_LABELS[approval] },
+    { label: 'Approval', value: approvalLabels(i)[approval] },
     { label: 'Start date', value: entry ? formatRunTime(new Date(entry.state.startAt), zone, now) : 'Not set' },
     { label: 'Reports go to', value: i.notifications.conversationId ? 'The chat where the integration or schedule was set up' : 'Nowhere yet (set a schedule from a chat)' },
     ...(entry?.state.lastRun ? [{ label: 'Last run', value: `${formatRunTime(new Date(entry.state.lastRun.startedAt), zone, now)}: ${entry.state.lastRun.outcome}` }] : []),
@@ -148,7 +159,8 @@ export async function scheduleCard(s: FlowServices, tenantId: string, i: Stored<
     buttons.push(button(tenantId, other === 'preview' ? 'Always send the preview' : 'Apply automatically when clean', 'schedule.policy', { ...ids, approval: other }));
     if (isTimed(schedule)) buttons.push(paused ? button(tenantId, 'Resume the schedule', 'schedule.resume', ids) : button(tenantId, 'Pause the schedule', 'schedule.pause', ids, 'destructive'));
   }
-  buttons.push(button(tenantId, 'Integration settings', 'integration.show', ids));
+  // The settings card describes ADO integrations; an Outlook one offers its preview instead.
+  buttons.push(isOutlookIntegration(i) ? button(tenantId, 'Preview now', 'outlook.preview', ids) : button(tenantId, 'Integration settings', 'integration.show', ids));
   const data: ScheduleCardData = {
     title: options.headline ?? `Schedule: ${i.name}`,
     subtitle: canEdit ? 'Scheduled runs post their preview or report, and any failure, in the integration\'s chat.' : `Only the approvers (${approverNames(i)}) can change this.`,
@@ -159,7 +171,7 @@ export async function scheduleCard(s: FlowServices, tenantId: string, i: Stored<
     canEdit,
     spec: specText(schedule),
     approval,
-    approvals: APPROVAL_POLICIES.map((value) => ({ title: APPROVAL_LABELS[value], value })),
+    approvals: APPROVAL_POLICIES.map((value) => ({ title: approvalLabels(i)[value], value })),
     startDate: localDay(entry ? Date.parse(entry.state.startAt) : now.getTime(), zone),
     buttons,
   };
@@ -190,12 +202,10 @@ function specText(schedule: Schedule): string {
 
 /** Card verbs (card-actions.ts checks tenant, integration and approver before these run). */
 export async function showSchedule(s: FlowServices, turn: ActionTurn, i: Stored<IntegrationDocument>): Promise<ActionReply> {
-  if (isOutlookIntegration(i)) return { message: OUTLOOK_SCHEDULE_REFUSAL };
   return { card: await scheduleCard(s, turn.tenantId, i, isApprover(i, turn.user)) };
 }
 
 export async function saveScheduleFromCard(s: FlowServices, turn: ActionTurn, i: Stored<IntegrationDocument>, action: CardAction): Promise<ActionReply> {
-  if (isOutlookIntegration(i)) return { message: OUTLOOK_SCHEDULE_REFUSAL };
   const reshow = async (problem: string): Promise<ActionReply> => ({ card: await scheduleCard(s, turn.tenantId, i, true, { problem }) });
   const spec = parseScheduleText(text(action.data, 'spec', 200) ?? '');
   if (!spec.ok) return reshow(spec.problem);
@@ -220,7 +230,7 @@ export async function setApprovalPolicy(s: FlowServices, turn: ActionTurn, i: St
   if (!(await book.get(keyOf(i)))) await book.set(keyOf(i), { kind: 'on-demand' }, s.now(), s.now());
   await book.setApproval(keyOf(i), approval as ApprovalPolicy);
   s.logger.info({ tenant: i.tenantId, integration: i.id, approval }, 'approval policy set');
-  return { card: await scheduleCard(s, turn.tenantId, i, true, { headline: `${APPROVAL_LABELS[approval as ApprovalPolicy]}: ${i.name}` }) };
+  return { card: await scheduleCard(s, turn.tenantId, i, true, { headline: `${approvalLabels(i)[approval as ApprovalPolicy]}: ${i.name}` }) };
 }
 
 export async function pauseSchedule(s: FlowServices, turn: ActionTurn, i: Stored<IntegrationDocument>, paused: boolean): Promise<ActionReply> {
@@ -233,7 +243,8 @@ export async function pauseSchedule(s: FlowServices, turn: ActionTurn, i: Stored
 /** Retry from a failure card: one run now, reported in the integration's chat like a scheduled one. */
 export async function retryNow(s: FlowServices, turn: ActionTurn, i: Stored<IntegrationDocument>): Promise<ActionReply> {
   const automation = automationOf(s);
-  if (!(await automation.book.get(keyOf(i)))) return { message: `${i.name} has no schedule; use "sync ${i.planProjectName ?? i.name}" to sync it now.` };
+  const syncCommand = isOutlookIntegration(i) ? `sync project ${i.planProjectName ?? i.name} to Outlook` : `sync ${i.planProjectName ?? i.name}`;
+  if (!(await automation.book.get(keyOf(i)))) return { message: `${i.name} has no schedule; use "${syncCommand}" to sync it now.` };
   s.background.run(`retry ${i.id}`, async () => {
     const outcome = await automation.runNow(keyOf(i), { kind: 'card', key: `retry:${randomUUID()}`, by: turn.user.aadObjectId ?? turn.user.id });
     if (outcome === 'busy') await turn.send({ card: notice(`${i.name} is already syncing`, 'Another run of this integration is in progress; its result will be posted here.') });
@@ -251,5 +262,5 @@ export function scheduleSummary(i: IntegrationDocument): string {
   const record = i.scheduling as { schedule?: Schedule; paused?: boolean; approval?: unknown } | undefined;
   if (!record?.schedule) return 'On demand only';
   const words = `${describeSchedule(record.schedule)}${record.paused ? ', paused' : ''}`;
-  return isTimed(record.schedule) ? `${words}; ${APPROVAL_LABELS[approvalPolicyOf(record.approval)].toLowerCase()}` : words;
+  return isTimed(record.schedule) ? `${words}; ${approvalLabels(i)[approvalPolicyOf(record.approval)].toLowerCase()}` : words;
 }

@@ -3,15 +3,17 @@
  * card after a run that changed something, the preview card when a run needs an approver, a
  * failure card naming the cause (Retry / Fix the connection / Pause the schedule), and one
  * "recovered" message when a failing schedule works again. How often failures are told is decided
- * by jobs/failure-streak.ts; this module only says it.
+ * by jobs/failure-streak.ts; this module only says it. Outlook integrations get their event
+ * preview and report cards; the failure and recovered notices are the same.
  */
 import type { ClassifiedFailure, FailureNotice, RecoveredNotice, RunReporter, ScheduledRunInfo } from '../jobs/index.js';
 import { describeSchedule, formatRunTime, nextRunAfter } from '../schedule/index.js';
-import type { IntegrationDocument, Stored } from '../store/index.js';
-import type { SyncPlan } from '../sync/plan.js';
+import type { IntegrationDocument, RunDocument, Stored } from '../store/index.js';
 import { button, notice } from './card-kit.js';
 import type { AdaptiveCardJson } from './chat.js';
-import type { ScheduledOutcome } from './scheduled-sync.js';
+import { eventPreviewCard, eventReportCard, eventSummaryOf } from './outlook/event-cards.js';
+import { isOutlookIntegration } from './outlook/outlook-integration.js';
+import type { ScheduledOutcome } from './scheduled-outcome.js';
 import type { FlowServices } from './services.js';
 import { previewCard } from './sync-cards.js';
 import { reportCard } from './sync.js';
@@ -40,14 +42,25 @@ export function scheduledRunReporter(s: FlowServices): RunReporter<ScheduledOutc
     }
     const stored = await s.store.runs.get(i.tenantId, i.id, outcome.runId);
     if (!stored) return;
-    const card = outcome.kind === 'applied'
-      ? await reportCard(s, i.tenantId, i, stored)
-      : previewCard({ tenantId: i.tenantId, integration: i, run: stored, plan: stored.plan!, canDecide: false, page: 0, showRequester: true });
+    const card = await runCard(i, stored, outcome.kind === 'applied');
+    if (!card) return;
     const activityId = await post(i, card);
     // Approving, rejecting or paging later updates this message in place.
     if (activityId && i.notifications.conversationId) {
       await s.store.runs.update(i.tenantId, i.id, stored.id, () => ({ card: { conversationId: i.notifications.conversationId!, activityId } }));
     }
+  };
+
+  /** The report of an applied run, or the preview waiting for an approver. */
+  const runCard = async (i: Stored<IntegrationDocument>, run: Stored<RunDocument>, applied: boolean): Promise<AdaptiveCardJson | undefined> => {
+    if (isOutlookIntegration(i)) {
+      const summary = eventSummaryOf(run);
+      if (!summary) return undefined;
+      return applied ? eventReportCard(i.tenantId, i, run, summary) : eventPreviewCard(i.tenantId, i, run, summary);
+    }
+    return applied
+      ? reportCard(s, i.tenantId, i, run)
+      : previewCard({ tenantId: i.tenantId, integration: i, run, plan: run.plan!, canDecide: false, page: 0, showRequester: true });
   };
 
   return {
@@ -112,6 +125,8 @@ const ADVICE: Record<ClassifiedFailure['cause'], string> = {
   'plan-checked-out': 'PlanBridge never forces a check-in over someone else\'s edits.',
   // PWA or Planner premium: a refused sign-in, or (Planner premium) an account without a Project licence.
   'plan-sign-in': 'Sign in to the plan system again, or give the account the licence it needs, then replace the credential with "Fix the connection".',
+  'outlook-access': 'Reconnect Outlook with Microsoft 365 sign-in ("connect outlook"), or grant the permission named above, then Retry.',
+  'outlook-throttled': 'Nothing to fix: the next run tries again, and what was written is not written twice. Retry later if it cannot wait.',
   network: 'Usually temporary: the next run tries again, or press Retry.',
   other: 'The details are in the PlanBridge logs; Retry, or preview a sync to see more.',
 };

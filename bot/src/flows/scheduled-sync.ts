@@ -3,7 +3,8 @@
  * then either applies (policy 'auto-when-clean' and nothing needs a decision) or stores the plan
  * as a preview awaiting approval; the reporter (scheduled-reports.ts) then posts the report or the
  * preview card. Nothing that needs a decision (a conflict, a deletion, a hierarchy mismatch) is
- * ever applied here.
+ * ever applied here. An Outlook integration's run is the event preview instead
+ * (outlook/scheduled-outlook.ts), under the same lease, policy and reporter.
  *
  * Resume: the run id comes from the trigger key (`schedule:<slot>`), so a run taken over from a dead
  * instance finds the run document and the apply journal it left, and the journal makes the rerun
@@ -15,21 +16,12 @@ import { runIdFor, type IntegrationDocument, type RunDocument, type Stored } fro
 import { applyApproved, planSync, type Planned } from '../runs/sync-run.js';
 import { approvePlan } from '../sync/approve.js';
 import { isNoop, type SyncPlan } from '../sync/plan.js';
+import { AUTO_APPROVER, SCHEDULE_REQUESTER, type ScheduledOutcome } from './scheduled-outcome.js';
+import { isOutlookIntegration } from './outlook/outlook-integration.js';
+import { scheduledOutlookSync } from './outlook/scheduled-outlook.js';
 import type { FlowServices } from './services.js';
 import { summarize } from './sync-cards.js';
 import { warnPatExpiry } from './pat-warnings.js';
-
-/** What a scheduled run did, for the reporter. */
-export type ScheduledOutcome =
-  | { readonly kind: 'in-step' }
-  | { readonly kind: 'applied'; readonly runId: string }
-  /** The preview waits for an approver: `decisions` > 0 when it holds conflicts, deletions or mismatches. */
-  | { readonly kind: 'awaiting-approval'; readonly runId: string; readonly decisions: number }
-  /** The integration was removed (or switched off) after the run was due. */
-  | { readonly kind: 'gone' };
-
-export const SCHEDULE_REQUESTER = { id: 'planbridge:schedule', name: 'the schedule' } as const;
-export const AUTO_APPROVER = 'the schedule (applied automatically: nothing needed a decision)';
 
 /** Decisions a person must make: a plan with any of these is never applied automatically. */
 export const decisionsIn = (plan: SyncPlan): number => plan.conflicts.length + plan.deletions.length + plan.hierarchy.length + (plan.matches?.length ?? 0);
@@ -38,6 +30,7 @@ export function scheduledSync(s: FlowServices): ScheduledWork<ScheduledOutcome> 
   return async (run, ctx) => {
     const i = await s.store.integrations.get(run.tenantId, run.integrationId);
     if (!i || !i.enabled) return { kind: 'gone' };
+    if (isOutlookIntegration(i)) return scheduledOutlookSync(s, i, run, ctx);
     // Fenced: a holder that lost its lease must not claim (or send) the warning a second time.
     await warnPatExpiry(s, i, () => ctx.fence()).catch((err: unknown) => s.logger.warn({ tenant: i.tenantId, integration: i.id, err: err instanceof Error ? err.name : 'unknown' }, 'PAT expiry check failed'));
     const runId = runIdFor(run.trigger.key);

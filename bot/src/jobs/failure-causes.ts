@@ -1,10 +1,12 @@
 /**
  * Why a run failed, in words a user can act on. Connectors throw errors with a `code` string
- * (PlanConnectorError for Project Web App, AdoConnectorError for Azure DevOps); this module maps
+ * (PlanConnectorError for Project Web App, AdoConnectorError for Azure DevOps, OutlookError for
+ * Microsoft Graph); this module maps
  * them to a small set of causes the failure card knows how to explain. Extend CAUSE_RULES to teach
  * it a new code; nothing else needs to change.
  */
 import { AdoConnectorError } from '../connectors/ado/index.js';
+import { OutlookError } from '../connectors/outlook/index.js';
 import { PlanConnectorError } from '../connectors/ppm.js';
 
 export type FailureCause =
@@ -14,6 +16,8 @@ export type FailureCause =
   | 'ado-throttled'
   | 'plan-checked-out'
   | 'plan-sign-in'
+  | 'outlook-access'
+  | 'outlook-throttled'
   | 'network'
   | 'other';
 
@@ -31,7 +35,7 @@ export interface ClassifiedFailure {
   readonly code?: string;
 }
 
-type System = 'ado' | 'pwa' | 'any';
+type System = 'ado' | 'pwa' | 'outlook' | 'any';
 
 interface CauseRule {
   readonly system: System;
@@ -49,6 +53,9 @@ export const CAUSE_RULES: readonly CauseRule[] = [
   { system: 'pwa', codes: ['checked-out'], cause: 'plan-checked-out' },
   { system: 'pwa', codes: ['auth-failed', 'not-licensed'], cause: 'plan-sign-in' },
   { system: 'pwa', codes: ['unreachable'], cause: 'network' },
+  { system: 'outlook', codes: ['auth-failed', 'missing-permission', 'access-policy', 'mailbox-not-enabled', 'mailbox-not-found'], cause: 'outlook-access' },
+  { system: 'outlook', codes: ['throttled'], cause: 'outlook-throttled' },
+  { system: 'outlook', codes: ['unreachable'], cause: 'network' },
   // Node's own socket errors, from whichever side.
   { system: 'any', codes: ['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT'], cause: 'network' },
 ];
@@ -60,11 +67,13 @@ export const HEADLINES: Readonly<Record<FailureCause, string>> = {
   'ado-throttled': 'Azure DevOps is rate-limiting requests, so the sync stopped.',
   'plan-checked-out': 'The project in Project Web App is checked out by someone else.',
   'plan-sign-in': 'Project Web App no longer accepts the saved sign-in.',
-  network: 'PlanBridge could not reach Azure DevOps or Project Web App (network failure).',
+  'outlook-access': 'Microsoft Graph no longer accepts the Outlook connection, or it may not write that calendar.',
+  'outlook-throttled': 'Microsoft Graph is throttling requests to the calendar, so the sync stopped.',
+  network: 'PlanBridge could not reach a system it syncs with (network failure).',
   other: 'The sync failed for an unexpected reason.',
 };
 
-const NEEDS_ATTENTION: ReadonlySet<FailureCause> = new Set(['pat-expired', 'ado-sign-in', 'missing-scope', 'plan-sign-in']);
+const NEEDS_ATTENTION: ReadonlySet<FailureCause> = new Set(['pat-expired', 'ado-sign-in', 'missing-scope', 'plan-sign-in', 'outlook-access']);
 
 interface ErrorShape {
   name?: unknown;
@@ -77,6 +86,7 @@ interface ErrorShape {
 function systemOf(err: unknown): System {
   if (err instanceof PlanConnectorError) return 'pwa';
   if (err instanceof AdoConnectorError) return 'ado';
+  if (err instanceof OutlookError) return 'outlook';
   return 'any';
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AdoConnectorError } from '../../src/connectors/ado/errors.js';
+import { OutlookError } from '../../src/connectors/outlook/errors.js';
 import { PwaHttpError, toPlanError } from '../../src/connectors/pwa/errors.js';
 import { PlanConnectorError } from '../../src/connectors/ppm.js';
 import { classifyFailure, HEADLINES } from '../../src/jobs/failure-causes.js';
@@ -19,6 +20,10 @@ describe('classifyFailure', () => {
     ['ADO unreachable', new AdoConnectorError('unreachable', 'Could not reach Azure DevOps.'), 'network', false],
     ['PWA sign-in refused', new PlanConnectorError('auth-failed', 'Project Web App refused the account (401).', { needsAttention: true }), 'plan-sign-in', true],
     ['PWA unreachable', new PlanConnectorError('unreachable', 'Could not reach Project Web App.'), 'network', false],
+    ['Graph refusing the Outlook sign-in', new OutlookError('auth-failed', 'Microsoft Graph refused the sign-in (401).', { needsAttention: true }), 'outlook-access', true],
+    ['a calendar permission missing', new OutlookError('missing-permission', 'The sign-in may not write the calendar (403).', { needsAttention: true }), 'outlook-access', true],
+    ['Graph throttling', new OutlookError('throttled', 'Microsoft Graph is throttling PlanBridge (429).'), 'outlook-throttled', false],
+    ['Graph unreachable', new OutlookError('unreachable', 'Could not reach Microsoft Graph.'), 'network', false],
   ] as const)('%s', (_label, error, cause, needsAttention) => {
     const c = classifyFailure(error);
     expect(c.cause).toBe(cause);

@@ -6,6 +6,7 @@ import { renderCard } from '../../cards/render.js';
 import type { EventOp, EventPlan } from '../../events/index.js';
 import type { EventDraft } from '../../connectors/outlook/index.js';
 import type { IntegrationDocument, RunDocument } from '../../store/index.js';
+import { localDay } from '../../time/zone-time.js';
 import { button } from '../card-kit.js';
 import type { AdaptiveCardJson } from '../chat.js';
 
@@ -54,6 +55,13 @@ const UNMATCHED: Record<string, string> = {
 /** The cancel ops in card order: toggle `cancel_<n>` is the n-th. */
 export const cancelsOf = (plan: EventPlan) => plan.ops.filter((op): op is Extract<EventOp, { kind: 'cancel' }> => op.kind === 'cancel');
 
+/** Why some flagged tasks are not in the preview: the synchronization start date (events/changes-since.ts). */
+export function leftOutNote(plan: EventPlan, timeZone: string): string {
+  if (!plan.leftOut || plan.leftOut.tasks === 0) return '';
+  const n = plan.leftOut.tasks;
+  return `${n} flagged ${n === 1 ? 'task' : 'tasks'} unchanged since ${localDay(Date.parse(plan.leftOut.since), timeZone)} ${n === 1 ? 'was' : 'were'} left out: that is the synchronization start date. Edit one, or set an earlier start date, to bring it over.`;
+}
+
 export function eventPreviewCard(tenantId: string, i: IntegrationDocument & { id: string }, run: RunDocument & { id: string }, summary: EventRunSummary): AdaptiveCardJson {
   const { plan } = summary;
   const lines = <K extends EventOp['kind']>(kind: K, line: (op: Extract<EventOp, { kind: K }>) => string): string[] =>
@@ -67,9 +75,10 @@ export function eventPreviewCard(tenantId: string, i: IntegrationDocument & { id
   const skipped = lines('skipped', (op) => op.reason);
   const hidden = [creates, updates, unmatched, skipped].reduce((n, l) => n + Math.max(0, l.length - SHOWN), 0) + Math.max(0, cancels.length - SHOWN);
   const requester = run.requestedBy?.name ? ` Requested by ${run.requestedBy.name}.` : '';
+  const leftOut = leftOutNote(plan, summary.timeZone);
   return renderCard('outlook-preview', {
     title: `Preview: ${i.name}`,
-    subtitle: `Events in ${summary.mailbox}'s calendar, times in ${summary.timeZone}. Only approvers can approve; cancels happen only for the events you switch on.${requester}`,
+    subtitle: `Events in ${summary.mailbox}'s calendar, times in ${summary.timeZone}. Only approvers can approve; cancels happen only for the events you switch on.${requester}${leftOut ? ` ${leftOut}` : ''}`,
     facts: [
       { label: 'Create', value: String(plan.counts.create) }, { label: 'Update', value: String(plan.counts.update) },
       { label: 'Cancel (proposed)', value: String(plan.counts.cancel) }, { label: 'Skipped', value: String(plan.counts.skipped) },

@@ -20,10 +20,3 @@ export function eventMapping(timeZone: string): LabelledValue[] {
   ];
 }
 
-/**
- * Schedules are not offered for Outlook integrations yet: the scheduled run and its reports are
- * built on the ADO plan; and the Outlook connection is a pasted token that lapses within the hour,
- * so an unattended run would fail anyway until Microsoft 365 sign-in for Outlook exists.
- */
-export const OUTLOOK_SCHEDULE_REFUSAL = 'Outlook integrations sync on demand for now: type "sync project ‹plan› to Outlook". '
-  + 'Schedules need a Microsoft 365 sign-in that PlanBridge can renew, and the Outlook connection is an access token that expires within about an hour.';

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IntegrationDocument, RunDocument, Stored } from '../../store/index.js';
+import { eventPlanInStep } from '../../events/index.js';
 import { applyApprovedEvents, planEventSync } from '../../runs/event-run.js';
 import { text, type ActionReply, type ActionTurn, type CardAction } from '../actions.js';
 import { runRefusal } from '../action-guard.js';
@@ -14,7 +15,7 @@ import type { AdaptiveCardJson, ChatTurn } from '../chat.js';
 import { findIntegration } from '../find-integration.js';
 import type { FlowServices } from '../services.js';
 import { progressCard } from '../sync-cards.js';
-import { cancelsOf, eventPreviewCard, eventReportCard, eventSummaryOf, type EventRunSummary } from './event-cards.js';
+import { cancelsOf, eventPreviewCard, eventReportCard, eventSummaryOf, leftOutNote, type EventRunSummary } from './event-cards.js';
 import { isOutlookIntegration } from './outlook-integration.js';
 
 export async function startOutlookSync(s: FlowServices, turn: ChatTurn, project: string): Promise<void> {
@@ -57,9 +58,10 @@ export async function runOutlookPreview(s: FlowServices, turn: ChatTurn, i: Stor
     return;
   }
   const { plan } = planned;
-  if (plan.ops.every((op) => op.kind === 'skipped')) {
+  if (eventPlanInStep(plan)) {
     const skipped = plan.ops.map((op) => (op.kind === 'skipped' ? op.reason : ''));
-    await show(notice(`${i.name} is in step`, 'Every flagged task already has its event as the plan says; there is nothing to preview or apply.', { tone: 'Good', details: skipped.slice(0, 10) }));
+    const leftOut = leftOutNote(plan, planned.timeZone);
+    await show(notice(`${i.name} is in step`, 'Every flagged task already has its event as the plan says; there is nothing to preview or apply.', { tone: 'Good', details: [...(leftOut ? [leftOut] : []), ...skipped.slice(0, 10)] }));
     return;
   }
   const summary: EventRunSummary = { kind: 'outlook-events', plan, hash: planned.hash, mailbox: planned.mailbox, timeZone: planned.timeZone };
