@@ -1,15 +1,15 @@
 import type { BotSeams } from '../../bot/src/bot.js';
-import { startPlaygroundWorld, type PlaygroundWorld } from './world.js';
+import { startPlaygroundWorld, type PlaygroundWorld, type PlaygroundWorldOptions } from './world.js';
 
 /**
  * The usual Playground world (bot, ADO and PWA simulators, the Agents Playground, a browser page)
  * with one more simulator beside it, already started, under `key`. Closing stops the world, then
  * the simulator; the simulator is stopped also when the world fails to start.
  */
-export async function worldWith<K extends string, S extends { close(): Promise<void> }>(key: K, simulator: S, seams: BotSeams = {}): Promise<PlaygroundWorld & Record<K, S>> {
+export async function worldWith<K extends string, S extends { close(): Promise<void> }>(key: K, simulator: S, seams: BotSeams = {}, options: PlaygroundWorldOptions = {}): Promise<PlaygroundWorld & Record<K, S>> {
   let world: PlaygroundWorld;
   try {
-    world = await startPlaygroundWorld(seams);
+    world = await startPlaygroundWorld(seams, options);
   } catch (err) {
     await simulator.close().catch(() => undefined);
     throw err;

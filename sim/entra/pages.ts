@@ -18,6 +18,8 @@ export interface SignInPageInput {
   params: URLSearchParams;
   appName: string;
   scopes: string[];
+  /** The token's resource (its audience), as Entra's consent page names the API. */
+  resource?: string;
   loginHint?: string;
   error?: string;
   demoUsers: Array<{ username: string; password: string }>;
@@ -30,7 +32,7 @@ export function signInPage(input: SignInPageInput): string {
   const demo = input.demoUsers.map((u) => `<li><code>${escape(u.username)}</code> / <code>${escape(u.password)}</code></li>`).join('');
   return page('Sign in to your account', `
 <h1>Sign in</h1>
-<p><strong>${escape(input.appName)}</strong> wants to access Project Web App on your behalf: ${input.scopes.map(escape).join(', ')}.</p>
+<p><strong>${escape(input.appName)}</strong> wants to access ${escape(input.resource ?? 'your data')} on your behalf: ${input.scopes.map(escape).join(', ')}.</p>
 ${input.error ? `<p class="error" role="alert">${escape(input.error)}</p>` : ''}
 <form method="post">
 ${hidden}

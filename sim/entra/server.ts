@@ -226,7 +226,7 @@ export async function startEntraSimulator(options: EntraSimulatorOptions = {}): 
 
   function pageFor(app: EntraApp, grant: ScopeGrant, params: URLSearchParams, hint?: string, error?: string): string {
     return signInPage({
-      params, appName: `PlanBridge (${app.clientId})`, scopes: grant.permissions, loginHint: hint, error,
+      params, appName: `PlanBridge (${app.clientId})`, scopes: grant.permissions, resource: grant.resource, loginHint: hint, error,
       demoUsers: directory.users.map((u) => ({ username: u.username, password: u.password })),
     });
   }

@@ -35,6 +35,8 @@ export function signInNotifier(s: FlowServices, post: PostToConversation): SignI
         }) };
       }
       await post(where(pending), message);
+      // A refused account's new connection is removed by its check: the sign-in page must not say "connected".
+      return { connected: (await s.store.connections.get(pending.tenantId, connection.id)) !== undefined };
     },
     async onSignInFailed(pending, problem: M365SignInError) {
       const { system } = pending.draft;

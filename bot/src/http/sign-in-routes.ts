@@ -1,10 +1,11 @@
 import type { Request, Response, Server } from 'restify';
 import { M365SignInError, type M365SignInService, type SignInResult } from '../connectors/m365/index.js';
+import { SYSTEM_NAME } from '../connectors/m365/resources.js';
 import type { Logger } from '../log.js';
 import type { PendingSignIn } from '../store/index.js';
 
 /**
- * The browser side of "Sign in to Project Web App":
+ * The browser side of a Microsoft 365 sign-in (Project Web App, Planner premium or Outlook):
  * - GET /auth/pwa/start?state=…  sends the browser to Microsoft's sign-in (the card's button opens this);
  * - GET /auth/pwa/callback       where Microsoft sends it back with a code (or an error).
  * Pages say in plain words what happened and to return to Teams; the chat hears it through
@@ -12,9 +13,13 @@ import type { PendingSignIn } from '../store/index.js';
  */
 export const SIGN_IN_PATHS = { start: '/auth/pwa/start', callback: '/auth/pwa/callback' } as const;
 
-/** Implemented by the chat side: typically a proactive message to `pending.conversation`. */
+/**
+ * Implemented by the chat side: typically a proactive message to `pending.conversation`. It checks
+ * the new connection first; `connected: false` when that check refused the account (the connection
+ * was not kept), so the browser page does not claim otherwise.
+ */
 export interface SignInNotifier {
-  onSignedIn(pending: PendingSignIn, result: SignInResult): Promise<void>;
+  onSignedIn(pending: PendingSignIn, result: SignInResult): Promise<{ connected: boolean } | void>;
   onSignInFailed?(pending: PendingSignIn, problem: M365SignInError): Promise<void>;
 }
 
@@ -56,15 +61,23 @@ export function registerSignInRoutes(server: Server, deps: SignInRouteDeps): voi
         return page(res, 400, { title: 'Not connected', message: `${problem.message} You can close this window and return to Microsoft Teams.` });
       }
       const { pending, result } = await deps.signIn.completeSignIn(code, state);
+      const system = SYSTEM_NAME[pending.draft.system];
+      let connected = true;
       try {
-        await deps.notifier.onSignedIn(pending, result);
+        connected = (await deps.notifier.onSignedIn(pending, result))?.connected ?? true;
       } catch (err) {
         // The connection is saved either way; only the chat message failed.
         logger.warn({ tenantId: pending.tenantId, connectionId: result.connection.id, error: err instanceof Error ? err.name : 'unknown' }, 'could not tell the chat about the sign-in');
       }
+      if (!connected) {
+        return page(res, 200, {
+          title: 'Signed in, but not connected',
+          message: `You signed in as ${result.account.username}, but this account cannot be used with ${system}, so PlanBridge did not keep the sign-in. Microsoft Teams says why and what to do. You can close this window.`,
+        });
+      }
       return page(res, 200, {
         title: 'Signed in',
-        message: `You are signed in as ${result.account.username}, and PlanBridge is connected to Project Web App (${result.connection.name}). You can close this window and return to Microsoft Teams.`,
+        message: `You are signed in as ${result.account.username}, and PlanBridge is connected to ${system} (${result.connection.name}). You can close this window and return to Microsoft Teams.`,
       });
     } catch (err) {
       if (err instanceof M365SignInError) {
@@ -88,11 +101,11 @@ export function registerSignInRoutes(server: Server, deps: SignInRouteDeps): voi
 
 const notConfigured = {
   title: 'Sign-in not set up',
-  message: 'Microsoft 365 sign-in for Project Web App is not configured on this PlanBridge (PWA_OAUTH_CLIENT_ID is not set). Ask your administrator, then return to Microsoft Teams.',
+  message: 'Microsoft 365 sign-in is not configured on this PlanBridge (PWA_OAUTH_CLIENT_ID is not set). Ask your administrator, then return to Microsoft Teams.',
 };
 const unexpected = {
   title: 'Something went wrong',
-  message: 'PlanBridge could not finish the sign-in because of a problem on our side. Return to Microsoft Teams and try "connect pwa" again.',
+  message: 'PlanBridge could not finish the sign-in because of a problem on our side. Return to Microsoft Teams and try the "connect" command again (for example "connect planner").',
 };
 
 /** No caching, no referrer (the URL carries the code), no framing, no scripts. */

@@ -94,6 +94,7 @@ describe('Microsoft 365 sign-in for Planner premium and Outlook', () => {
     const before = posts();
     const page = await signIn(link);
     expect(page.status).toBe(200);
+    expect(page.html).toContain('PlanBridge is connected to Planner premium (Planner (signed in))');
     // One resource per token: the environment's user_impersonation, nothing of SharePoint or Graph.
     expect(page.scope.split(' ')).toContain(`${new URL(dataverse.url).origin}/user_impersonation`);
     expect(page.scope).not.toMatch(/graph\.microsoft\.com|Project\.Write/);
@@ -119,7 +120,11 @@ describe('Microsoft 365 sign-in for Planner premium and Outlook', () => {
   it('refuses an unlicensed account after its sign-in and keeps nothing', async () => {
     const link = await startPlannerSignIn('Unlicensed Planner');
     const before = posts();
-    expect((await signIn(link, ENTRA_DEMO.viewer)).status).toBe(200);
+    const page = await signIn(link, ENTRA_DEMO.viewer);
+    expect(page.status).toBe(200);
+    // The browser does not claim a connection the check refused.
+    expect(page.html).toContain('Signed in, but not connected');
+    expect(page.html).not.toContain('PlanBridge is connected');
     const posted = cardText(await nextPosted(before));
     expect(posted).toMatch(/Not connected to Planner premium/);
     expect(posted).toMatch(/licen[cs]e/i);
@@ -144,6 +149,7 @@ describe('Microsoft 365 sign-in for Planner premium and Outlook', () => {
     const before = posts();
     const page = await signIn(linkOf(reply.card!));
     expect(page.status).toBe(200);
+    expect(page.html).toContain('PlanBridge is connected to Outlook');
     expect(page.scope.split(' ')).toEqual(expect.arrayContaining(['https://graph.microsoft.com/Calendars.ReadWrite', 'https://graph.microsoft.com/User.ReadBasic.All']));
 
     const posted = cardText(await nextPosted(before));
