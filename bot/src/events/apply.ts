@@ -181,18 +181,28 @@ export async function applyEventPlan(plan: EventPlan, ports: EventPorts, options
     record(op, 'done', { eventId: op.eventId });
   }
 
+  // A failure that stops the run (the journal, the lease's fence) starts no further op, and the run
+  // ends only once the ops already in flight have: the caller closes the calendar and releases the
+  // lease after this returns, so nothing of a stopped run may still be writing then.
+  const stop: { error?: unknown; stopped: boolean } = { stopped: false };
   await inPool(plan.ops, options.concurrency ?? DEFAULT_EVENT_CONCURRENCY, async (op) => {
-    switch (op.kind) {
-      case 'create': return create(op);
-      case 'update': return update(op);
-      case 'cancel': return cancel(op);
-      case 'link': return saved(op, { id: op.eventId, webLink: op.webLink });
-      case 'forget':
-        linkUpdates.push({ kind: 'remove', linkId: op.linkId, planTaskId: op.taskId });
-        return record(op, 'done');
-      case 'skipped': return record(op, 'skipped', { reason: op.reason });
+    if (stop.stopped) return;
+    try {
+      switch (op.kind) {
+        case 'create': return await create(op);
+        case 'update': return await update(op);
+        case 'cancel': return await cancel(op);
+        case 'link': return await saved(op, { id: op.eventId, webLink: op.webLink });
+        case 'forget':
+          linkUpdates.push({ kind: 'remove', linkId: op.linkId, planTaskId: op.taskId });
+          return record(op, 'done');
+        case 'skipped': return record(op, 'skipped', { reason: op.reason });
+      }
+    } catch (error) {
+      if (!stop.stopped) Object.assign(stop, { stopped: true, error });
     }
   });
+  if (stop.stopped) throw stop.error;
 
   const counts: Record<EventResultStatus, number> = { done: 0, skipped: 0, 'not-chosen': 0, 'skipped-stale': 0, failed: 0 };
   for (const r of results) counts[r.status] += 1;
