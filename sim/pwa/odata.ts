@@ -91,7 +91,8 @@ export function renderEntity(view: EntityView, format: ODataFormat, select: stri
   const types = SCHEMA[view.type]?.properties;
   const topSelect = selectFor(select, null);
   if (topSelect !== null) checkSelected(view, topSelect);
-  const wanted = (name: string): boolean => topSelect === null || topSelect.includes('*') || topSelect.includes(name);
+  const selected = topSelect === null || topSelect.includes('*') ? null : new Set(topSelect);
+  const wanted = (name: string): boolean => selected === null || selected.has(name);
   const out: Record<string, unknown> = {};
   if (format === 'verbose') out.__metadata = { id: view.uri, uri: view.uri, type: view.type };
   if (format === 'minimalmetadata') {

@@ -62,33 +62,31 @@ export class Views {
   private readonly taskView = (p: SimProject, t: SimTask, draft: boolean): EntityView => this.task(p, t, draft);
 
   task(p: SimProject, t: SimTask, draft: boolean): EntityView {
-    const uri = `${projectUri(this.ctx, p, draft)}/Tasks('${t.Id}')`;
-    // Built when first read: a page of a 5,000-task plan renders 100 tasks, not 5,000.
-    let built: Record<string, unknown> | undefined;
-    const view = this;
+    return new LazyTaskView(this, p, t, draft);
+  }
+
+  /** For LazyTaskView: the parts of a task's view, built on first read. */
+  taskUri(p: SimProject, t: SimTask, draft: boolean): string {
+    return `${projectUri(this.ctx, p, draft)}/Tasks('${t.Id}')`;
+  }
+
+  taskNavs(p: SimProject, t: SimTask, draft: boolean): NonNullable<EntityView['navs']> {
     return {
-      type: draft ? 'PS.DraftTask' : 'PS.PublishedTask',
-      uri,
-      get props() {
-        return (built ??= view.taskProps(p, t, draft));
+      Parent: () => {
+        const parent = t.ParentId ? taskById(planTasks(p, draft), t.ParentId) : undefined;
+        return parent ? this.task(p, parent, draft) : null;
       },
-      navs: {
-        Parent: () => {
-          const parent = t.ParentId ? planTasks(p, draft).find((x) => x.Id === t.ParentId) : undefined;
-          return parent ? this.task(p, parent, draft) : null;
-        },
-        Assignments: () => t.assignments.map((a) => assignmentView(this.ctx, p, t, a, draft, this.taskView)),
-        Predecessors: () => taskLinks(this.ctx, p, draft, this.taskView, (l) => l.EndId === t.Id),
-        Successors: () => taskLinks(this.ctx, p, draft, this.taskView, (l) => l.StartId === t.Id),
-        // The fields that hold a value on this task.
-        CustomFields: () => this.state().customFields.filter((f) => f.Id in t.custom).map((f) => this.customField(f)),
-        // Tasks follow the project calendar unless given their own; none is in the demo plans.
-        Calendar: () => null,
-      },
+      Assignments: () => t.assignments.map((a) => assignmentView(this.ctx, p, t, a, draft, this.taskView)),
+      Predecessors: () => taskLinks(this.ctx, p, draft, this.taskView, (l) => l.EndId === t.Id),
+      Successors: () => taskLinks(this.ctx, p, draft, this.taskView, (l) => l.StartId === t.Id),
+      // The fields that hold a value on this task.
+      CustomFields: () => this.state().customFields.filter((f) => f.Id in t.custom).map((f) => this.customField(f)),
+      // Tasks follow the project calendar unless given their own; none is in the demo plans.
+      Calendar: () => null,
     };
   }
 
-  private taskProps(p: SimProject, t: SimTask, draft: boolean): Record<string, unknown> {
+  taskProps(p: SimProject, t: SimTask, draft: boolean): Record<string, unknown> {
     const remaining = remainingWork(t);
     const props: Record<string, unknown> = {
       Id: t.Id, Name: t.Name, OutlineLevel: t.OutlineLevel, OutlinePosition: t.OutlinePosition,
@@ -198,4 +196,45 @@ export class Views {
   permission(name: string, has: boolean): EntityView {
     return { type: 'PS.UserPermission', uri: `${this.api}/ProjectServer/UserPermissions('${name}')`, props: { HasPermission: has, Permission: name } };
   }
+}
+
+/**
+ * A task's view whose URI, props and navigations are built when first read: a page of a
+ * 5,000-task plan renders 100 tasks, and the other 4,900 views of the collection must cost (and
+ * leave for the garbage collector) next to nothing. A class, so each view is one small object.
+ */
+class LazyTaskView implements EntityView {
+  readonly type: string;
+  private builtUri: string | undefined;
+  private builtProps: Record<string, unknown> | undefined;
+  private builtNavs: EntityView['navs'] | undefined;
+
+  constructor(private readonly views: Views, private readonly p: SimProject, private readonly t: SimTask, private readonly draft: boolean) {
+    this.type = draft ? 'PS.DraftTask' : 'PS.PublishedTask';
+  }
+
+  get uri(): string {
+    return (this.builtUri ??= this.views.taskUri(this.p, this.t, this.draft));
+  }
+
+  get props(): Record<string, unknown> {
+    return (this.builtProps ??= this.views.taskProps(this.p, this.t, this.draft));
+  }
+
+  get navs(): EntityView['navs'] {
+    return (this.builtNavs ??= this.views.taskNavs(this.p, this.t, this.draft));
+  }
+}
+
+/** Positions by task id, per task list; checked on every use, and rebuilt when the list changed. */
+const positions = new WeakMap<SimTask[], Map<string, number>>();
+
+/** The task with `id` in `tasks`: a page expands 100 parents, and a scan of 5,000 tasks each is the server's time, not the client's. */
+function taskById(tasks: SimTask[], id: string): SimTask | undefined {
+  const at = positions.get(tasks)?.get(id);
+  if (at !== undefined && tasks[at]?.Id === id) return tasks[at];
+  const index = new Map(tasks.map((task, i) => [task.Id, i]));
+  positions.set(tasks, index);
+  const found = index.get(id);
+  return found === undefined ? undefined : tasks[found];
 }

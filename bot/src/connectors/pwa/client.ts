@@ -214,21 +214,56 @@ export class PwaClient {
   /**
    * GET a collection of entities with an `Id`, its later pages fetched up to `maxInFlight` at a
    * time. The first page shows the server's page size; later pages are asked for by `$skip`/`$top`
-   * in windows until one comes back short (notes/pwa-rest.md: page with `$top`/`$skip`). Should the
-   * pages not fit together (a row twice, as when the plan is published mid-read), it reads again
-   * one page after another, so the result is never worse than `getAll`.
+   * (notes/pwa-rest.md: page with `$top`/`$skip`) from a sliding pool, each slot asking for the next
+   * page as soon as its last one arrived, until a page comes back short. Should the pages not fit
+   * together (a row twice, as when the plan is published mid-read), it reads again one page after
+   * another, so the result is never worse than `getAll`.
    */
   async getAllConcurrently(path: string, params: Record<string, string> = {}, maxInFlight = PWA_MAX_IN_FLIGHT): Promise<Row[]> {
     const first = await this.page(this.query(path, params));
     if (!first.next || first.rows.length === 0) return first.rows;
     const size = first.rows.length;
     const pages: Row[][] = [first.rows];
-    // Windows grow 1, 2, 4, 8...: a small plan costs no empty page, a big one soon has 8 in flight.
-    for (let index = 1, width = 1; ; index += width, width = Math.min(width * 2, maxInFlight)) {
-      const window = await Promise.all(Array.from({ length: width }, (_, k) =>
-        this.page(this.query(path, { ...params, $skip: String((index + k) * size), $top: String(size) })).then((p) => p.rows)));
-      pages.push(...window);
-      if (window.some((rows) => rows.length < size)) break;
+    // Index of the first short page (the end), once one came back; no page past it is asked for.
+    let end = Number.POSITIVE_INFINITY;
+    let nextIndex = 1;
+    let failed = false;
+    let widen: () => void = () => undefined;
+    const slot = async (): Promise<void> => {
+      while (!failed && nextIndex < end) {
+        const index = nextIndex++;
+        try {
+          const rows = (await this.page(this.query(path, { ...params, $skip: String(index * size), $top: String(size) }))).rows;
+          pages[index] = rows;
+          if (rows.length < size) end = Math.min(end, index);
+          else widen();
+        } catch (err) {
+          failed = true; // no slot starts another page; the first error is the answer
+          throw err;
+        }
+      }
+    };
+    // A full first page means at least two: one slot asks for the second (a two-page plan costs two
+    // requests), and the rest of the pool joins once that one is full too, so a big plan has
+    // `maxInFlight` pages in flight from its third round (and a small one wastes at most one round).
+    const slots: Array<Promise<void>> = [];
+    const start = (count: number) => {
+      for (let k = 0; k < count; k++) {
+        const running = slot();
+        running.catch(() => undefined); // awaited below; a second slot's failure is not unhandled
+        slots.push(running);
+      }
+    };
+    widen = () => {
+      widen = () => undefined;
+      if (!failed && end === Number.POSITIVE_INFINITY) start(maxInFlight - 1);
+    };
+    start(1);
+    // Slots added while waiting are awaited too.
+    for (let awaited = 0; awaited < slots.length;) {
+      const batch = slots.slice(awaited);
+      awaited = slots.length;
+      await Promise.all(batch);
     }
     const short = pages.findIndex((rows) => rows.length < size);
     const rows = pages.slice(0, short === -1 ? pages.length : short + 1).flat();

@@ -98,8 +98,9 @@ export class PwaConnector implements PlanConnector {
   }
 
   async readTasks(projectId: string): Promise<PlanTask[]> {
-    const project = await this.getProject(projectId);
-    return readTasks(this.client, project, await this.taskFields());
+    // The project (its work units) and the task fields (what to select) are independent: one round trip, not two.
+    const [project, fields] = await Promise.all([this.getProject(projectId), this.taskFields()]);
+    return readTasks(this.client, project, fields);
   }
 
   listResources(projectId: string): Promise<PlanResource[]> {

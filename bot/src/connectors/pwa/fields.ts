@@ -21,21 +21,19 @@ export class PwaFields {
   /** Entity type GUIDs differ per farm, so they are read from `EntityTypes`, never hard-coded. */
   async entityTypeIds(): Promise<Record<string, string>> {
     if (this.entityIds) return this.entityIds;
-    const ids: Record<string, string> = {};
-    for (const [entity, nav] of Object.entries(ENTITY_NAVS)) {
-      const row = await this.client.get(`ProjectServer/EntityTypes/${nav}`);
-      ids[entity] = String(row.ID ?? '').toLowerCase();
-    }
+    // Independent reads: one round trip for all four, not four in a row.
+    const rows = await Promise.all(Object.entries(ENTITY_NAVS).map(async ([entity, nav]) => [entity, await this.client.get(`ProjectServer/EntityTypes/${nav}`)] as const));
+    const ids = Object.fromEntries(rows.map(([entity, row]) => [entity, String(row.ID ?? '').toLowerCase()]));
     this.entityIds = ids;
     return ids;
   }
 
   async list(): Promise<PwaField[]> {
-    const ids = await this.entityTypeIds();
-    const rows = await this.client.getAll('ProjectServer/CustomFields', {
+    // The fields do not depend on the entity ids until they are sorted by entity: read both at once.
+    const [ids, rows] = await Promise.all([this.entityTypeIds(), this.client.getAll('ProjectServer/CustomFields', {
       $select: 'Id,Name,InternalName,FieldType,EntityTypeId,LookupTableId,LookupEntries/InternalName,LookupEntries/FullValue',
       $expand: 'LookupEntries',
-    });
+    })]);
     return rows.map((row) => {
       const entity = (Object.entries(ids).find(([, id]) => id === String(row.EntityTypeId ?? '').toLowerCase())?.[0] ?? 'unknown') as PlanEntity | 'unknown';
       const entries = ((row.LookupEntries as Row[] | undefined) ?? []).map((e) => ({ internalName: String(e.InternalName), value: String(e.FullValue ?? e.Value ?? '') }));
