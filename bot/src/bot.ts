@@ -9,7 +9,7 @@ import { BackgroundWork, type FlowServices } from './flows/services.js';
 import type { SignInStarter, SystemAccess } from './flows/systems.js';
 import { createTeamsApp } from './teams/app.js';
 import { createProactiveMessenger, type ProactiveMessenger } from './teams/proactive.js';
-import { M365Tokens, M365SignInService, settingsFromConfig } from './connectors/m365/index.js';
+import { M365AppTokens, M365Tokens, M365SignInService, settingsFromConfig } from './connectors/m365/index.js';
 import { registerSignInRoutes } from './http/sign-in-routes.js';
 import { signInNotifier } from './flows/sign-in-result.js';
 import { VERSION } from './version.js';
@@ -73,6 +73,7 @@ export async function startBot(config: Config, logger: Logger, seams: BotSeams =
   const oauthSettings = config.pwaOAuth ? settingsFromConfig(config.pwaOAuth) : undefined;
   const signInService = oauthSettings ? new M365SignInService({ settings: oauthSettings, signIns: store.signIns, connections: store.connections, logger }) : undefined;
   const tokens = oauthSettings ? new M365Tokens({ settings: oauthSettings, connections: store.connections, logger }) : undefined;
+  const appTokens = oauthSettings ? new M365AppTokens({ settings: oauthSettings, logger }) : undefined;
   const signIn: SignInStarter | undefined = seams.signIn === false ? undefined : seams.signIn ?? (signInService && {
     begin: async ({ tenantId, requestedBy, conversation, ...draft }) => signInService.beginSignIn({ tenantId, requestedBy, conversation, draft }),
   });
@@ -84,7 +85,7 @@ export async function startBot(config: Config, logger: Logger, seams: BotSeams =
     store,
     runner,
     systems: seams.systems ? seams.systems(store) : createLiveSystems({
-      connections: store.connections, logger, localMode, allowPrivateNetwork: config.allowPrivateNetwork, adoEntra: config.adoEntra, ...(tokens ? { m365Tokens: tokens } : {}),
+      connections: store.connections, logger, localMode, allowPrivateNetwork: config.allowPrivateNetwork, adoEntra: config.adoEntra, ...(tokens ? { m365Tokens: tokens } : {}), ...(appTokens ? { m365AppTokens: appTokens } : {}),
     }),
     logger,
     localMode,

@@ -67,6 +67,8 @@ export interface PwaOAuthConfig {
 export const LOCAL_ENTRA_SIMULATOR = {
   clientId: '5f0d8c2e-7b1a-4e3d-9a6f-2c4b8e1d0a97',
   clientSecret: 'demo-entra-client-secret',
+  /** The simulator's demo tenant: app-only tokens need a tenant, and local Teams tenants are not in its directory. */
+  tenantId: '7a3c9d52-1e4b-4f6a-9c2d-5b8e0f1a2c3d',
   authority: 'https://127.0.0.1:8083/organizations',
   /** Under PLANBRIDGE_DATA_DIR; the simulator writes its CA certificate there at start. */
   caFile: 'entra-sim/ca.pem',

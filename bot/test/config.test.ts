@@ -81,6 +81,7 @@ describe('configuration', () => {
       redirectUri: 'http://localhost:4000/auth/pwa/callback', caFile: '/tmp/pb/entra-sim/ca.pem', source: 'local-simulator',
     });
     expect(LOCAL_ENTRA_SIMULATOR.clientId).toBe(ENTRA_DEMO.clientId);
+    expect(LOCAL_ENTRA_SIMULATOR.tenantId).toBe(ENTRA_DEMO.tenantId);
   });
 
   it('outside local mode offers PWA sign-in only when configured, and then needs an https PUBLIC_BASE_URL', () => {

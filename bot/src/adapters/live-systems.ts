@@ -8,7 +8,7 @@ import { entraAuthorityFrom } from '../connectors/ado/entra-settings.js';
 import type { AdoEntraConfig } from '../config.js';
 import { PwaConnector, type PwaAuth } from '../connectors/pwa/index.js';
 import { PlannerConnector } from '../connectors/planner/index.js';
-import type { M365Tokens } from '../connectors/m365/index.js';
+import type { M365AppTokens, M365Tokens } from '../connectors/m365/index.js';
 import type { PlanConnector } from '../connectors/ppm.js';
 import type { Logger } from '../log.js';
 import type { ConnectionDocument, ConnectionRepository } from '../store/index.js';
@@ -26,6 +26,8 @@ export interface LiveSystemsOptions {
   allowPrivateNetwork?: boolean;
   /** Tokens for connections made by Microsoft 365 sign-in (auth.clientId set), from their sealed MSAL cache. */
   m365Tokens?: Pick<M365Tokens, 'authFor' | 'accessToken'>;
+  /** App-only Graph tokens for PlanBridge's own app (Outlook app access), when sign-in is configured. */
+  m365AppTokens?: Pick<M365AppTokens, 'clientId' | 'authorityFor' | 'accessToken'>;
   /** Microsoft Entra for ADO service principals and the managed identity; unset = Entra's public cloud, no managed identity. */
   adoEntra?: AdoEntraConfig;
   /** How often a Planner premium operation set is polled (default the connector's 3 s; tests go faster). */
@@ -148,6 +150,7 @@ export function createLiveSystems(options: LiveSystemsOptions): SystemAccess {
       throw new FlowProblem(`"${connection.name}" is an Azure DevOps connection, not a plan system.`);
     },
     signedInToken: (connection) => signedIn(connection).accessToken(connection),
+    ...(options.m365AppTokens ? { planBridgeApp: options.m365AppTokens } : {}),
     planSide: (connector) => createPlanSide(connector),
     forget: release,
   };

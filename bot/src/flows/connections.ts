@@ -14,7 +14,7 @@ import type { AdaptiveCardJson, ChatTurn } from './chat.js';
 import { adoChecklist, expiryProblem } from './connect-ado.js';
 import { accessChecklist } from './connect-pwa.js';
 import { plannerChecklist, plannerRefusal } from './connect-planner.js';
-import { signsInWithBareToken, signsInWithMicrosoft365, systemName } from './plan-systems.js';
+import { actsAsPlanBridgeApp, signsInWithBareToken, signsInWithMicrosoft365, systemName } from './plan-systems.js';
 import { ownerName, sharingLabel } from './connection-access.js';
 import type { FlowServices } from './services.js';
 import { beginSignInCard, SIGN_IN_UNAVAILABLE } from './sign-in-start.js';
@@ -32,7 +32,8 @@ export function attentionReason(c: ConnectionDocument, today: Date): string | un
 const inputKey = (prefix: string, id: string): string => `${prefix}_${id.replace(/[^A-Za-z0-9]/g, '')}`;
 
 /** The Microsoft 365 account a sign-in connection acts as, when known. */
-const signedIn = (c: ConnectionDocument): string => (c.auth.type === 'oauth' && c.auth.account ? ` Signed in as ${c.auth.account}.` : '');
+const signedIn = (c: ConnectionDocument): string => (actsAsPlanBridgeApp(c) ? ' Acts as PlanBridge\'s app (PlanBridge renews the app token).'
+  : c.auth.type === 'oauth' && c.auth.account ? ` Signed in as ${c.auth.account}.` : '');
 
 function row(s: FlowServices, tenantId: string, c: ConnectionDocument): ConnectionRow {
   const reason = attentionReason(c, s.now());
@@ -113,6 +114,7 @@ export async function replaceSecret(s: FlowServices, turn: ActionTurn, c: Stored
   const secret = text(action.data, inputKey('secret', c.id), 4000) ?? text(action.data, 'secret', 4000);
   const expiresOn = text(action.data, inputKey('expires', c.id), 20) ?? text(action.data, 'expiresOn', 20);
   if (signsInWithMicrosoft365(c)) return { message: `"${c.name}" signs in with Microsoft 365; use "Sign in again" on the connections card to renew it.` };
+  if (actsAsPlanBridgeApp(c)) return { message: `"${c.name}" acts as PlanBridge's own app, which gets and renews its tokens itself: there is no secret to replace. Use "Check again".` };
   if (!secret) return { message: 'Paste the new secret first, then press "Check and save".' };
   if (expiresOn && expiryProblem(expiresOn, s.now())) return { message: expiryProblem(expiresOn, s.now()) };
   if (c.kind === 'outlook') return replaceOutlookToken(s, turn, c, secret);

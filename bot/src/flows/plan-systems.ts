@@ -25,5 +25,10 @@ export function signsInWithBareToken(c: Pick<ConnectionDocument, 'kind' | 'auth'
 
 /** Made by Microsoft 365 sign-in: PlanBridge keeps the sealed sign-in and renews its tokens. */
 export function signsInWithMicrosoft365(c: Pick<ConnectionDocument, 'kind' | 'auth'>): boolean {
-  return c.kind !== 'ado' && c.auth.type === 'oauth' && c.auth.clientId !== undefined;
+  return c.kind !== 'ado' && c.auth.type === 'oauth' && c.auth.clientId !== undefined && !c.auth.appOnly;
+}
+
+/** Acts as PlanBridge's own Entra app (app-only tokens it gets and renews itself; Outlook app access): no user, nothing sealed. */
+export function actsAsPlanBridgeApp(c: Pick<ConnectionDocument, 'kind' | 'auth'>): boolean {
+  return c.kind !== 'ado' && c.auth.type === 'oauth' && c.auth.clientId !== undefined && c.auth.appOnly === true;
 }

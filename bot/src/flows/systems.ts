@@ -96,6 +96,18 @@ export interface SystemAccess {
   planner(connection: ConnectionDocument): Promise<PlanConnector>;
   /** A current access token for a connection made by Microsoft 365 sign-in (Outlook's calendar uses it); undefined when sign-in is not configured. */
   signedInToken?(connection: ConnectionDocument): Promise<string>;
+  /**
+   * App-only Microsoft Graph tokens for PlanBridge's own Entra app (client credentials), for
+   * Outlook app access without a pasted token; undefined when sign-in/app settings are not configured.
+   */
+  planBridgeApp?: {
+    /** PlanBridge's Entra app (PWA_OAUTH_CLIENT_ID), recorded on the connection. */
+    readonly clientId: string;
+    /** The tenant authority app tokens for a Teams tenant come from. */
+    authorityFor(tenantId: string): string;
+    /** A current app-only Graph token (MSAL renews it). */
+    accessToken(authority: string): Promise<string>;
+  };
   /** Opens a stored plan connection with the connector of its kind (PWA or Planner premium). */
   plan(connection: ConnectionDocument): Promise<PlanConnector>;
   planSide(connector: PlanConnector): PlanSide;

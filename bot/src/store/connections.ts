@@ -37,7 +37,8 @@ export type ConnectionAuth =
   }
   /** Microsoft 365 sign-in (clientId set: a sealed MSAL cache), or without clientId a bare access token (PWA, Planner premium). */
   /** `account`: the Microsoft 365 account (UPN) that signed in, for Microsoft 365 sign-in. */
-  | { type: 'oauth'; clientId?: string; authority?: string; scopes?: string[]; account?: string }
+  /** `appOnly`: no user; PlanBridge's own app (clientId) gets app tokens from `authority` (client credentials), nothing sealed. */
+  | { type: 'oauth'; clientId?: string; authority?: string; scopes?: string[]; account?: string; appOnly?: boolean }
   | { type: 'basic' | 'ntlm'; username: string; domain?: string };
 
 /** A person as Teams names them: the Teams user id, and the Entra object id when Teams sent one. */

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { PwaOAuthConfig } from '../../config.js';
+import { LOCAL_ENTRA_SIMULATOR, type PwaOAuthConfig } from '../../config.js';
 import { PlanConnectorError } from '../ppm.js';
 import { DELEGATED_PERMISSIONS, scopesFor } from './resources.js';
 
@@ -17,6 +17,11 @@ export interface M365SignInSettings {
   redirectUri: string;
   /** PEM of an extra CA the authority's certificate chains to (the local Entra simulator). Read when first needed. */
   authorityCa?: () => Promise<string | undefined>;
+  /**
+   * The tenant app-only tokens (client credentials) come from when `authority` names none: the
+   * Entra simulator's demo tenant in local mode. Unset = the Teams conversation's tenant.
+   */
+  appTenant?: string;
 }
 
 /** SharePoint delegated permissions PWA work needs; the app registration must list them (admin consent). */
@@ -38,6 +43,7 @@ export function settingsFromConfig(config: PwaOAuthConfig): M365SignInSettings {
     clientSecret: config.clientSecret,
     authority: config.authority,
     redirectUri: config.redirectUri,
+    ...(config.source === 'local-simulator' ? { appTenant: LOCAL_ENTRA_SIMULATOR.tenantId } : {}),
     ...(caFile ? {
       authorityCa: async () => {
         try {

@@ -3,7 +3,8 @@
  * before the connector is built, and lives only inside it. A connection made by Microsoft 365
  * sign-in gets its tokens from the sealed sign-in; otherwise the stored secret is an access token
  * the person pasted (delegated, or PlanBridge's app token restricted to one mailbox by an
- * application access policy).
+ * application access policy). An app-access connection made without a token acts as PlanBridge's
+ * own app: app-only tokens PlanBridge gets (client credentials) and MSAL renews.
  */
 import { OutlookConnector } from '../../connectors/outlook/index.js';
 import type { ConnectionDocument, OutlookSettings } from '../../store/index.js';
@@ -32,8 +33,20 @@ function calendarWith(s: Pick<FlowServices, 'localMode' | 'logger'>, graphUrl: s
   });
 }
 
+/** The app's own tokens (client credentials from `authority`) in the mailbox `settings` names: connect, and app-access connections. */
+export function calendarAsPlanBridgeApp(s: Pick<FlowServices, 'localMode' | 'logger' | 'systems'>, graphUrl: string, settings: OutlookSettings, authority: string, name = 'This connection', timeZone?: string): OutlookConnector {
+  const app = s.systems.planBridgeApp;
+  if (!app) throw new FlowProblem(`${name} acts as PlanBridge's own app, and Microsoft 365 sign-in (PWA_OAUTH_CLIENT_ID) is not configured in this PlanBridge.`);
+  return calendarWith(s, graphUrl, settings, () => app.accessToken(authority), timeZone);
+}
+
 export async function openCalendar(s: FlowServices, connection: ConnectionDocument, timeZone?: string): Promise<OutlookConnector> {
   if (!connection.outlook) throw new FlowProblem(`"${connection.name}" is not an Outlook connection.`);
+  if (connection.auth.type === 'oauth' && connection.auth.clientId && connection.auth.appOnly) {
+    // PlanBridge's own app: app-only tokens (client credentials) that MSAL renews; nothing is stored.
+    const authority = connection.auth.authority ?? s.systems.planBridgeApp?.authorityFor(connection.tenantId) ?? '';
+    return calendarAsPlanBridgeApp(s, connection.url, connection.outlook, authority, `"${connection.name}"`, timeZone);
+  }
   if (connection.auth.type === 'oauth' && connection.auth.clientId) {
     // Microsoft 365 sign-in: a token per request from the sealed sign-in, renewed as it lapses.
     const { signedInToken } = s.systems;

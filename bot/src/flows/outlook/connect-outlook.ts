@@ -2,43 +2,60 @@
  * Journey: "connect outlook", step 6 of the seed article. The person signs in with Microsoft 365
  * (delegated Calendars.ReadWrite; PlanBridge keeps and renews the sign-in, so schedules work), or
  * pastes an access token: delegated, or PlanBridge's app token restricted by an application access
- * policy to the mailbox they name. Before the connection is used, the checklist says whose
+ * policy to the mailbox they name. App access without a token acts as PlanBridge's own Entra app
+ * (client credentials; PlanBridge gets and renews the app token, so schedules work): it reaches
+ * every mailbox the access policy allows, so only tenant admins may connect it. Before the connection is used, the checklist says whose
  * calendar events are created in, whether that mailbox is in Exchange Online, and whether the
  * account may write calendars.
  */
 import type { OutlookConnectCardData } from '../../cards/outlook-card-data.js';
 import { renderCard } from '../../cards/render.js';
+import { GRAPH_APP_SCOPE } from '../../connectors/m365/index.js';
 import type { OutlookAccess, OutlookConnector } from '../../connectors/outlook/index.js';
 import { checkUrlText, UnsafeUrlError, withoutCredentials } from '../../net/url-safety.js';
 import type { ConnectionDocument, OutlookSettings, PendingSignIn, Stored } from '../../store/index.js';
 import { text, type ActionReply, type ActionTurn, type CardAction } from '../actions.js';
 import { button, errorMessage, notice } from '../card-kit.js';
 import type { AdaptiveCardJson, ChatTurn, OutgoingMessage } from '../chat.js';
-import { ownership } from '../connection-access.js';
+import { isTenantAdmin, ownership } from '../connection-access.js';
 import type { FlowServices } from '../services.js';
 import { beginSignInCard, SIGN_IN_UNAVAILABLE } from '../sign-in-start.js';
-import { calendarFromInput, GRAPH_URL, openCalendar } from './calendar.js';
+import { calendarAsPlanBridgeApp, calendarFromInput, GRAPH_URL, openCalendar } from './calendar.js';
 
 type Values = OutlookConnectCardData['values'];
 type Errors = OutlookConnectCardData['errors'];
 const NO_ERRORS: Errors = { token: '', mailbox: '', graphUrl: '', form: '' };
 const TOKEN_NOTE = 'Not needed with Microsoft 365 sign-in. Otherwise a Microsoft Graph access token: delegated with Calendars.ReadWrite and User.ReadBasic.All, or PlanBridge\'s app token with the application '
   + 'permissions Calendars.ReadWrite and User.Read.All, limited to the mailbox by an Exchange application access policy. A token expires within about an hour, which is enough to sync on demand, not for schedules.';
+const OWN_APP_NOTE = ' With app access, leave the token empty and PlanBridge gets and renews its app token itself (tenant admins only).';
+/** Who may connect Outlook as PlanBridge's own app, and why. */
+export const OWN_APP_ADMINS_ONLY = 'Only PlanBridge tenant admins (PLANBRIDGE_TENANT_ADMINS) may connect Outlook as PlanBridge\'s own app without a token: '
+  + 'it can write to every mailbox the application access policy allows. Ask a tenant admin to connect it, or paste an app token for the mailbox.';
 
 const ACCESS = {
   signin: 'Sign in with Microsoft 365 (delegated Calendars.ReadWrite; PlanBridge renews it, so schedules work): events go into your calendar',
   delegated: 'A delegated access token (Calendars.ReadWrite): events go into that user\'s calendar',
   app: 'As PlanBridge\'s app (application Calendars.ReadWrite restricted by an application access policy) in one mailbox',
 } as const;
+const OWN_APP_TITLE = `${ACCESS.app}; no token: PlanBridge renews the app token, so schedules work (tenant admins)`;
 
-export function connectOutlookForm(tenantId: string, signInOffered: boolean, values?: Values, errors: Partial<Errors> = {}): AdaptiveCardJson {
-  const shown = values ?? { access: signInOffered ? 'signin' : 'delegated', mailbox: '', graphUrl: GRAPH_URL, name: '' };
-  const accessChoices = (signInOffered ? (['signin', 'delegated', 'app'] as const) : (['delegated', 'app'] as const)).map((value) => ({ title: ACCESS[value], value }));
-  return renderCard('outlook-connect', { values: shown, errors: { ...NO_ERRORS, ...errors }, accessChoices, tokenNote: TOKEN_NOTE, submit: button(tenantId, 'Connect', 'outlook.connect', {}, 'positive') });
+/** What this deployment offers: Microsoft 365 sign-in, and app access as PlanBridge's own app (both need PWA_OAUTH_* or local mode). */
+export interface OutlookOffers {
+  signIn: boolean;
+  ownApp: boolean;
+}
+export const outlookOffers = (s: Pick<FlowServices, 'signIn' | 'systems'>): OutlookOffers => ({ signIn: s.signIn !== undefined, ownApp: s.systems.planBridgeApp !== undefined });
+
+export function connectOutlookForm(tenantId: string, offers: OutlookOffers, values?: Values, errors: Partial<Errors> = {}): AdaptiveCardJson {
+  const shown = values ?? { access: offers.signIn ? 'signin' : 'delegated', mailbox: '', graphUrl: GRAPH_URL, name: '' };
+  const accessChoices = (offers.signIn ? (['signin', 'delegated', 'app'] as const) : (['delegated', 'app'] as const))
+    .map((value) => ({ title: value === 'app' && offers.ownApp ? OWN_APP_TITLE : ACCESS[value], value }));
+  const tokenNote = offers.ownApp ? TOKEN_NOTE + OWN_APP_NOTE : TOKEN_NOTE;
+  return renderCard('outlook-connect', { values: shown, errors: { ...NO_ERRORS, ...errors }, accessChoices, tokenNote, submit: button(tenantId, 'Connect', 'outlook.connect', {}, 'positive') });
 }
 
 export async function startConnectOutlook(s: FlowServices, turn: ChatTurn): Promise<void> {
-  await turn.send({ card: connectOutlookForm(turn.tenantId, s.signIn !== undefined) });
+  await turn.send({ card: connectOutlookForm(turn.tenantId, outlookOffers(s)) });
 }
 
 const mark = (v: boolean | 'unknown' | null): string => (v === true ? '✓' : v === false ? '✗' : '?');
@@ -48,12 +65,15 @@ export function outlookChecklist(tenantId: string, connection: Pick<ConnectionDo
   const ok = usable(access);
   const owner = access.mailbox ? `${access.mailbox.displayName} (${access.mailbox.address})` : 'unknown';
   const how = connection.outlook?.access === 'app' ? `PlanBridge's app in ${connection.outlook.mailbox ?? 'one mailbox'}` : 'the signed-in user (delegated)';
-  const signedIn = connection.auth?.type === 'oauth' && connection.auth.clientId !== undefined;
+  const ownApp = connection.auth?.type === 'oauth' && connection.auth.clientId !== undefined && connection.auth.appOnly === true;
+  const signedIn = !ownApp && connection.auth?.type === 'oauth' && connection.auth.clientId !== undefined;
   return renderCard('checklist', {
-    title: ok ? `Connected to Outlook: ${connection.name}` : `Outlook cannot be used with this ${signedIn ? 'account' : 'token'}`,
-    subtitle: signedIn
-      ? `${connection.url} as ${how}, signed in with Microsoft 365 (PlanBridge renews the sign-in).`
-      : `${connection.url} as ${how}, with an access token (it expires within about an hour).`,
+    title: ok ? `Connected to Outlook: ${connection.name}` : `Outlook cannot be used with this ${ownApp ? 'app' : signedIn ? 'account' : 'token'}`,
+    subtitle: ownApp
+      ? `${connection.url} as ${how} (PlanBridge renews the app token).`
+      : signedIn
+        ? `${connection.url} as ${how}, signed in with Microsoft 365 (PlanBridge renews the sign-in).`
+        : `${connection.url} as ${how}, with an access token (it expires within about an hour).`,
     tone: ok ? (access.problems.length > 0 ? 'Warning' : 'Good') : 'Attention',
     items: [
       { label: 'Events are created in the calendar of', mark: mark(access.mailbox !== null), detail: owner },
@@ -68,7 +88,8 @@ export function outlookChecklist(tenantId: string, connection: Pick<ConnectionDo
       ...access.problems,
       'Attendees receive the invitations from this calendar; the article\'s "Global Administrator" is not needed, only the permission above.',
       'Link a plan with "link project ‹plan› to Outlook".',
-      signedIn ? 'The sign-in is stored encrypted; remove the connection to forget it.' : 'The token is stored encrypted and will not be shown again.',
+      ownApp ? 'No token is stored: PlanBridge gets app tokens for its own app when it needs them; remove the connection to stop.'
+        : signedIn ? 'The sign-in is stored encrypted; remove the connection to forget it.' : 'The token is stored encrypted and will not be shown again.',
     ],
     buttons: [button(tenantId, 'Manage connections', 'conn.list')],
   });
@@ -88,7 +109,7 @@ function graphUrlProblem(url: string, localMode: boolean): string {
 }
 
 export async function submitConnectOutlook(s: FlowServices, turn: ActionTurn, action: CardAction): Promise<ActionReply> {
-  const signInOffered = s.signIn !== undefined;
+  const offers = outlookOffers(s);
   const chosen = text(action.data, 'access', 20);
   const values: Values = {
     access: chosen === 'app' ? 'app' : chosen === 'signin' ? 'signin' : 'delegated',
@@ -103,37 +124,46 @@ export async function submitConnectOutlook(s: FlowServices, turn: ActionTurn, ac
     errors.graphUrl = url;
     values.graphUrl = withoutCredentials(values.graphUrl);
   }
-  if (values.access === 'signin' && !signInOffered) errors.token = SIGN_IN_UNAVAILABLE;
-  if (values.access !== 'signin' && !token) errors.token = 'Paste the access token.';
+  // App access without a token: PlanBridge's own app, for tenant admins only (it reaches every mailbox the policy allows).
+  const ownApp = values.access === 'app' && !token && offers.ownApp;
+  if (values.access === 'signin' && !offers.signIn) errors.token = SIGN_IN_UNAVAILABLE;
+  if (values.access !== 'signin' && !token && !ownApp) errors.token = 'Paste the access token.';
+  if (ownApp && !isTenantAdmin(s, turn.user)) errors.token = OWN_APP_ADMINS_ONLY;
   if (values.access === 'app' && !values.mailbox) errors.mailbox = 'With app access, name the mailbox events go into (the user\'s e-mail or UPN).';
-  if (Object.values(errors).some(Boolean)) return { card: connectOutlookForm(turn.tenantId, signInOffered, values, errors) };
+  if (Object.values(errors).some(Boolean)) return { card: connectOutlookForm(turn.tenantId, offers, values, errors) };
   if (values.access === 'signin') {
     try {
       return { card: await beginSignInCard(s, turn, { system: 'outlook', url: values.graphUrl, name: values.name || 'Outlook' }) };
     } catch (err) {
       s.logger.info({ tenant: turn.tenantId, err: err instanceof Error ? err.name : 'unknown' }, 'Outlook sign-in could not start');
-      return { card: connectOutlookForm(turn.tenantId, signInOffered, values, { form: errorMessage(err) }) };
+      return { card: connectOutlookForm(turn.tenantId, offers, values, { form: errorMessage(err) }) };
     }
   }
 
   const settings: OutlookSettings = { access: values.access, ...(values.access === 'app' ? { mailbox: values.mailbox } : {}) };
   let access: OutlookAccess;
-  const calendar = calendarFromInput(s, { graphUrl: values.graphUrl, token: token!, settings });
+  // PlanBridge's own app gets its tokens from the tenant's authority (client credentials need a tenant).
+  const authority = ownApp ? s.systems.planBridgeApp!.authorityFor(turn.tenantId) : undefined;
+  let calendar: OutlookConnector | undefined;
   try {
+    calendar = authority ? calendarAsPlanBridgeApp(s, values.graphUrl, settings, authority) : calendarFromInput(s, { graphUrl: values.graphUrl, token: token!, settings });
     access = await calendar.verifyAccess();
   } catch (err) {
-    s.logger.info({ tenant: turn.tenantId }, 'Outlook access check failed');
-    return { card: connectOutlookForm(turn.tenantId, signInOffered, values, { token: errorMessage(err) }) };
+    s.logger.info({ tenant: turn.tenantId, ownApp }, 'Outlook access check failed');
+    return { card: connectOutlookForm(turn.tenantId, offers, values, { token: errorMessage(err) }) };
   } finally {
-    calendar.close();
+    calendar?.close();
   }
   if (!usable(access)) {
     s.logger.info({ tenant: turn.tenantId, canRead: access.canRead, exchangeOnline: access.exchangeOnline }, 'Outlook connection refused');
-    return { card: connectOutlookForm(turn.tenantId, signInOffered, values, { token: `${access.problems.join(' ') || 'The calendar could not be read with this token.'} Nothing was saved.` }) };
+    return { card: connectOutlookForm(turn.tenantId, offers, values, { token: `${access.problems.join(' ') || `The calendar could not be read with this ${ownApp ? 'app' : 'token'}.`} Nothing was saved.` }) };
   }
   const created = await s.store.connections.create(turn.tenantId, {
-    kind: 'outlook', name: values.name || `Outlook: ${access.mailbox!.displayName || access.mailbox!.address}`, url: values.graphUrl, secret: token!,
-    auth: { type: 'oauth', scopes: ['Calendars.ReadWrite'] }, outlook: { ...settings, address: access.mailbox!.address },
+    kind: 'outlook', name: values.name || `Outlook: ${access.mailbox!.displayName || access.mailbox!.address}`, url: values.graphUrl,
+    ...(authority
+      ? { auth: { type: 'oauth' as const, clientId: s.systems.planBridgeApp!.clientId, authority, scopes: [GRAPH_APP_SCOPE], appOnly: true } }
+      : { secret: token!, auth: { type: 'oauth' as const, scopes: ['Calendars.ReadWrite'] } }),
+    outlook: { ...settings, address: access.mailbox!.address },
     ...ownership(turn),
   });
   const saved = await s.store.connections.update(turn.tenantId, created.id, () => ({ check: { ok: access.problems.length === 0, checkedAt: s.now().toISOString(), ...(access.problems.length ? { problem: access.problems.join(' ') } : {}) } }));

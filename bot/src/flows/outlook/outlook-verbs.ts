@@ -6,14 +6,14 @@
 import type { ActionReply, ActionTurn, CardAction } from '../actions.js';
 import type { Guarded, VerbRule } from '../action-guard.js';
 import type { FlowServices } from '../services.js';
-import { connectOutlookForm, submitConnectOutlook } from './connect-outlook.js';
+import { connectOutlookForm, outlookOffers, submitConnectOutlook } from './connect-outlook.js';
 import { createOutlookIntegration } from './link-outlook.js';
 import { approveEvents, outlookPreviewFromCard, rejectEvents } from './sync-outlook.js';
 
 type Handler = (s: FlowServices, turn: ActionTurn, action: CardAction, g: Guarded) => Promise<ActionReply>;
 
 export const OUTLOOK_VERBS: Record<string, VerbRule & { handle: Handler }> = {
-  'connect.outlook.start': { scope: 'none', handle: async (s, turn) => ({ card: connectOutlookForm(turn.tenantId, s.signIn !== undefined) }) },
+  'connect.outlook.start': { scope: 'none', handle: async (s, turn) => ({ card: connectOutlookForm(turn.tenantId, outlookOffers(s)) }) },
   'outlook.connect': { scope: 'none', handle: (s, turn, a) => submitConnectOutlook(s, turn, a) },
   'outlook.link.create': { scope: 'none', uses: { planConnectionId: 'plan', outlookConnectionId: 'outlook' }, handle: (s, turn, a, g) => createOutlookIntegration(s, turn, a, g.used!.planConnectionId!, g.used!.outlookConnectionId!) },
   'outlook.preview': { scope: 'integration', run: true, handle: (s, turn, _a, g) => outlookPreviewFromCard(s, turn, g.integration!) },
