@@ -40,6 +40,8 @@ export function cardsDirectory(): string {
 
 // Parsing a template is the expensive part; each one is read and prepared once per process.
 const templates = new Map<CardName, ACData.Template>();
+/** JSON size of each template, for the size estimate of kept cards. */
+const templateChars = new Map<CardName, number>();
 
 function template(name: CardName): ACData.Template {
   const cached = templates.get(name);
@@ -54,12 +56,15 @@ function template(name: CardName): ACData.Template {
   }
   const prepared = new ACData.Template(json);
   templates.set(name, prepared);
+  templateChars.set(name, JSON.stringify(json).length);
   return prepared;
 }
 
 /**
  * Expands `cards/<name>.json` with `data`. Values are bound as data, not spliced into JSON text,
- * so quotes, braces or `${...}` in user input come out literally.
+ * so quotes, braces or `${...}` in user input come out literally. A card that may be shared with
+ * other callers (see `expanded`) is deeply frozen, so one that edited it would change theirs:
+ * build a new object around it instead (`{ ...card, refresh }`).
  */
 export function renderCard<N extends CardName>(name: N, data: CardDataByName[N]): AdaptiveCardJson {
   const key = `${name}\n${JSON.stringify(data)}`;
@@ -68,28 +73,46 @@ export function renderCard<N extends CardName>(name: N, data: CardDataByName[N])
   if (hit !== undefined) {
     expanded.delete(key); // Map order is recency order
     expanded.set(key, hit);
-    return JSON.parse(hit) as AdaptiveCardJson; // a fresh copy: callers may change what they get
+    return hit.card;
   }
   const card: unknown = template(name).expand({ $root: data });
   if (typeof card !== 'object' || card === null || (card as { type?: unknown }).type !== 'AdaptiveCard') {
     throw new Error(`Card template "${name}" did not expand to an AdaptiveCard object`);
   }
-  if (cacheable) {
-    expanded.set(key, JSON.stringify(card));
-    if (expanded.size > EXPANDED_MAX) expanded.delete(expanded.keys().next().value!);
+  if (!cacheable) return card as AdaptiveCardJson; // never shared, so left as it is
+  // Frozen as a copy: the expansion holds the caller's data objects by reference, and those must stay theirs.
+  const kept = deepFreeze(JSON.parse(JSON.stringify(card)) as AdaptiveCardJson);
+  const chars = key.length + templateChars.get(name)!;
+  expanded.set(key, { card: kept, chars });
+  expandedChars += chars;
+  while (expanded.size > EXPANDED_MAX || expandedChars > EXPANDED_MAX_CHARS) {
+    const [oldest, entry] = expanded.entries().next().value!;
+    expanded.delete(oldest);
+    expandedChars -= entry.chars;
   }
-  return card as AdaptiveCardJson;
+  return kept;
 }
 
 /**
  * Expanding evaluates every binding with adaptive-expressions, which costs far more than the
  * lookup. The templates' functions are pure (count, if, join...), so the same data always gives
- * the same card: recent expansions (help, the same list re-rendered by a button) are kept as JSON.
- * Large data (long previews) is rarely repeated and is not kept.
+ * the same card: recent expansions (help, the same list re-rendered by a button) are kept.
+ * Large data (long previews) is rarely repeated and is not kept. Kept cards are handed out as
+ * they are, frozen, rather than as JSON parsed again on every hit (issue 19: the parse was most of
+ * the cost of a hit, e.g. ~50 µs for the connections card on a turn budget of ~600 µs). Their size
+ * is bounded by an estimate: the data's JSON plus the template's.
  */
 const EXPANDED_MAX = 500;
 const EXPANDED_MAX_KEY_CHARS = 32 * 1024;
-const expanded = new Map<string, string>();
+const EXPANDED_MAX_CHARS = 4_000_000;
+const expanded = new Map<string, { card: AdaptiveCardJson; chars: number }>();
+let expandedChars = 0;
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  for (const child of Object.values(value)) deepFreeze(child);
+  return Object.freeze(value);
+}
 
 export function cardAttachment(card: AdaptiveCardJson): AdaptiveCardAttachment {
   return { contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: card };

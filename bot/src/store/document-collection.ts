@@ -2,6 +2,7 @@ import type { Container, ItemDefinition, PartitionKey, SqlQuerySpec } from '@azu
 import {
   ConcurrencyError, DocumentTooLargeError, DuplicateError, cosmosStatus,
 } from './errors.js';
+import type { QueryCache } from './query-cache.js';
 import { upgradeDocument, type DocumentSchema } from './schema.js';
 
 /** Cosmos DB allows 2 MB per item including system properties; we keep a margin for those. */
@@ -35,9 +36,12 @@ const SYSTEM_FIELDS = ['_rid', '_self', '_etag', '_ts', '_attachments'];
  * Typed access to one container. Reads are point reads by id + partition key and check the
  * tenant; every query filters on `c.tenantId` itself (never trusting the partition option alone).
  * Writes are size-checked before the SDK sees them; updates are etag-conditional.
+ *
+ * With a `cache` (embedded mode only, see query-cache.ts) first pages of queries are kept until
+ * a write to their partition; every write must therefore go through this class.
  */
 export class DocumentCollection<T extends BaseDocument> {
-  constructor(readonly container: Container, readonly schema: DocumentSchema<T>) {}
+  constructor(readonly container: Container, readonly schema: DocumentSchema<T>, private readonly cache?: QueryCache) {}
 
   private get kind(): string {
     return this.schema.kind;
@@ -63,6 +67,8 @@ export class DocumentCollection<T extends BaseDocument> {
     } catch (err) {
       if (cosmosStatus(err) === 409) throw new DuplicateError(this.kind, doc.id);
       throw err;
+    } finally {
+      this.written(doc.pk); // also after a failure: the write may have happened all the same
     }
   }
 
@@ -77,6 +83,8 @@ export class DocumentCollection<T extends BaseDocument> {
       const status = cosmosStatus(err);
       if (status === 412 || status === 404) throw new ConcurrencyError(this.kind, doc.id, status === 404 ? 'it was deleted meanwhile' : undefined);
       throw err;
+    } finally {
+      this.written(pk);
     }
   }
 
@@ -116,6 +124,8 @@ export class DocumentCollection<T extends BaseDocument> {
       if (status === 404) return false;
       if (status === 412) throw new ConcurrencyError(this.kind, id, 'it was changed by someone else; re-read before deleting');
       throw err;
+    } finally {
+      this.written(pk);
     }
   }
 
@@ -130,14 +140,28 @@ export class DocumentCollection<T extends BaseDocument> {
       parameters: [{ name: '@tenantId', value: tenantId }, ...(query.parameters ?? [])],
     };
     const pageSize = Math.min(Math.max(request.pageSize ?? 100, 1), 1000);
+    // Only first pages are kept, each with its continuation token: the token only names a position
+    // in the results, which stay as they were until a write drops the page.
+    const cache = this.cache && !request.continuation ? this.cache : undefined;
+    const partition = pk === undefined ? undefined : partitionName(pk);
+    const key = cache ? JSON.stringify([this.container.id, partition, this.kind, spec, pageSize]) : '';
+    const hit = cache?.get(key);
+    if (hit !== undefined) {
+      const [continuation, resources] = JSON.parse(hit) as [string | null, ItemDefinition[]];
+      return pageOf(this.allFromCosmos(tenantId, resources), continuation ?? undefined);
+    }
+    const generation = cache?.generation(this.container.id) ?? 0;
     const iterator = this.container.items.query<ItemDefinition>(spec, {
       maxItemCount: pageSize,
       ...(request.continuation ? { continuationToken: request.continuation } : {}),
       ...(pk !== undefined ? { partitionKey: pk } : {}),
     });
     const response = await iterator.fetchNext();
-    const items = (response.resources ?? []).map((r) => this.fromCosmos(tenantId, r)).filter((d): d is Stored<T> => d !== undefined);
-    return response.hasMoreResults && response.continuationToken ? { items, continuation: response.continuationToken } : { items };
+    const resources = response.resources ?? [];
+    const continuation = response.hasMoreResults && response.continuationToken ? response.continuationToken : undefined;
+    // Kept before fromCosmos runs, so a hit is upgraded and tenant-checked exactly like a miss.
+    cache?.set(this.container.id, partition, key, JSON.stringify([continuation ?? null, resources]), generation);
+    return pageOf(this.allFromCosmos(tenantId, resources), continuation);
   }
 
   /** Every match, page by page. For bounded sets (one partition); big scans should page themselves. */
@@ -152,6 +176,15 @@ export class DocumentCollection<T extends BaseDocument> {
     return out;
   }
 
+  private allFromCosmos(tenantId: string, resources: ItemDefinition[]): Stored<T>[] {
+    return resources.map((r) => this.fromCosmos(tenantId, r)).filter((d): d is Stored<T> => d !== undefined);
+  }
+
+  /** Drops cached results the write to partition `pk` may have changed. */
+  private written(pk: PartitionKey): void {
+    this.cache?.invalidate(this.container.id, partitionName(pk));
+  }
+
   /** Refuses a document Cosmos would reject, before any request is made. */
   checkSize(doc: object): void {
     const bytes = Buffer.byteLength(JSON.stringify(doc), 'utf8');
@@ -162,11 +195,27 @@ export class DocumentCollection<T extends BaseDocument> {
   fromCosmos(tenantId: string, raw: ItemDefinition): Stored<T> | undefined {
     if (raw.tenantId !== tenantId) return undefined;
     const etag = raw._etag as string;
-    const plain: Record<string, unknown> = { ...raw };
-    for (const f of SYSTEM_FIELDS) delete plain[f];
+    // Copied without the system fields, not copied and then deleted from: `delete` turns an object
+    // into a slow dictionary, and this runs for every document every list returns (~5x faster).
+    const plain: Record<string, unknown> = {};
+    for (const key of Object.keys(raw)) {
+      if (SYSTEM_FIELDS.includes(key)) continue;
+      // As the spread did: an own "__proto__" key stays data, never becomes the prototype.
+      if (key === '__proto__') Object.defineProperty(plain, key, { value: raw[key], enumerable: true, writable: true, configurable: true });
+      else plain[key] = raw[key];
+    }
     const doc = upgradeDocument(this.schema, plain);
     return { ...doc, etag };
   }
+}
+
+function pageOf<T>(items: T[], continuation: string | undefined): Page<T> {
+  return continuation ? { items, continuation } : { items };
+}
+
+/** One name per logical partition, whether the key came as `value` or `[value]`. */
+function partitionName(pk: PartitionKey): string {
+  return JSON.stringify(Array.isArray(pk) && pk.length === 1 ? pk[0] : pk);
 }
 
 function stripEtag<T extends object>(doc: T): T {

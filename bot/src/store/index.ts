@@ -3,6 +3,7 @@ import { connectCosmos } from './connect.js';
 import { connectionSchema, createConnectionRepository, type ConnectionRepository } from './connections.js';
 import { conversationSchema, createConversationRepository, type ConversationRepository } from './conversations.js';
 import { DocumentCollection } from './document-collection.js';
+import { QueryCache } from './query-cache.js';
 import { createEventLinkRepository, eventLinkSchema, type EventLinkRepository } from './event-links.js';
 import { createIntegrationRepository, integrationSchema, type IntegrationRepository } from './integrations.js';
 import { createJournalRepository, journalSchema, type JournalRepository } from './journal.js';
@@ -70,19 +71,21 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   }
   const { containers } = connection;
   const now = options.now ?? (() => new Date());
+  // Query results are kept only where this process is the database's one writer (query-cache.ts).
+  const cache = connection.mode === 'embedded' ? new QueryCache() : undefined;
   let closed = false;
   return {
     mode: connection.mode,
-    conversations: createConversationRepository(new DocumentCollection(containers.conversations, conversationSchema), now),
-    connections: createConnectionRepository(new DocumentCollection(containers.connections, connectionSchema), secrets, now),
-    integrations: createIntegrationRepository(new DocumentCollection(containers.integrations, integrationSchema), now),
-    links: createLinkRepository(new DocumentCollection(containers.links, linkSchema), new DocumentCollection(containers.links, workItemIndexSchema), now),
-    eventLinks: createEventLinkRepository(new DocumentCollection(containers.links, eventLinkSchema), now),
-    runs: createRunRepository(new DocumentCollection(containers.runs, runSchema), now),
-    journal: createJournalRepository(new DocumentCollection(containers.runs, journalSchema), now),
-    leases: createLeaseRepository(new DocumentCollection(containers.leases, leaseSchema), now),
-    usage: createUsageRepository(new DocumentCollection(containers.leases, usageSchema), new DocumentCollection(containers.leases, usageAnchorSchema), now),
-    signIns: createSignInRepository(new DocumentCollection(containers.leases, signInSchema), secrets, now),
+    conversations: createConversationRepository(new DocumentCollection(containers.conversations, conversationSchema, cache), now),
+    connections: createConnectionRepository(new DocumentCollection(containers.connections, connectionSchema, cache), secrets, now),
+    integrations: createIntegrationRepository(new DocumentCollection(containers.integrations, integrationSchema, cache), now),
+    links: createLinkRepository(new DocumentCollection(containers.links, linkSchema, cache), new DocumentCollection(containers.links, workItemIndexSchema, cache), now),
+    eventLinks: createEventLinkRepository(new DocumentCollection(containers.links, eventLinkSchema, cache), now),
+    runs: createRunRepository(new DocumentCollection(containers.runs, runSchema, cache), now),
+    journal: createJournalRepository(new DocumentCollection(containers.runs, journalSchema, cache), now),
+    leases: createLeaseRepository(new DocumentCollection(containers.leases, leaseSchema, cache), now),
+    usage: createUsageRepository(new DocumentCollection(containers.leases, usageSchema, cache), new DocumentCollection(containers.leases, usageAnchorSchema, cache), now),
+    signIns: createSignInRepository(new DocumentCollection(containers.leases, signInSchema, cache), secrets, now),
     secrets,
     async ping() {
       if (closed) return false;

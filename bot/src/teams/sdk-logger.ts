@@ -16,6 +16,8 @@ export function sdkLogger(logger: Logger, name = 'teams-sdk'): ILogger {
     const fields = error ? { err: { name: error.name, message: maskSecrets(error.message) } } : objects.length ? { detail: objects } : {};
     child[level](fields, text || name);
   };
+  // The SDK asks for the same few children on every activity (files, stream, ...): one each, kept.
+  const children = new Map<string, ILogger>();
   const self: ILogger = {
     debug: (...m) => write('debug', m),
     info: (...m) => write('info', m),
@@ -23,10 +25,19 @@ export function sdkLogger(logger: Logger, name = 'teams-sdk'): ILogger {
     error: (...m) => write('error', m),
     trace: (...m) => write('trace', m),
     log: (level, ...m) => write(level, m),
-    child: (childName) => sdkLogger(logger, `${name}/${childName}`),
+    child: (childName) => {
+      const known = children.get(childName);
+      if (known) return known;
+      const made = sdkLogger(logger, `${name}/${childName}`);
+      if (children.size < MAX_CHILDREN) children.set(childName, made);
+      return made;
+    },
   };
   return self;
 }
+
+/** Names are the SDK's own (a fixed few); the bound is for a name that would not be. */
+const MAX_CHILDREN = 64;
 
 type Json = Record<string, unknown>;
 

@@ -33,13 +33,12 @@ describe('card templates', () => {
     expect(TEMPLATE_NAMES).toEqual(expect.arrayContaining(['coming-soon', 'error', 'help', 'unknown-command', 'welcome']));
   });
 
-  it('renders the same data to equal cards that share nothing, so a caller may change its copy', () => {
+  it('renders the same data to equal cards, which may be one shared card and so cannot be changed', () => {
     const data = { title: 'Same', message: 'Twice', details: ['a'], tone: 'Default', buttons: [], link: { title: '', url: '' } };
     const first = renderByName('notice', data);
     const second = renderByName('notice', data);
     expect(second).toEqual(first);
-    expect(second).not.toBe(first);
-    (second.body as unknown[]).length = 0;
+    expect(() => { (second.body as unknown[]).length = 0; }).toThrow(TypeError);
     expect(renderByName('notice', data)).toEqual(first);
     expect(renderByName('notice', { ...data, message: 'Other' })).not.toEqual(first);
   });
@@ -232,10 +231,20 @@ describe('error card', () => {
 });
 
 describe('renderCard', () => {
-  it('returns a fresh object each time, so a caller editing one card cannot change the next', () => {
+  it('hands out cards nobody can edit, so a caller editing one card cannot change the next', () => {
     const first = renderCard('error', { title: 'a', message: 'b' });
-    (first['body'] as unknown[]).length = 0;
+    expect(() => { (first['body'] as unknown[]).length = 0; }).toThrow(TypeError);
     expect(visibleTexts(renderCard('error', { title: 'a', message: 'b' }))).toEqual(['a', 'b']);
+  });
+
+  it('leaves the caller\'s data as it was: the card holds no object of it', () => {
+    const button = { title: 'Go', verb: 'conn.list', data: { t: 'tenant' }, style: 'default' as const };
+    const data = { title: 'a', message: 'b', details: ['x'], tone: 'Default' as const, buttons: [button], link: { title: '', url: '' } };
+    const card = renderCard('notice', data);
+    expect(JSON.stringify(card)).toContain('conn.list');
+    expect(Object.isFrozen(button) || Object.isFrozen(button.data) || Object.isFrozen(data.details)).toBe(false);
+    button.data.t = 'changed later';
+    expect(JSON.stringify(renderCard('notice', { ...data, buttons: [{ ...button, data: { t: 'tenant' } }] }))).not.toContain('changed later');
   });
 
   it('names the template and the path when a template file is missing', () => {

@@ -115,8 +115,17 @@ function listen(server: Server, host: string, port: number): Promise<void> {
 
 async function handle(account: Account, req: IncomingMessage, res: ServerResponse, record: (e: StateEntry | undefined) => void, logger: Logger): Promise<void> {
   let body: unknown;
-  const route = routeRequest(req);
-  if (!route) {
+  const planRequest = isQueryPlanRequest(req);
+  const route = planRequest ? undefined : routeRequest(req);
+  if (planRequest) {
+    // The SDK asks for a query plan beside every query and uses it only when the query itself
+    // fails asking for one, which this single-partition server never does. The routes would run
+    // the query a second time to answer it, so it is refused unread instead (see NO_QUERY_PLANS).
+    req.resume();
+    await new Promise((resolve) => req.once('end', resolve).once('error', resolve));
+    res.statusCode = 400;
+    body = { code: 'BadRequest', message: NO_QUERY_PLANS };
+  } else if (!route) {
     res.statusCode = 400;
     body = { message: 'no route' };
   } else {
@@ -137,6 +146,12 @@ async function handle(account: Account, req: IncomingMessage, res: ServerRespons
   res.setHeader('x-ms-activity-id', randomUUID());
   res.setHeader('x-ms-request-charge', '1');
   res.end(body === undefined ? undefined : JSON.stringify(body));
+}
+
+export const NO_QUERY_PLANS = 'The embedded database does not make query plans; queries run as they are.';
+
+function isQueryPlanRequest(req: IncomingMessage): boolean {
+  return req.method === 'POST' && header(req, 'x-ms-cosmos-is-query-plan-request')?.toLowerCase() === 'true';
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
