@@ -1,16 +1,14 @@
-import { createServer, type AddressInfo } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ENTRA_DEMO, startEntraSimulator, type EntraSimulator } from '../../../sim/entra/server.js';
-import { call } from '../../../sim/entra/test/https-client.js';
 import { startDataverseSimulator, type DataverseSimulator } from '../../../sim/dataverse/server.js';
 import { startGraphSimulator, type GraphSimulator } from '../../../sim/graph/server.js';
 import { ADO_DEMO_PATS } from '../../../sim/ado/server.js';
-import { cardOf } from '../support/fake-connector.js';
 import { presets } from './support.js';
-import { Journey, TENANT, cardText, inputsOf, type Card } from '../support/journey.js';
+import { Journey, TENANT, cardText, inputsOf } from '../support/journey.js';
+import { freePort, nextPosted, postedCount, signInLinkOf, signInThroughBrowser } from './sign-in-support.js';
 
 /**
  * "connect planner" and "connect outlook" with Microsoft 365 sign-in, through the real bot: the
@@ -19,20 +17,6 @@ import { Journey, TENANT, cardText, inputsOf, type Card } from '../support/journ
  * Dataverse simulator wants `user_impersonation` for the environment, the Graph simulator a
  * Graph token. Neither simulator accepts anything else from these connections.
  */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-function linkOf(card: Card): string {
-  const found = JSON.stringify(card).match(/"url":"(http:\/\/localhost:\d+\/auth\/pwa\/start\?state=[^"]+)"/);
-  if (!found) throw new Error(`no sign-in link on the card:\n${cardText(card)}`);
-  return found[1]!;
-}
-
 describe('Microsoft 365 sign-in for Planner premium and Outlook', () => {
   const j = new Journey();
   let entra: EntraSimulator;
@@ -56,36 +40,15 @@ describe('Microsoft 365 sign-in for Planner premium and Outlook', () => {
     await rm(caDir, { recursive: true, force: true });
   });
 
-  async function signIn(link: string, account: { username: string; password: string } = ENTRA_DEMO.user): Promise<{ status: number; html: string; scope: string }> {
-    const start = await fetch(link, { redirect: 'manual' });
-    expect(start.status).toBe(302);
-    const authorizeUrl = start.headers.get('location')!;
-    const scope = new URL(authorizeUrl).searchParams.get('scope') ?? '';
-    const submitted = await call(authorizeUrl, entra.caPem, {
-      form: { ...Object.fromEntries(new URL(authorizeUrl).searchParams), username: account.username, password: account.password, action: 'accept' },
-    });
-    expect(submitted.status).toBe(302);
-    const back = await fetch(String(submitted.headers.location), { redirect: 'manual' });
-    return { status: back.status, html: await back.text(), scope };
-  }
-
-  const posts = (): number => j.activities.filter((a) => a.method === 'POST').length;
-  async function nextPosted(before: number): Promise<Card> {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const all = j.activities.filter((a) => a.method === 'POST');
-      if (all.length > before) return cardOf(all[before]!) ?? {};
-      if (Date.now() > deadline) throw new Error('nothing was posted to the chat after the sign-in');
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
+  const signIn = (link: string, account: { username: string; password: string } = ENTRA_DEMO.user) => signInThroughBrowser(entra, link, account);
+  const posts = (): number => postedCount(j);
 
   async function startPlannerSignIn(name: string): Promise<string> {
     const { card } = await j.say('connect planner');
     expect(inputsOf(card).find((i) => i.id === 'method')?.value).toBe('signin');
     const reply = await j.click(card, 'Connect', { url: dataverse.url, method: 'signin', name, timeZone: 'Europe/Berlin' });
     expect(cardText(reply.card)).toMatch(/Sign in to Planner premium/);
-    return linkOf(reply.card!);
+    return signInLinkOf(reply.card!);
   }
 
   it('connects Planner premium by sign-in for the environment only, checks the licence, and reads plans with the stored sign-in', async () => {
@@ -99,7 +62,7 @@ describe('Microsoft 365 sign-in for Planner premium and Outlook', () => {
     expect(page.scope.split(' ')).toContain(`${new URL(dataverse.url).origin}/user_impersonation`);
     expect(page.scope).not.toMatch(/graph\.microsoft\.com|Project\.Write/);
 
-    const posted = cardText(await nextPosted(before));
+    const posted = cardText(await nextPosted(j, before));
     expect(posted).toMatch(/Connected to Planner premium: Planner \(signed in\)/);
     expect(posted).toMatch(/signed in with Microsoft 365 as pm@contoso\.onmicrosoft\.com/);
     expect(posted).toMatch(/✓\nMicrosoft Project licence/);
@@ -125,7 +88,7 @@ describe('Microsoft 365 sign-in for Planner premium and Outlook', () => {
     // The browser does not claim a connection the check refused.
     expect(page.html).toContain('Signed in, but not connected');
     expect(page.html).not.toContain('PlanBridge is connected');
-    const posted = cardText(await nextPosted(before));
+    const posted = cardText(await nextPosted(j, before));
     expect(posted).toMatch(/Not connected to Planner premium/);
     expect(posted).toMatch(/licen[cs]e/i);
     expect((await j.bot.bot.store.connections.list(TENANT, { kind: 'planner' })).map((c) => c.name)).not.toContain('Unlicensed Planner');
@@ -147,12 +110,12 @@ describe('Microsoft 365 sign-in for Planner premium and Outlook', () => {
     const reply = await j.click(card, 'Connect', { access: 'signin', graphUrl: graph.apiUrl, name: '' });
     expect(cardText(reply.card)).toMatch(/Sign in to Outlook/);
     const before = posts();
-    const page = await signIn(linkOf(reply.card!));
+    const page = await signIn(signInLinkOf(reply.card!));
     expect(page.status).toBe(200);
     expect(page.html).toContain('PlanBridge is connected to Outlook');
     expect(page.scope.split(' ')).toEqual(expect.arrayContaining(['https://graph.microsoft.com/Calendars.ReadWrite', 'https://graph.microsoft.com/User.ReadBasic.All']));
 
-    const posted = cardText(await nextPosted(before));
+    const posted = cardText(await nextPosted(j, before));
     expect(posted).toMatch(/Connected to Outlook: Outlook: Demo PM/);
     expect(posted).toMatch(/Events are created in the calendar of\s*Demo PM \(pm@contoso.onmicrosoft.com\)/);
     expect(posted).toMatch(/signed in with Microsoft 365/);
@@ -171,8 +134,8 @@ describe('Microsoft 365 sign-in for Planner premium and Outlook', () => {
     const again = await j.click(list.card, 'Sign in again', {}, { where: { connectionId: stored!.id } });
     expect(cardText(again.card)).toMatch(/Sign in to Outlook/);
     const before = posts();
-    expect((await signIn(linkOf(again.card!))).status).toBe(200);
-    expect(cardText(await nextPosted(before))).toMatch(/Connected to Outlook/);
+    expect((await signIn(signInLinkOf(again.card!))).status).toBe(200);
+    expect(cardText(await nextPosted(j, before))).toMatch(/Connected to Outlook/);
     // Same connection, signed in again; no second one.
     expect((await j.bot.bot.store.connections.list(TENANT, { kind: 'outlook' })).map((c) => c.id)).toEqual([stored!.id]);
   });

@@ -1,33 +1,17 @@
-import { createServer, type AddressInfo } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENTRA_DEMO, startEntraSimulator, type EntraSimulator } from '../../../sim/entra/server.js';
-import { call } from '../../../sim/entra/test/https-client.js';
 import { startPwaSimulator, type PwaSimulator } from '../../../sim/pwa/server.js';
-import { cardOf } from '../support/fake-connector.js';
 import { Journey, TENANT, cardText, type Card } from '../support/journey.js';
+import { freePort, nextPosted, postedCount, signInLinkOf, signInThroughBrowser } from './sign-in-support.js';
 
 /**
  * "connect pwa" with Microsoft 365 sign-in, through the real bot: the card's link, the Entra
  * simulator's sign-in page, the bot's callback, and the result posted back into the chat as a
  * proactive message, with access checked using the token the sign-in produced.
  */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-function linkOf(card: Card): string {
-  const found = JSON.stringify(card).match(/"url":"(http:\/\/localhost:\d+\/auth\/pwa\/start\?state=[^"]+)"/);
-  if (!found) throw new Error(`no sign-in link on the card:\n${cardText(card)}`);
-  return found[1]!;
-}
-
 describe('connect pwa with Microsoft 365 sign-in', () => {
   const j = new Journey();
   let entra: EntraSimulator;
@@ -54,43 +38,23 @@ describe('connect pwa with Microsoft 365 sign-in', () => {
     expect(cardText(card)).toMatch(/Microsoft 365 sign-in \(Project Online\)/);
     const reply = await j.click(card, 'Connect', { url: pwa.url, method: 'oauth', name: 'PWA (signed in)', timeZone: 'Europe/Berlin' });
     expect(reply.card, reply.message).toBeDefined();
-    return { link: linkOf(reply.card!), card: reply.card! };
+    return { link: signInLinkOf(reply.card!), card: reply.card! };
   }
 
   async function signIn(link: string, account: { username: string; password: string } = ENTRA_DEMO.user, action = 'accept') {
-    const start = await fetch(link, { redirect: 'manual' });
-    expect(start.status).toBe(302);
-    const authorizeUrl = start.headers.get('location')!;
-    expect(authorizeUrl.startsWith(entra.authority)).toBe(true);
-    const page = await call(authorizeUrl, entra.caPem);
-    expect(page.text).toContain('<form');
-    const submitted = await call(authorizeUrl, entra.caPem, {
-      form: { ...Object.fromEntries(new URL(authorizeUrl).searchParams), username: account.username, password: account.password, action },
-    });
-    expect(submitted.status).toBe(302);
-    const back = await fetch(String(submitted.headers.location), { redirect: 'manual' });
-    return { status: back.status, html: await back.text() };
-  }
-
-  async function nextPosted(before: number): Promise<Card> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const posts = j.activities.filter((a) => a.method === 'POST');
-      if (posts.length > before) return cardOf(posts[before]!) ?? {};
-      if (Date.now() > deadline) throw new Error('nothing was posted to the chat after the sign-in');
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    const { status, html } = await signInThroughBrowser(entra, link, account, action);
+    return { status, html };
   }
 
   it('signs in from the card, posts the access checklist to the chat, and stores an OAuth connection', async () => {
     const { link, card } = await startSignIn();
     expect(cardText(card)).toMatch(/Sign in to Project Web App/);
-    const before = j.activities.filter((a) => a.method === 'POST').length;
+    const before = postedCount(j);
     const page = await signIn(link);
     expect(page.status).toBe(200);
     expect(page.html).toContain('pm@contoso.onmicrosoft.com');
 
-    const posted = cardText(await nextPosted(before));
+    const posted = cardText(await nextPosted(j, before));
     expect(posted).toMatch(/Connected to Project Web App: PWA \(signed in\)/);
     expect(posted).toMatch(/Microsoft 365 sign-in as pm@contoso\.onmicrosoft\.com/);
     expect(posted).toMatch(/✓\nRead projects and tasks\nallowed/);
@@ -107,18 +71,18 @@ describe('connect pwa with Microsoft 365 sign-in', () => {
 
   it('a read-only account is connected but the checklist says it cannot edit', async () => {
     const { link } = await startSignIn();
-    const before = j.activities.filter((a) => a.method === 'POST').length;
+    const before = postedCount(j);
     expect((await signIn(link, ENTRA_DEMO.viewer)).status).toBe(200);
-    const posted = cardText(await nextPosted(before));
+    const posted = cardText(await nextPosted(j, before));
     expect(posted).toMatch(/cannot do everything PlanBridge needs/);
   });
 
   it('a cancelled sign-in tells the chat nothing was connected, and the link cannot be used again', async () => {
     const { link } = await startSignIn();
-    const before = j.activities.filter((a) => a.method === 'POST').length;
+    const before = postedCount(j);
     const page = await signIn(link, ENTRA_DEMO.user, 'cancel');
     expect(page.status).toBe(400);
-    expect(cardText(await nextPosted(before))).toMatch(/Not connected to Project Web App/);
+    expect(cardText(await nextPosted(j, before))).toMatch(/Not connected to Project Web App/);
     const again = await fetch(link, { redirect: 'manual' });
     expect(again.status).toBe(400);
   });
