@@ -64,7 +64,7 @@ export async function run(options: BenchOptions = {}): Promise<PwaReadResult> {
       `requests: ${requests.length} total = ${taskPages} task pages (minimum ${minimumPages}) + ${overhead} for project, links and custom-field metadata`,
       `wall time: ${wallMs.toFixed(0)} ms; floor ${floorMs} ms (1 metadata round + the first page + ${PWA_MAX_IN_FLIGHT} pages in flight); ${ratio.toFixed(2)}x the floor (target <= 1.5x) ${ratio <= 1.5 ? 'MET' : 'MISSED'}`,
       `  (sequential pages would have a floor of ${(requests.length * LATENCY_MS).toFixed(0)} ms)`,
-      `peak RSS: ${(peakRss / 1024 / 1024).toFixed(1)} MiB (the connector${smoke ? ' and the simulator' : '; the simulator runs on its own thread, as a server would run elsewhere'})`,
+      `peak RSS: ${(peakRss / 1024 / 1024).toFixed(1)} MiB (one process: the connector plus the simulator${smoke ? '' : "'s thread holding the plan"})`,
     ];
     for (const line of lines) writerOf(options)(line);
     return { tasksRead: tasks.length, tasks: TASKS, taskPages, minimumPages, wallMs };

@@ -4,7 +4,7 @@ import type { TestBot } from '../bot/test/support/test-bot.js';
 import { ADO_DEMO_PATS, type AdoSimulator } from '../sim/ado/server.js';
 import { PWA_DEMO_CREDENTIALS, type PwaSimulator } from '../sim/pwa/server.js';
 import { PlaygroundChat } from './support/chat.js';
-import { expectReadable as readable, playgroundUser as signedInUser } from './support/checks.js';
+import { expectReadable as readable, playgroundUser as signedInUser, escapeRegExp } from './support/checks.js';
 import type { RunningPlayground } from './support/playground.js';
 import { SHOTS, startPlaygroundWorld, type PlaygroundWorld } from './support/world.js';
 
@@ -14,7 +14,6 @@ import { SHOTS, startPlaygroundWorld, type PlaygroundWorld } from './support/wor
  * see the preview, approve, see the report; then check ADO itself. Each step's card is photographed
  * to artifacts/e2e/1x-*.png for a person to read.
  */
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('Agents Playground: connect, link, sync, approve', () => {
   let world: PlaygroundWorld;
@@ -54,7 +53,7 @@ describe('Agents Playground: connect, link, sync, approve', () => {
     await chat.press(form, 'Connect');
     const checklist = await chat.waitForCard('Connected to Azure DevOps: Contoso ADO');
     const text = await expectReadable(checklist, 'ado-checklist');
-    for (const scope of ['Project and Team: Read', 'Work Items: Read & write', 'Identity: Read', 'Graph: Read']) expect(text).toMatch(new RegExp(`${escape(scope)}\\s*\\n\\s*present`));
+    for (const scope of ['Project and Team: Read', 'Work Items: Read & write', 'Identity: Read', 'Graph: Read']) expect(text).toMatch(new RegExp(`${escapeRegExp(scope)}\\s*\\n\\s*present`));
     expect(text).not.toMatch(/missing/);
     expect(text).toContain(`expires on ${expires}`);
     await chat.shoot(checklist, `${SHOTS}11-ado-checklist.png`);
@@ -101,7 +100,7 @@ describe('Agents Playground: connect, link, sync, approve', () => {
     const summary = await expectReadable(linked, 'integration');
     expect(summary).toMatch(/Hierarchy\s*\n\s*Epic > Feature > User Story/);
     expect(summary).toMatch(/Direction\s*\n\s*Plan to ADO \(one way\)/);
-    expect(summary).toMatch(new RegExp(`Approvers\\s*\\n\\s*${escape(await playgroundUser())}`));
+    expect(summary).toMatch(new RegExp(`Approvers\\s*\\n\\s*${escapeRegExp(await playgroundUser())}`));
     await chat.shoot(linked, `${SHOTS}15-integration.png`);
   }, 60_000);
 
@@ -133,7 +132,7 @@ describe('Agents Playground: connect, link, sync, approve', () => {
     expect(await chat.cards().count(), 'the report replaces the preview').toBe(before);
     expect(await chat.cards().filter({ hasText: /^\s*Preview: Apollo/ }).count()).toBe(0);
     expect((await chat.recordedTitles()).some((t) => t.startsWith('Applying: Apollo ↔ Phoenix'))).toBe(true);
-    expect(text).toMatch(new RegExp(`Approved by\\s*\\n\\s*${escape(await playgroundUser())}`));
+    expect(text).toMatch(new RegExp(`Approved by\\s*\\n\\s*${escapeRegExp(await playgroundUser())}`));
     expect(text).toMatch(new RegExp(`Changed\\s*\\n\\s*${planned}\\b`));
     expect(text).toMatch(/Skipped\s*\n\s*0\b/);
     expect(text).toMatch(/Time taken\s*\n\s*\d+\.\d s/);

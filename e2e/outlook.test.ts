@@ -5,7 +5,7 @@ import { GRAPH_DEMO_CREDENTIALS, type GraphSimulator } from '../sim/graph/server
 import { PWA_DEMO_CREDENTIALS, type PwaSimulator } from '../sim/pwa/server.js';
 import { DEMO_EVENT_TASKS } from '../sim/pwa/seed-events.js';
 import { PlaygroundChat } from './support/chat.js';
-import { expectReadable as readable, playgroundUser as signedInUser } from './support/checks.js';
+import { expectReadable as readable, playgroundUser as signedInUser, escapeRegExp } from './support/checks.js';
 import { startOutlookPlaygroundWorld, type OutlookPlaygroundWorld } from './support/outlook-world.js';
 import type { RunningPlayground } from './support/playground.js';
 import { SHOTS } from './support/world.js';
@@ -20,7 +20,6 @@ import { SHOTS } from './support/world.js';
  * "usage" counts three events. Each step's card is photographed to artifacts/e2e/4x-*.png.
  * Timeouts are generous and nothing is timed: a busy two-core machine runs it all at once.
  */
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const PAIR = 'Apollo → Outlook';
 /** The attendees the PWA demo assigns to each flagged task, by the Graph directory's addresses. */
 const ATTENDEES: Record<string, string[]> = {
@@ -133,7 +132,7 @@ describe('Agents Playground with Outlook: connect, link, sync, approve, usage', 
     await chat.press(chat.card(`Preview: ${PAIR}`), 'Approve');
     const report = await chat.waitForCard(`Synced: ${PAIR}`, 150_000);
     const text = await expectReadable(report, 'outlook-report');
-    expect(text).toMatch(new RegExp(`Approved by\\s*\\n?\\s*${escape(await playgroundUser())}`));
+    expect(text).toMatch(new RegExp(`Approved by\\s*\\n?\\s*${escapeRegExp(await playgroundUser())}`));
     expect(text).toMatch(/Events written\s*\n?\s*3\b/);
     // Each event's line links to it in Outlook on the web (a text run whose select action opens the URL).
     expect(await report.locator('a[href*="owa"]').count(), 'one Outlook link per event').toBe(3);

@@ -5,7 +5,7 @@ import { ADO_DEMO_PATS, type AdoSimulator } from '../sim/ado/server.js';
 import { SEED_IDS, type DataverseSimulator } from '../sim/dataverse/server.js';
 import { ENTRA_DEMO } from '../sim/entra/server.js';
 import { PlaygroundChat } from './support/chat.js';
-import { expectReadable as readable, playgroundUser as signedInUser } from './support/checks.js';
+import { expectReadable as readable, playgroundUser as signedInUser, escapeRegExp } from './support/checks.js';
 import type { RunningPlayground } from './support/playground.js';
 import { startSignInPlannerPlaygroundWorld, type SignInPlannerPlaygroundWorld } from './support/sign-in-world.js';
 import { SHOTS } from './support/world.js';
@@ -20,7 +20,6 @@ import { SHOTS } from './support/world.js';
  * (refused for a pasted token, allowed for a sign-in), sync, approve, and check ADO itself. Each step's
  * card is photographed to artifacts/e2e/5x-*.png. Timeouts are generous and nothing is timed.
  */
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const PLAN = 'Apollo Cloud';
 const PAIR = `${PLAN} ↔ Phoenix`;
 const PLANNER_NAME = 'Contoso Planner';
@@ -88,7 +87,7 @@ describe('Agents Playground with Planner premium by Microsoft 365 sign-in: conne
     // The Playground renders an Action.OpenUrl as a button with the link role, its URL as the title.
     const link = signInLink();
     await link.waitFor({ state: 'visible' });
-    expect(await link.getAttribute('title')).toMatch(new RegExp(`^${escape(botBase())}/auth/pwa/start\\?state=[\\w.-]+$`));
+    expect(await link.getAttribute('title')).toMatch(new RegExp(`^${escapeRegExp(botBase())}/auth/pwa/start\\?state=[\\w.-]+$`));
     await chat.shoot(signInCard, `${SHOTS}51-sign-in-card.png`);
     // Nothing is connected until the browser finishes the sign-in.
     expect(await chat.cards().filter({ hasText: /^\s*Connected to Planner premium/ }).count()).toBe(0);
@@ -152,7 +151,7 @@ describe('Agents Playground with Planner premium by Microsoft 365 sign-in: conne
     await chat.press(setup, 'Create integration');
     const linked = await chat.waitForCard(`Linked: ${PAIR}`, 90_000);
     const summary = await expectReadable(linked, 'signed-in-integration');
-    expect(summary).toMatch(new RegExp(`Approvers\\s*\\n\\s*${escape(await playgroundUser())}`));
+    expect(summary).toMatch(new RegExp(`Approvers\\s*\\n\\s*${escapeRegExp(await playgroundUser())}`));
     await chat.shoot(linked, `${SHOTS}55-signed-in-integration.png`);
   }, 180_000);
 
@@ -181,7 +180,7 @@ describe('Agents Playground with Planner premium by Microsoft 365 sign-in: conne
     await chat.press(chat.card(`Preview: ${PAIR}`), 'Approve and apply');
     const report = await chat.waitForCard(`Synced: ${PAIR}`, 150_000);
     const text = await expectReadable(report, 'signed-in-report');
-    expect(text).toMatch(new RegExp(`Approved by\\s*\\n\\s*${escape(await playgroundUser())}`));
+    expect(text).toMatch(new RegExp(`Approved by\\s*\\n\\s*${escapeRegExp(await playgroundUser())}`));
     expect(text).toMatch(new RegExp(`Changed\\s*\\n\\s*${planned}\\b`));
     expect(text.match(/✓ Create /g), text).toHaveLength(planned);
     await chat.shoot(report, `${SHOTS}58-signed-in-report.png`);

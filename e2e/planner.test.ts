@@ -4,7 +4,7 @@ import type { TestBot } from '../bot/test/support/test-bot.js';
 import { ADO_DEMO_PATS, type AdoSimulator } from '../sim/ado/server.js';
 import { DATAVERSE_DEMO_CREDENTIALS, SEED_IDS, type DataverseSimulator } from '../sim/dataverse/server.js';
 import { PlaygroundChat } from './support/chat.js';
-import { expectReadable as readable, playgroundUser as signedInUser } from './support/checks.js';
+import { expectReadable as readable, playgroundUser as signedInUser, escapeRegExp } from './support/checks.js';
 import { startPlannerPlaygroundWorld, type PlannerPlaygroundWorld } from './support/planner-world.js';
 import type { RunningPlayground } from './support/playground.js';
 import { SHOTS } from './support/world.js';
@@ -17,7 +17,6 @@ import { SHOTS } from './support/world.js';
  * secret shows. Each step's card is photographed to artifacts/e2e/3x-*.png. Timeouts are generous
  * and nothing is timed: a busy two-core machine runs the browser, the Playground and the bot at once.
  */
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const PLAN = 'Apollo Cloud';
 const PAIR = `${PLAN} ↔ Phoenix`;
 
@@ -104,7 +103,7 @@ describe('Agents Playground with Planner premium: connect, link, sync, approve',
     const linked = await chat.waitForCard(`Linked: ${PAIR}`, 90_000);
     const summary = await expectReadable(linked, 'planner-integration');
     expect(summary).toMatch(/Direction\s*\n\s*Plan to ADO \(one way\)/);
-    expect(summary).toMatch(new RegExp(`Approvers\\s*\\n\\s*${escape(await playgroundUser())}`));
+    expect(summary).toMatch(new RegExp(`Approvers\\s*\\n\\s*${escapeRegExp(await playgroundUser())}`));
     await chat.shoot(linked, `${SHOTS}34-planner-integration.png`);
   }, 180_000);
 
@@ -125,7 +124,7 @@ describe('Agents Playground with Planner premium: connect, link, sync, approve',
     await chat.press(chat.card(`Preview: ${PAIR}`), 'Approve and apply');
     const report = await chat.waitForCard(`Synced: ${PAIR}`, 150_000);
     const text = await expectReadable(report, 'planner-report');
-    expect(text).toMatch(new RegExp(`Approved by\\s*\\n\\s*${escape(await playgroundUser())}`));
+    expect(text).toMatch(new RegExp(`Approved by\\s*\\n\\s*${escapeRegExp(await playgroundUser())}`));
     expect(text).toMatch(new RegExp(`Changed\\s*\\n\\s*${planned}\\b`));
     expect(text).toMatch(/Skipped\s*\n\s*0\b/);
     expect(text.match(/✓ Create /g), text).toHaveLength(planned);

@@ -17,20 +17,23 @@ export interface SimulatorThread {
 export async function startSimulatorThread(entry: URL, workerData: Record<string, unknown>): Promise<SimulatorThread> {
   const worker = new Worker(entry, { workerData });
   let next = 1;
-  const pending = new Map<number, (r: ThreadReply) => void>();
-  worker.on('message', (r: ThreadReply) => { pending.get(r.id)?.(r); pending.delete(r.id); });
-  const started = await new Promise<ThreadReply>((resolve, reject) => {
-    pending.set(0, resolve);
-    worker.once('error', reject);
+  const pending = new Map<number, { resolve: (r: ThreadReply) => void; reject: (err: Error) => void }>();
+  // One error and one exit handler for every call: a dead worker fails what waits on it, never hangs it.
+  const failAll = (err: Error) => {
+    for (const waiting of pending.values()) waiting.reject(err);
+    pending.clear();
+  };
+  worker.on('message', (r: ThreadReply) => { pending.get(r.id)?.resolve(r); pending.delete(r.id); });
+  worker.on('error', failAll);
+  worker.on('exit', (code) => failAll(new Error(`the simulator thread exited with code ${code}`)));
+  const ask = (id: number, command?: string): Promise<ThreadReply> => new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    if (command) worker.postMessage({ id, command });
   });
+  const started = await ask(0);
   return {
     started,
-    ask: (command) => new Promise((resolve, reject) => {
-      const id = next++;
-      pending.set(id, resolve);
-      worker.postMessage({ id, command });
-      worker.once('error', reject);
-    }),
+    ask: (command) => ask(next++, command),
     terminate: async () => { await worker.terminate(); },
   };
 }

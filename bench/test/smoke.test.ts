@@ -48,6 +48,17 @@ const CHECKS: Record<string, (r: Result) => void> = {
     expect(r.scanRequests).toBeGreaterThan(0);
     expect(Number.isFinite(r.lagP95Ms)).toBe(true);
   },
+  planner: (r) => {
+    expect(r.tasksRead).toBe(r.readTasks);
+    expect(r.readRequests).toBeGreaterThanOrEqual(r.readMinimumRequests as number);
+    expect(r.created).toBe(r.creates);
+    expect(r.operationSets).toBe(r.minimumOperationSets);
+  },
+  outlook: (r) => {
+    expect(r.eventsCreated).toBe(r.tasks);
+    expect(r.invitations).toBe(r.attendees);
+    expect(r.duplicateInvitations).toBe(0);
+  },
 };
 
 const dir = fileURLToPath(new URL('..', import.meta.url));
@@ -63,6 +74,7 @@ describe('benchmarks at tiny sizes (smoke)', () => {
     const result = (await mod.run({ ...mod.smoke, write: (line: string) => lines.push(line) })) as Result;
     expect(lines.length).toBeGreaterThan(0);
     expect(result).toBeTypeOf('object');
+    expect(result).not.toBeNull();
     const check = CHECKS[name] ?? ((r: Result) => expect(Object.values(r).some((v) => typeof v === 'number' && v > 0)).toBe(true));
     check(result);
   });

@@ -17,3 +17,6 @@ export async function playgroundUser(playgroundUrl: string): Promise<string> {
   expect(config.currentUser.name).toMatch(/\w+ \w+/);
   return config.currentUser.name;
 }
+
+/** `text` as a literal in a RegExp (card titles hold dots, parentheses and arrows). */
+export const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

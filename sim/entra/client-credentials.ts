@@ -7,6 +7,7 @@ import { grantedRoles, type EntraApp } from './directory.js';
  */
 export const AZURE_DEVOPS_RESOURCE = '499b84ac-1321-427f-aa17-267ca6975798';
 const AZURE_DEVOPS_URI = 'https://app.vssps.visualstudio.com';
+const KNOWN_RESOURCE_HOST = /^(graph\.microsoft\.com|[\w-]+\.sharepoint\.com|[\w-]+\.crm\d*\.dynamics\.com|127\.0\.0\.1|localhost)$/i;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class ClientCredentialsError extends Error {
@@ -24,10 +25,12 @@ export function appOnlyAudience(scope: string, tenantDomain: string): string {
   }
   const resource = one.slice(0, -'/.default'.length);
   if (resource.toLowerCase() === AZURE_DEVOPS_RESOURCE || resource.toLowerCase() === AZURE_DEVOPS_URI) return AZURE_DEVOPS_RESOURCE;
-  // Other resources by origin (Graph, SharePoint, Dataverse); an unknown app id is not in the tenant.
+  // Other resources by origin, only those a tenant has a service principal for (Graph, its SharePoint
+  // and Dataverse hosts, and the simulators on loopback); any other URI or app id is not in the tenant.
   if (!GUID.test(resource)) {
     try {
-      return new URL(resource).origin;
+      const url = new URL(resource);
+      if (KNOWN_RESOURCE_HOST.test(url.hostname)) return url.origin;
     } catch { /* falls through to "not found" */ }
   }
   throw new ClientCredentialsError(500011, `AADSTS500011: The resource principal named ${resource} was not found in the tenant named ${tenantDomain}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`);

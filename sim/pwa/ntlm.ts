@@ -37,14 +37,13 @@ export interface NtlmIdentity {
   login: string;
 }
 
-/** The simulator's demo Windows account (documented in the README). */
+/** The default account of an `ntlmGate` made without `accounts` (the NTLM tests); the PWA simulator itself signs in `demo\pm` (auth.ts). */
 export const NTLM_DEMO_ACCOUNT: NtlmAccount = Object.freeze({
   domain: 'CONTOSO',
   dnsDomain: 'contoso.local',
   username: 'pwa.admin',
   password: 'Pa$$w0rd-demo',
 });
-export const NTLM_DEMO_LOGIN = `${NTLM_DEMO_ACCOUNT.domain}\\${NTLM_DEMO_ACCOUNT.username}`;
 
 /** The names the CHALLENGE announces (the MsvAvNb... and MsvAvDns... pairs). */
 export interface NtlmServerNames {

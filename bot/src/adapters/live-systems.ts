@@ -15,6 +15,7 @@ import type { ConnectionDocument, ConnectionRepository } from '../store/index.js
 import { createPlanSide } from './plan-side.js';
 import type { AdoDirectory, AdoSignIn, PwaCredentials, SystemAccess } from '../flows/systems.js';
 import { FlowProblem } from '../flows/card-kit.js';
+import { signsInWithMicrosoft365 } from '../flows/plan-systems.js';
 import { createAdoSide, workItemWebUrl } from './ado-side.js';
 
 export interface LiveSystemsOptions {
@@ -120,7 +121,7 @@ export function createLiveSystems(options: LiveSystemsOptions): SystemAccess {
   }
   const pwa = async (connection: ConnectionDocument): Promise<PlanConnector> => {
     // A Microsoft 365 sign-in keeps MSAL's token cache as the secret; the token provider reads it.
-    if (connection.auth.type === 'oauth' && connection.auth.clientId) {
+    if (signsInWithMicrosoft365(connection)) {
       const auth = signedIn(connection).authFor(connection);
       return cached(connection, () => pwaWith(connection.url, auth, connection.timeZone), false);
     }

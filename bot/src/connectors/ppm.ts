@@ -3,6 +3,7 @@
  * second plan system (for example Planner premium plans in Dataverse) is a new implementation,
  * not an engine change. Types here are system-neutral: no OData, no PWA field codes.
  */
+import { createHash } from 'node:crypto';
 import { UserFacingError } from '../errors.js';
 
 /**
@@ -123,6 +124,16 @@ export interface RequiredField {
   type: PlanFieldType;
   entity: PlanEntity;
   description: string;
+}
+
+/**
+ * A task's version as read: the system's own stamp (PWA's Modified, Dataverse's versionnumber)
+ * plus a digest of every value read, so a change the stamp misses (coarse clocks, computed
+ * fields) still changes the version and nothing is overwritten unseen.
+ */
+export function taskVersion(task: Omit<PlanTask, 'version'>, stamp: unknown): string {
+  const digest = createHash('sha256').update(JSON.stringify(task)).digest('base64url').slice(0, 16);
+  return `${String(stamp ?? '')}~${digest}`;
 }
 
 /** The enterprise fields PlanBridge needs on plan tasks ("Create fields" / "Verify configuration"). */

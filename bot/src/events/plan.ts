@@ -1,5 +1,5 @@
 import type { PersonMatch, PersonQuery } from '../connectors/outlook/directory.js';
-import { normalizeName, personKey } from '../connectors/outlook/directory.js';
+import { personKey } from '../connectors/outlook/directory.js';
 import type { EventAttendee, EventChanges, EventDraft } from '../connectors/outlook/event-wire.js';
 import type { PlanTask } from '../connectors/ppm.js';
 import { UserFacingError } from '../errors.js';
@@ -166,7 +166,7 @@ function unmatchedPeople(ops: readonly EventOp[]): EventPlan['unmatchedPeople'] 
   for (const op of ops) {
     if (op.kind !== 'create' && op.kind !== 'update') continue;
     for (const p of op.unmatched) {
-      const key = p.email ? p.email.toLowerCase() : normalizeName(p.name);
+      const key = personKey(p);
       const entry = byKey.get(key) ?? { ...p, taskIds: [] };
       if (!entry.taskIds.includes(op.taskId)) entry.taskIds.push(op.taskId);
       byKey.set(key, entry);

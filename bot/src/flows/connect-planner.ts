@@ -17,6 +17,7 @@ import { text, type ActionReply, type ActionTurn, type CardAction } from './acti
 import { button, errorMessage, notice } from './card-kit.js';
 import type { AdaptiveCardJson, ChatTurn, OutgoingMessage } from './chat.js';
 import { ownership } from './connection-access.js';
+import { signsInWithMicrosoft365 } from './plan-systems.js';
 import type { FlowServices } from './services.js';
 import { beginSignInCard, SIGN_IN_UNAVAILABLE } from './sign-in-start.js';
 import type { AccessReport } from './systems.js';
@@ -65,7 +66,7 @@ const mark = (yes: boolean): string => (yes ? '✓' : '✗');
 export function plannerChecklist(tenantId: string, connection: ConnectionDocument, report: AccessReport): AdaptiveCardJson {
   const ok = report.canRead && report.canEdit;
   const licensed = report.canEdit || !report.missing.some((m) => /licence/i.test(m));
-  const signedIn = connection.auth.type === 'oauth' && connection.auth.clientId !== undefined;
+  const signedIn = signsInWithMicrosoft365(connection);
   const account = connection.auth.type === 'oauth' ? connection.auth.account : undefined;
   return renderCard('checklist', {
     title: ok ? `Connected to Planner premium: ${connection.name}` : 'Connected, but the account cannot do everything PlanBridge needs',

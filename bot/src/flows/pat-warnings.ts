@@ -5,7 +5,7 @@
  * the connection's owner in their personal chat with the bot when there is one, otherwise to the
  * chat of an integration that uses it, otherwise to the chat the connection was made in.
  *
- * Checked by the daily scan (`scanExpiringConnections`, started with the bot) and on every
+ * Checked by the hourly scan (`scanExpiringConnections`, started with the bot) and on every
  * scheduled run of an integration that uses the connection (fenced by that run's lease).
  */
 import { claimPatExpiryWarning, createLeaseOnceLedger } from '../jobs/index.js';
@@ -58,7 +58,7 @@ async function integrationsUsing(s: FlowServices, connection: ConnectionDocument
 }
 
 /**
- * The daily scan across tenants: every connection whose credential expires within the longest
+ * The hourly scan across tenants: every connection whose credential expires within the longest
  * warning window. Safe to run on every instance at once: the once-ledger lets one send each warning.
  */
 export async function scanExpiringConnections(s: FlowServices): Promise<{ checked: number; sent: number }> {

@@ -10,18 +10,20 @@ import { createHash } from 'node:crypto';
 import { createStoreJournal } from '../adapters/store-journal.js';
 import type { OutlookConnector } from '../connectors/outlook/index.js';
 import { OutlookError } from '../connectors/outlook/index.js';
-import { UserFacingError } from '../errors.js';
 import {
   applyEventPlan, eventJournalFrom, eventLinkId, markerPrefix, peopleToLookUp, planEvents, tasksChangedSince,
   type EventApplyOutcome, type EventCalendar, type EventLink, type EventPlan, type EventResult,
 } from '../events/index.js';
-import { errorMessage, FlowProblem } from '../flows/card-kit.js';
+import { FlowProblem } from '../flows/card-kit.js';
 import { openCalendar } from '../flows/outlook/calendar.js';
 import type { FlowServices } from '../flows/services.js';
 import type { JobContext } from '../jobs/index.js';
 import { syncStartDate } from '../schedule/index.js';
 import type { ConnectionDocument, IntegrationDocument, RunDocument, Stored } from '../store/index.js';
-import { fenced } from './sync-run.js';
+import { inPool } from '../sync/pool.js';
+import { fenced, markNeedsAttention } from './sync-run.js';
+
+const LINK_WRITES_IN_FLIGHT = 8;
 
 export interface EventPlanned {
   readonly plan: EventPlan;
@@ -50,7 +52,7 @@ export async function planEventSync(s: FlowServices, i: IntegrationDocument, cha
     return await readAndPlan(s, i, planConnection, outlook, changesSince);
   } catch (err) {
     // Here, not in each caller: chat previews, approvals and scheduled runs all flag a dead credential.
-    await markNeedsAttention(s, err, err instanceof OutlookError ? outlook : planConnection);
+    await markNeedsAttention(s, i.tenantId, (err instanceof OutlookError ? outlook : planConnection).id, err);
     throw err;
   }
 }
@@ -119,10 +121,11 @@ export async function applyApprovedEvents(s: FlowServices, i: Stored<Integration
     });
     // Lost mid-apply (a fence refused a write): the holder that took over re-plans, adopts what was written and saves the links.
     lease.signal.throwIfAborted();
-    for (const u of outcome.linkUpdates) {
+    // Each link is its own document: written side by side, not one round trip after another.
+    await inPool(outcome.linkUpdates, LINK_WRITES_IN_FLIGHT, async (u) => {
       if (u.kind === 'save') await s.store.eventLinks.save(i.tenantId, i.id, u.link);
       else await s.store.eventLinks.remove(i.tenantId, i.id, u.planTaskId);
-    }
+    });
     const run = await recordEventRun(s, i, request.runId, fresh.plan, outcome, Date.now() - started);
     return { kind: 'applied', run, outcome };
   } finally {
@@ -148,13 +151,6 @@ function fencedCalendar(calendar: EventCalendar, lease: JobContext): EventCalend
       return calendar.cancelEvent(id, comment);
     },
   };
-}
-
-/** A refused sign-in or permission: flag the connection so "connections" (and "Fix the connection") offer the fix. */
-async function markNeedsAttention(s: FlowServices, err: unknown, connection: Stored<ConnectionDocument>): Promise<void> {
-  if (!(err instanceof UserFacingError) || !err.needsAttention) return;
-  await s.store.connections.update(connection.tenantId, connection.id, () => ({ check: { ok: false, checkedAt: s.now().toISOString(), problem: errorMessage(err) } })).catch(() => undefined);
-  s.systems.forget(connection.id);
 }
 
 async function recordEventRun(s: FlowServices, i: IntegrationDocument, runId: string, plan: EventPlan, outcome: EventApplyOutcome, durationMs: number): Promise<Stored<RunDocument>> {

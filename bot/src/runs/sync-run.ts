@@ -85,16 +85,15 @@ export async function planSync(
     return { syncPlan, planItems: made.planItems, adoItems: made.adoItems, links, engine: made.integration, ports };
   } catch (err) {
     // Here, not in each caller: chat previews, approvals and scheduled runs all flag a dead credential.
-    await markNeedsAttention(s, i, err);
+    await markNeedsAttention(s, i.tenantId, err instanceof AdoConnectorError ? i.adoConnectionId : i.planConnectionId, err);
     throw err;
   }
 }
 
-/** A 401 from a connection that used to work: flag it so "connections" offers the fix. */
-async function markNeedsAttention(s: FlowServices, i: IntegrationDocument, err: unknown): Promise<void> {
+/** A refused sign-in or permission from a connection that used to work: flag it so "connections" (and "Fix the connection") offer the fix. */
+export async function markNeedsAttention(s: FlowServices, tenantId: string, connectionId: string, err: unknown): Promise<void> {
   if (!(err instanceof UserFacingError) || !err.needsAttention) return;
-  const connectionId = err instanceof AdoConnectorError ? i.adoConnectionId : i.planConnectionId;
-  await s.store.connections.update(i.tenantId, connectionId, () => ({ check: { ok: false, checkedAt: s.now().toISOString(), problem: errorMessage(err) } })).catch(() => undefined);
+  await s.store.connections.update(tenantId, connectionId, () => ({ check: { ok: false, checkedAt: s.now().toISOString(), problem: errorMessage(err) } })).catch(() => undefined);
   s.systems.forget(connectionId);
 }
 

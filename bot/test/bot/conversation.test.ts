@@ -1,28 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeConnector, cardOf, cardText } from '../support/fake-connector.js';
+import { describe, expect, it } from 'vitest';
+import { cardOf, cardText } from '../support/fake-connector.js';
 import { installActivity, messageActivity } from '../support/activities.js';
-import { startTestBot, STACK_TRACE, type TestBot } from '../support/test-bot.js';
+import { STACK_TRACE } from '../support/test-bot.js';
+import { useLocalBot } from '../support/local-bot.js';
 
 describe('bot over HTTP in local mode', () => {
-  let connector: FakeConnector;
-  let bot: TestBot;
-
-  beforeAll(async () => {
-    connector = await new FakeConnector().start();
-    bot = await startTestBot();
-  });
-  afterAll(async () => {
-    await bot?.close();
-    await connector?.stop();
-  });
+  const world = useLocalBot();
 
   const conversation = (name: string) => `a:${name}-${Math.random().toString(36).slice(2)}`;
 
   it.each(['personal', 'groupChat', 'channel'] as const)('install in %s sends a welcome card with the first three steps', async (conversationType) => {
     const conversationId = conversation(`install-${conversationType}`);
-    const res = await bot.post(installActivity({ serviceUrl: connector.url, conversationId, conversationType }));
+    const res = await world.bot.post(installActivity({ serviceUrl: world.connector.url, conversationId, conversationType }));
     expect(res.status).toBe(200);
-    const [reply] = await connector.waitFor(conversationId, 1);
+    const [reply] = await world.connector.waitFor(conversationId, 1);
     const card = cardOf(reply!);
     expect(card, 'welcome is an adaptive card').toBeDefined();
     const text = cardText(card);
@@ -35,8 +26,8 @@ describe('bot over HTTP in local mode', () => {
 
   it('help sends a help card listing every command with examples, marking unbuilt ones', async () => {
     const conversationId = conversation('help');
-    await bot.post(messageActivity('help', { serviceUrl: connector.url, conversationId }));
-    const [reply] = await connector.waitFor(conversationId, 1);
+    await world.bot.post(messageActivity('help', { serviceUrl: world.connector.url, conversationId }));
+    const [reply] = await world.connector.waitFor(conversationId, 1);
     const text = cardText(cardOf(reply!));
     for (const example of ['connect ado', 'connections', 'sync project "Apollo Rollout" to ADO', 'preview sync Apollo', 'status Apollo', 'schedule Apollo daily at 09:00 Europe/Berlin']) {
       expect(text).toContain(example);
@@ -47,18 +38,18 @@ describe('bot over HTTP in local mode', () => {
 
   it('routes mention-stripped channel text to the right intent', async () => {
     const conversationId = conversation('channel');
-    await bot.post(messageActivity('<at>PlanBridge</at> schedule "Apollo Rollout" daily at 09:00', {
-      serviceUrl: connector.url, conversationId, conversationType: 'channel',
+    await world.bot.post(messageActivity('<at>PlanBridge</at> schedule "Apollo Rollout" daily at 09:00', {
+      serviceUrl: world.connector.url, conversationId, conversationType: 'channel',
     }));
-    const [reply] = await connector.waitFor(conversationId, 1);
+    const [reply] = await world.connector.waitFor(conversationId, 1);
     const text = cardText(cardOf(reply!));
     expect(text).toMatch(/No integration matches "Apollo Rollout"/);
   });
 
   it('unknown text gets a short help reply with the closest command', async () => {
     const conversationId = conversation('unknown');
-    await bot.post(messageActivity('synk Apollo', { serviceUrl: connector.url, conversationId }));
-    const [reply] = await connector.waitFor(conversationId, 1);
+    await world.bot.post(messageActivity('synk Apollo', { serviceUrl: world.connector.url, conversationId }));
+    const [reply] = await world.connector.waitFor(conversationId, 1);
     const text = cardText(cardOf(reply!));
     expect(text).toMatch(/did you mean/i);
     expect(text).toContain('sync Apollo');
@@ -66,13 +57,13 @@ describe('bot over HTTP in local mode', () => {
 
   it('an incomplete command explains what is missing', async () => {
     const conversationId = conversation('incomplete');
-    await bot.post(messageActivity('schedule Apollo daily at 25:00', { serviceUrl: connector.url, conversationId }));
-    const [reply] = await connector.waitFor(conversationId, 1);
+    await world.bot.post(messageActivity('schedule Apollo daily at 25:00', { serviceUrl: world.connector.url, conversationId }));
+    const [reply] = await world.connector.waitFor(conversationId, 1);
     expect(cardText(cardOf(reply!))).toContain('25:00');
   });
 
   it('answers /healthz with version, uptime and store reachability', async () => {
-    const res = await fetch(`${bot.bot.url}/healthz`);
+    const res = await fetch(`${world.bot.bot.url}/healthz`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ status: 'ok', version: expect.stringMatching(/^\d+\.\d+\.\d+/), auth: 'local', store: { reachable: true, mode: 'embedded' } });
@@ -93,7 +84,7 @@ describe('bot over HTTP in local mode', () => {
     ];
 
     it.each(malformed)('%s gets a 4xx naming the problem, without a stack trace', async (_name, body) => {
-      const res = await bot.post(body);
+      const res = await world.bot.post(body);
       expect(res.status).toBeGreaterThanOrEqual(400);
       expect(res.status).toBeLessThan(500);
       expect(res.body).not.toMatch(STACK_TRACE);
@@ -101,37 +92,37 @@ describe('bot over HTTP in local mode', () => {
     });
 
     it('invalid JSON gets a 400 without a stack trace', async () => {
-      const res = await bot.post('{"type": "message", ');
+      const res = await world.bot.post('{"type": "message", ');
       expect(res.status).toBe(400);
       expect(res.body).not.toMatch(STACK_TRACE);
     });
 
     it('a 1 MB message gets a polite refusal in chat, and the server stays healthy', async () => {
       const conversationId = conversation('huge');
-      const res = await bot.post(messageActivity(`sync ${'A'.repeat(1024 * 1024)}`, { serviceUrl: connector.url, conversationId }));
+      const res = await world.bot.post(messageActivity(`sync ${'A'.repeat(1024 * 1024)}`, { serviceUrl: world.connector.url, conversationId }));
       expect(res.status).toBe(200);
-      const [reply] = await connector.waitFor(conversationId, 1);
+      const [reply] = await world.connector.waitFor(conversationId, 1);
       expect(reply!.body.text).toMatch(/only read commands up to 4,000 characters/);
       expect(reply!.body.text!.length).toBeLessThan(400);
-      expect((await fetch(`${bot.bot.url}/healthz`)).status).toBe(200);
+      expect((await fetch(`${world.bot.bot.url}/healthz`)).status).toBe(200);
     });
 
     it('a body over the size limit is refused with 413', async () => {
-      const res = await bot.post(messageActivity('x'.repeat(5 * 1024 * 1024), { serviceUrl: connector.url }));
+      const res = await world.bot.post(messageActivity('x'.repeat(5 * 1024 * 1024), { serviceUrl: world.connector.url }));
       expect(res.status).toBe(413);
       expect(res.body).not.toMatch(STACK_TRACE);
     });
 
     it('after all that the server is still healthy and still answers help', async () => {
-      expect((await fetch(`${bot.bot.url}/healthz`)).status).toBe(200);
+      expect((await fetch(`${world.bot.bot.url}/healthz`)).status).toBe(200);
       const conversationId = conversation('after');
-      await bot.post(messageActivity('help', { serviceUrl: connector.url, conversationId }));
-      await connector.waitFor(conversationId, 1);
+      await world.bot.post(messageActivity('help', { serviceUrl: world.connector.url, conversationId }));
+      await world.connector.waitFor(conversationId, 1);
     });
 
     it('no reply the bot sent contains a stack trace', () => {
-      expect(connector.activities.length).toBeGreaterThan(5);
-      for (const activity of connector.activities) expect(JSON.stringify(activity.body)).not.toMatch(STACK_TRACE);
+      expect(world.connector.activities.length).toBeGreaterThan(5);
+      for (const activity of world.connector.activities) expect(JSON.stringify(activity.body)).not.toMatch(STACK_TRACE);
     });
   });
 });

@@ -38,4 +38,10 @@ describe('model-based test of Outlook events', () => {
       expect(report.violations, `${replay}\nseed ${seed} (${report.setup}), steps:\n${report.trace}`).toEqual([]);
     }, 120_000);
   }
+
+  // Green seeds prove nothing if no apply ever reached Outlook (a setup regression refusing every sync).
+  it('the seeds applied event plans and made events', () => {
+    expect(reports.reduce((n, r) => n + r.applies, 0)).toBeGreaterThan(0);
+    expect(reports.reduce((n, r) => n + r.events, 0)).toBeGreaterThan(0);
+  });
 });

@@ -1,26 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeConnector } from '../support/fake-connector.js';
+import { describe, expect, it } from 'vitest';
 import { cardActionActivity, installActivity, messageActivity } from '../support/activities.js';
-import { startTestBot, STACK_TRACE, type TestBot } from '../support/test-bot.js';
+import { STACK_TRACE } from '../support/test-bot.js';
+import { useLocalBot } from '../support/local-bot.js';
 
 /**
  * Every activity field the SDK or our routes dereference, in a shape they cannot handle.
  * Each must get a 400 naming the problem, never a 500 from deep inside the SDK.
  */
 describe('activity shapes on /api/messages', () => {
-  let connector: FakeConnector;
-  let bot: TestBot;
-  beforeAll(async () => {
-    connector = await new FakeConnector().start();
-    bot = await startTestBot();
-  });
-  afterAll(async () => {
-    await bot?.close();
-    await connector?.stop();
-  });
+  const world = useLocalBot();
 
-  const message = (patch: Record<string, unknown>) => ({ ...messageActivity('help', { serviceUrl: connector.url }), ...patch });
-  const invoke = (name: string, value: unknown) => ({ ...cardActionActivity('noop', {}, { serviceUrl: connector.url }), name, value });
+  const message = (patch: Record<string, unknown>) => ({ ...messageActivity('help', { serviceUrl: world.connector.url }), ...patch });
+  const invoke = (name: string, value: unknown) => ({ ...cardActionActivity('noop', {}, { serviceUrl: world.connector.url }), name, value });
   const deep = (levels: number) => {
     let node: Record<string, unknown> = {};
     const root = node;
@@ -50,9 +41,9 @@ describe('activity shapes on /api/messages', () => {
     ['channelData is a string', () => message({ channelData: 'x' })],
     ['channelData.tenant.id is an object', () => message({ channelData: { tenant: { id: {} } } })],
     ['channelData.eventType is a number', () => ({ ...message({}), type: 'conversationUpdate', channelData: { eventType: 1 } })],
-    ['membersAdded is an object', () => ({ ...installActivity({ serviceUrl: connector.url }), type: 'conversationUpdate', membersAdded: {} })],
-    ['membersRemoved holds a member without id', () => ({ ...installActivity({ serviceUrl: connector.url }), type: 'conversationUpdate', membersRemoved: [{ name: 'x' }] })],
-    ['installationUpdate action is a number', () => ({ ...installActivity({ serviceUrl: connector.url }), action: 1 })],
+    ['membersAdded is an object', () => ({ ...installActivity({ serviceUrl: world.connector.url }), type: 'conversationUpdate', membersAdded: {} })],
+    ['membersRemoved holds a member without id', () => ({ ...installActivity({ serviceUrl: world.connector.url }), type: 'conversationUpdate', membersRemoved: [{ name: 'x' }] })],
+    ['installationUpdate action is a number', () => ({ ...installActivity({ serviceUrl: world.connector.url }), action: 1 })],
     ['conversation.id with path syntax', () => message({ conversation: { id: 'a:c/../../v3/conversations/other' } })],
     ['replyToId with a query', () => message({ replyToId: '1?x=y' })],
     ['id is a number', () => message({ id: 42 })],
@@ -62,7 +53,7 @@ describe('activity shapes on /api/messages', () => {
   ];
 
   it.each(malformed)('%s gets a 400 naming the problem', async (_name, body) => {
-    const res = await bot.post(body());
+    const res = await world.bot.post(body());
     expect(res.status, res.body).toBe(400);
     expect(res.body).not.toMatch(STACK_TRACE);
     expect(JSON.parse(res.body)).toMatchObject({ error: 'BadActivity', message: expect.any(String) });
@@ -72,15 +63,15 @@ describe('activity shapes on /api/messages', () => {
     ['a message with a proper mention', () => message({ text: '<at>PlanBridge</at> help', entities: [{ type: 'mention', text: '<at>PlanBridge</at>', mentioned: { id: '28:planbridge-bot', name: 'PlanBridge' } }, { type: 'clientInfo', locale: 'en-US' }] })],
     ['a message with a file attachment', () => message({ attachments: [{ contentType: 'text/html', content: '<p>help</p>' }] })],
     ['a message with an Action.Submit value', () => message({ text: undefined, value: { anything: [1, 'two', null] } })],
-    ['a conversationUpdate adding the bot', () => ({ ...installActivity({ serviceUrl: connector.url }), type: 'conversationUpdate', membersAdded: [{ id: '28:planbridge-bot' }], channelData: { eventType: 'teamMemberAdded', tenant: { id: 'x' } } })],
+    ['a conversationUpdate adding the bot', () => ({ ...installActivity({ serviceUrl: world.connector.url }), type: 'conversationUpdate', membersAdded: [{ id: '28:planbridge-bot' }], channelData: { eventType: 'teamMemberAdded', tenant: { id: 'x' } } })],
   ];
 
   it.each(wellFormed)('%s is accepted', async (_name, body) => {
-    const res = await bot.post(body());
+    const res = await world.bot.post(body());
     expect(res.status, res.body).toBe(200);
   });
 
   it('the bot is still healthy', async () => {
-    expect((await fetch(`${bot.bot.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${world.bot.bot.url}/healthz`)).status).toBe(200);
   });
 });

@@ -1,9 +1,8 @@
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
-import { FakeConnector } from '../support/fake-connector.js';
 import { cardActionActivity, messageActivity } from '../support/activities.js';
-import { startTestBot, type TestBot } from '../support/test-bot.js';
+import { useLocalBot } from '../support/local-bot.js';
 
 const PAT = 'k3xq7m2vplw4nz5rgt6yabc2defg3hijk4lmno5pqrs6tuvw7xyz';
 const PASSWORD = 'Correct-Horse-Battery-Staple-42';
@@ -26,27 +25,18 @@ describe('secrets never reach logs', () => {
   });
 
   describe('the SDK\'s "Handling activity" line at LOG_LEVEL=debug', () => {
-    let connector: FakeConnector;
-    let bot: TestBot;
-    beforeAll(async () => {
-      connector = await new FakeConnector().start();
-      bot = await startTestBot({ LOG_LEVEL: 'debug' });
-    });
-    afterAll(async () => {
-      await bot?.close();
-      await connector?.stop();
-    });
+    const world = useLocalBot({ LOG_LEVEL: 'debug' });
 
     it('logs neither chat text, Action.Submit values nor card inputs, at any depth', async () => {
-      const serviceUrl = connector.url;
+      const serviceUrl = world.connector.url;
       const posts = [
         messageActivity(`deploy ${PAT} please`, { serviceUrl }),
         { ...messageActivity('', { serviceUrl }), text: undefined, value: { pat: PAT, password: PASSWORD, token: TOKEN, form: { connection: { secret: DEEP } } } },
         { ...messageActivity(`<p>deploy ${PAT}</p>`, { serviceUrl }), attachments: [{ contentType: 'text/html', content: `<p>deploy ${PAT}</p>` }] },
         cardActionActivity('conn.secret', { connectionId: 'c1', newSecret: PAT, extra: { inner: { password: PASSWORD } } }, { serviceUrl }),
       ];
-      for (const activity of posts) expect((await bot.post(activity)).status).toBeLessThan(500);
-      const logs = bot.logText();
+      for (const activity of posts) expect((await world.bot.post(activity)).status).toBeLessThan(500);
+      const logs = world.bot.logText();
       expect(logs).toContain('Handling activity');
       for (const secret of [PAT, PASSWORD, TOKEN, DEEP]) expect(logs).not.toContain(secret);
       // What helps debugging stays: the type and the verb.

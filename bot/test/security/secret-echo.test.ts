@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { looksLikeSecret, maskSecrets } from '../../src/text/secrets.js';
-import { FakeConnector, cardOf } from '../support/fake-connector.js';
+import { cardOf } from '../support/fake-connector.js';
 import { messageActivity } from '../support/activities.js';
-import { startTestBot, type TestBot } from '../support/test-bot.js';
+import { useLocalBot } from '../support/local-bot.js';
 
 /** Made-up credentials in the real formats. */
 const SECRETS = {
@@ -45,16 +45,7 @@ describe('secret-looking text', () => {
 });
 
 describe('unknown commands never echo a secret', () => {
-  let connector: FakeConnector;
-  let bot: TestBot;
-  beforeAll(async () => {
-    connector = await new FakeConnector().start();
-    bot = await startTestBot();
-  });
-  afterAll(async () => {
-    await bot?.close();
-    await connector?.stop();
-  });
+  const world = useLocalBot();
 
   it.each([
     ['an unknown word and a PAT', (s: string) => `deploy ${s}`],
@@ -62,8 +53,8 @@ describe('unknown commands never echo a secret', () => {
   ])('%s', async (_name, typed) => {
     for (const secret of Object.values(SECRETS)) {
       const conversationId = `a:echo-${Math.random().toString(36).slice(2)}`;
-      await bot.post(messageActivity(typed(secret), { serviceUrl: connector.url, conversationId }));
-      const [reply] = await connector.waitFor(conversationId, 1);
+      await world.bot.post(messageActivity(typed(secret), { serviceUrl: world.connector.url, conversationId }));
+      const [reply] = await world.connector.waitFor(conversationId, 1);
       const sent = JSON.stringify(reply!.body);
       expect(sent, secret).not.toContain(tell(secret));
       expect(JSON.stringify(cardOf(reply!))).toMatch(/didn't understand/);
@@ -72,8 +63,8 @@ describe('unknown commands never echo a secret', () => {
 
   it('ordinary unknown text is still echoed', async () => {
     const conversationId = `a:echo-plain-${Math.random().toString(36).slice(2)}`;
-    await bot.post(messageActivity('synk Apollo', { serviceUrl: connector.url, conversationId }));
-    const [reply] = await connector.waitFor(conversationId, 1);
+    await world.bot.post(messageActivity('synk Apollo', { serviceUrl: world.connector.url, conversationId }));
+    const [reply] = await world.connector.waitFor(conversationId, 1);
     const sent = JSON.stringify(cardOf(reply!));
     expect(sent).toContain('synk Apollo');
     expect(sent).toContain('sync Apollo');

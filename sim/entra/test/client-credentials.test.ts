@@ -61,6 +61,8 @@ describe('Entra ID simulator: client credentials (service principals)', () => {
       [{ client_secret: SP.clientSecret, client_id: randomUUID() }, 400, 700016],
       [{ client_secret: SP.clientSecret, scope: `${AZURE_DEVOPS_RESOURCE}/user_impersonation` }, 400, 1002012],
       [{ client_secret: SP.clientSecret, scope: `${randomUUID()}/.default` }, 400, 500011],
+      // A resource URI no service principal in the tenant answers to.
+      [{ client_secret: SP.clientSecret, scope: 'https://anything.example/.default' }, 400, 500011],
       [{}, 401, 7000218],
     ];
     for (const [form, status, code] of cases) {

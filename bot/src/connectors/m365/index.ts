@@ -1,6 +1,6 @@
 export { M365SignInError, M365SignInRequiredError, type SignInProblem } from './errors.js';
 export { networkClientTrusting } from './network.js';
-export { PWA_DELEGATED_PERMISSIONS, scopesForSite, settingsFromConfig, SIGN_IN_WINDOW_MS, type M365SignInSettings } from './settings.js';
+export { settingsFromConfig, SIGN_IN_WINDOW_MS, type M365SignInSettings } from './settings.js';
 export { M365SignInService, type BeginSignInInput, type BeginSignInResult, type M365SignInDeps, type SignedInAccount, type SignInResult } from './sign-in.js';
 export { M365Tokens, type M365TokenDeps } from './token-provider.js';
 export { CONNECT_COMMAND, DELEGATED_PERMISSIONS, GRAPH_RESOURCE, resourceFor, scopesFor, signInSystemOf, SYSTEM_NAME } from './resources.js';

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { LOCAL_ENTRA_SIMULATOR, type PwaOAuthConfig } from '../../config.js';
 import { PlanConnectorError } from '../ppm.js';
-import { DELEGATED_PERMISSIONS, scopesFor } from './resources.js';
 
 /**
  * How PlanBridge signs users in to Microsoft 365 (Project Online, Planner premium, Outlook): one
@@ -24,16 +23,9 @@ export interface M365SignInSettings {
   appTenant?: string;
 }
 
-/** SharePoint delegated permissions PWA work needs; the app registration must list them (admin consent). */
-export const PWA_DELEGATED_PERMISSIONS = DELEGATED_PERMISSIONS.pwa;
 
 /** A pending sign-in is good for this long (as long as an Entra authorization code lives). */
 export const SIGN_IN_WINDOW_MS = 10 * 60 * 1000;
-
-/** Scopes for a PWA site: permissions on its SharePoint origin, the token audience Project Online checks. */
-export function scopesForSite(siteUrl: string): string[] {
-  return scopesFor('pwa', siteUrl);
-}
 
 /** Settings from the validated config; the CA file is read on first use, so the simulator may start after the bot. */
 export function settingsFromConfig(config: PwaOAuthConfig): M365SignInSettings {

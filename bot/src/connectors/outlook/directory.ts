@@ -1,4 +1,5 @@
 import type { GraphClient } from './client.js';
+import { normalizeName } from '../../sync/mapping/identity.js';
 
 /**
  * Directory look-ups for attendees, the People card pattern: an exact e-mail match first (mail or
@@ -27,7 +28,6 @@ export interface PersonQuery {
 
 const SELECT = 'id,displayName,mail,userPrincipalName';
 const literal = (value: string): string => `'${value.replace(/'/g, "''")}'`;
-export const normalizeName = (name: string): string => name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
 
 function person(raw: Record<string, unknown>): DirectoryPerson {
   return {

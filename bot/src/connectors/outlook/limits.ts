@@ -26,9 +26,8 @@ export const GRAPH_RETRY: RetryLimits = {
  */
 export const MAILBOX_CONCURRENCY = 4;
 
-/** Outlook, per app and mailbox: 10,000 requests per 10 minutes ("Throttling"). */
-export const MAILBOX_REQUESTS_PER_WINDOW = 10_000;
-export const MAILBOX_WINDOW_MS = 10 * 60_000;
+// Outlook also allows 10,000 requests per app and mailbox per 10 minutes ("Throttling"); a 429 past
+// it is answered by the retry policy with Retry-After, so no client-side counter is kept.
 
 /** At most 500 attendees per event (resources/event.md, "Attendees, invitations"). */
 export const MAX_ATTENDEES = 500;
@@ -36,8 +35,6 @@ export const MAX_ATTENDEES = 500;
 /** Events per page asked with `Prefer: odata.maxpagesize` (the notes' delta example uses 50). */
 export const EVENTS_PAGE_SIZE = 50;
 
-/** Directory pages: `$top` up to 999 for /users. */
-export const USERS_PAGE_SIZE = 999;
 
 /** Graph v1.0, the base every path is relative to ("Endpoints"). */
 export const GRAPH_V1 = 'https://graph.microsoft.com/v1.0';

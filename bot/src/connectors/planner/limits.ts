@@ -18,12 +18,9 @@ export const DATAVERSE_RETRY: RetryLimits = {
   retryStatuses: GATEWAY_AND_THROTTLE,
 };
 
-/** Service protection, per user per web server over 5 minutes (MS api-limits.md): the 429 error codes. */
-export const SERVICE_PROTECTION_CODES = {
-  requests: '0x80072322',
-  executionTime: '0x80072321',
-  concurrency: '0x80072326',
-} as const;
+// Service protection (per user per web server over 5 minutes, MS api-limits.md) answers 429 with
+// Retry-After (codes 0x80072322 requests, 0x80072321 execution time, 0x80072326 concurrency); the
+// retry policy reads Retry-After whatever the code.
 
 /**
  * 52 concurrent requests per user are answered 429 at once (MS api-limits.md). PlanBridge keeps
@@ -34,9 +31,8 @@ export const DEFAULT_MAX_IN_FLIGHT = 8;
 /** `Prefer: odata.maxpagesize` is at most 5,000, also the default ("Paging", MS page-results.md). */
 export const MAX_PAGE_SIZE = 5_000;
 
-/** At most 200 operations per operation set, and 10 open sets per user ("Write rules and limits", MS). */
+/** At most 200 operations per operation set ("Write rules and limits", MS); sets run one at a time, so the 10 open sets per user are never reached. */
 export const OPERATIONS_PER_SET = 200;
-export const OPEN_SETS_PER_USER = 10;
 
 /**
  * Poll the set's msdyn_status every 3-10 s; P90 end to end is about 8 s for one task and 16-70 s

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { PlanConnectorError, type PlanAssignment, type PlanDependency, type PlanFieldValue, type PlanProject, type PlanResource, type PlanTask } from '../ppm.js';
+import { PlanConnectorError, taskVersion, type PlanAssignment, type PlanDependency, type PlanFieldValue, type PlanProject, type PlanResource, type PlanTask } from '../ppm.js';
 import type { DataverseClient, Row } from './client.js';
 import {
   BUCKET_FIELD, PRIORITIES, PRIORITY_FIELD, PROJECT_SELECT, SPRINT_FIELD, TASK_SELECT,
@@ -95,16 +94,6 @@ export async function readPlan(client: DataverseClient, project: PlanProject): P
   };
 }
 
-/**
- * A task's version: its `versionnumber` (the row version, new on every save) plus a digest of every
- * value read, so a change in another row that shows on the task (an assignment, a bucket's name)
- * also makes a new version.
- */
-function versionOf(task: Omit<PlanTask, 'version'>, versionNumber: unknown): string {
-  const digest = createHash('sha256').update(JSON.stringify(task)).digest('base64url').slice(0, 16);
-  return `${String(versionNumber ?? '')}~${digest}`;
-}
-
 function group<T>(rows: Row[], key: string, map: (r: Row) => T): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const r of rows) {
@@ -185,7 +174,7 @@ export function toPlanTasks(plan: PlanSnapshot, timeZone: string): PlanTask[] {
       customFields,
       modified: localDate(row.modifiedon, timeZone),
     };
-    return { ...task, version: versionOf(task, row.versionnumber) };
+    return { ...task, version: taskVersion(task, row.versionnumber) };
   });
 }
 

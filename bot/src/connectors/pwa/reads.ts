@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { PlanConnectorError, type DependencyKind, type PlanDependency, type PlanFieldValue, type PlanProject, type PlanResource, type PlanTask, type PlanTaskType, type ProjectMatch } from '../ppm.js';
+import { PlanConnectorError, taskVersion, type DependencyKind, type PlanDependency, type PlanFieldValue, type PlanProject, type PlanResource, type PlanTask, type PlanTaskType, type ProjectMatch } from '../ppm.js';
 import type { PwaClient, Row } from './client.js';
 import { fromPwaDate } from './dates.js';
 import type { PwaField } from './fields.js';
@@ -76,16 +75,6 @@ async function readDependencies(client: PwaClient, projectId: string): Promise<M
   return byTask;
 }
 
-/**
- * A task's version: its `Modified` plus a digest of every value read. `Modified` alone has
- * one-second resolution, so two publishes within a second would look like no change and a write
- * against the older read would pass its precondition.
- */
-function versionOf(task: Omit<PlanTask, 'version'>): string {
-  const digest = createHash('sha256').update(JSON.stringify(task)).digest('base64url').slice(0, 16);
-  return `${task.modified ?? ''}~${digest}`;
-}
-
 /** All published tasks with hierarchy, work, dependencies, assignments and task custom fields, following every page. */
 export async function readTasks(client: PwaClient, project: PlanProject, taskFields: PwaField[]): Promise<PlanTask[]> {
   const select = [...TASK_SELECT, ...taskFields.map((f) => taskPropertyName(f.internalName))].join(',');
@@ -136,7 +125,7 @@ export async function readTasks(client: PwaClient, project: PlanProject, taskFie
       customFields,
       modified,
     };
-    return { ...task, version: versionOf(task) };
+    return { ...task, version: taskVersion(task, task.modified) };
   });
 }
 

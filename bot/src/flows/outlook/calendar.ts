@@ -9,6 +9,7 @@
 import { OutlookConnector } from '../../connectors/outlook/index.js';
 import type { ConnectionDocument, OutlookSettings } from '../../store/index.js';
 import { FlowProblem } from '../card-kit.js';
+import { actsAsPlanBridgeApp, signsInWithMicrosoft365 } from '../plan-systems.js';
 import type { FlowServices } from '../services.js';
 
 export const GRAPH_URL = 'https://graph.microsoft.com/v1.0';
@@ -42,12 +43,13 @@ export function calendarAsPlanBridgeApp(s: Pick<FlowServices, 'localMode' | 'log
 
 export async function openCalendar(s: FlowServices, connection: ConnectionDocument, timeZone?: string): Promise<OutlookConnector> {
   if (!connection.outlook) throw new FlowProblem(`"${connection.name}" is not an Outlook connection.`);
-  if (connection.auth.type === 'oauth' && connection.auth.clientId && connection.auth.appOnly) {
+  const { auth } = connection;
+  if (actsAsPlanBridgeApp(connection) && auth.type === 'oauth') {
     // PlanBridge's own app: app-only tokens (client credentials) that MSAL renews; nothing is stored.
-    const authority = connection.auth.authority ?? s.systems.planBridgeApp?.authorityFor(connection.tenantId) ?? '';
+    const authority = auth.authority ?? s.systems.planBridgeApp?.authorityFor(connection.tenantId) ?? '';
     return calendarAsPlanBridgeApp(s, connection.url, connection.outlook, authority, `"${connection.name}"`, timeZone);
   }
-  if (connection.auth.type === 'oauth' && connection.auth.clientId) {
+  if (signsInWithMicrosoft365(connection)) {
     // Microsoft 365 sign-in: a token per request from the sealed sign-in, renewed as it lapses.
     const { signedInToken } = s.systems;
     if (!signedInToken) throw new FlowProblem(`"${connection.name}" was connected with Microsoft 365 sign-in, which is not configured in this PlanBridge.`);

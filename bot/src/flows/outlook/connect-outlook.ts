@@ -13,7 +13,7 @@ import { renderCard } from '../../cards/render.js';
 import { GRAPH_APP_SCOPE } from '../../connectors/m365/index.js';
 import type { OutlookAccess, OutlookConnector } from '../../connectors/outlook/index.js';
 import { checkUrlText, UnsafeUrlError, withoutCredentials } from '../../net/url-safety.js';
-import type { ConnectionDocument, OutlookSettings, PendingSignIn, Stored } from '../../store/index.js';
+import type { ConnectionChanges, ConnectionDocument, OutlookSettings, PendingSignIn, Stored } from '../../store/index.js';
 import { text, type ActionReply, type ActionTurn, type CardAction } from '../actions.js';
 import { button, errorMessage, notice } from '../card-kit.js';
 import type { AdaptiveCardJson, ChatTurn, OutgoingMessage } from '../chat.js';
@@ -166,7 +166,7 @@ export async function submitConnectOutlook(s: FlowServices, turn: ActionTurn, ac
     outlook: { ...settings, address: access.mailbox!.address },
     ...ownership(turn),
   });
-  const saved = await s.store.connections.update(turn.tenantId, created.id, () => ({ check: { ok: access.problems.length === 0, checkedAt: s.now().toISOString(), ...(access.problems.length ? { problem: access.problems.join(' ') } : {}) } }));
+  const saved = await s.store.connections.update(turn.tenantId, created.id, (current) => checked(s, access, current));
   s.logger.info({ tenant: turn.tenantId, connection: saved.id }, 'Outlook connection added');
   return { card: outlookChecklist(turn.tenantId, saved, access) };
 }
@@ -203,10 +203,7 @@ async function checkAndRecord(
   }
   if (replacing && !usable(access)) return { message: `The new token was not saved, so the old one was kept. ${access.problems.join(' ')}` };
   if (replacing && token) await s.store.connections.setSecret(turn.tenantId, c.id, token);
-  const saved = await s.store.connections.update(turn.tenantId, c.id, (current) => ({
-    check: { ok: usable(access) && access.problems.length === 0, checkedAt: s.now().toISOString(), ...(access.problems.length ? { problem: access.problems.join(' ') } : {}) },
-    ...(access.mailbox && current.outlook ? { outlook: { ...current.outlook, address: access.mailbox.address } } : {}),
-  }));
+  const saved = await s.store.connections.update(turn.tenantId, c.id, (current) => checked(s, access, current));
   return { card: outlookChecklist(turn.tenantId, saved, access) };
 }
 
@@ -231,9 +228,16 @@ export async function checkSignedInOutlook(s: FlowServices, pending: PendingSign
     }) };
   }
   const saved = await s.store.connections.update(pending.tenantId, connection.id, (current) => ({
-    check: { ok: usable(access) && access.problems.length === 0, checkedAt: s.now().toISOString(), ...(access.problems.length ? { problem: access.problems.join(' ') } : {}) },
-    ...(access.mailbox && current.outlook ? { outlook: { ...current.outlook, address: access.mailbox.address } } : {}),
+    ...checked(s, access, current),
     ...(pending.draft.connectionId || !access.mailbox ? {} : { name: pending.draft.name === 'Outlook' ? `Outlook: ${access.mailbox.displayName || access.mailbox.address}` : current.name }),
   }));
   return { card: outlookChecklist(pending.tenantId, saved, access) };
+}
+
+/** What a check of the calendar records: the outcome, and the mailbox address as Graph now names it. */
+function checked(s: FlowServices, access: OutlookAccess, current: ConnectionDocument): ConnectionChanges {
+  return {
+    check: { ok: usable(access) && access.problems.length === 0, checkedAt: s.now().toISOString(), ...(access.problems.length ? { problem: access.problems.join(' ') } : {}) },
+    ...(access.mailbox && current.outlook ? { outlook: { ...current.outlook, address: access.mailbox.address } } : {}),
+  };
 }

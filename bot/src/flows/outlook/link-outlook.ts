@@ -8,7 +8,8 @@ import type { ConnectionDocument, Stored } from '../../store/index.js';
 import { text, type ActionReply, type ActionTurn, type CardAction } from '../actions.js';
 import { button, errorMessage, notice } from '../card-kit.js';
 import type { AdaptiveCardJson, ChatTurn } from '../chat.js';
-import { canUse, personOf } from '../connection-access.js';
+import { personOf } from '../connection-access.js';
+import { chooseConnection, linkableConnections } from '../link-connections.js';
 import { findPlanAcross } from '../find-plan.js';
 import { isPlanConnection, systemName } from '../plan-systems.js';
 import type { FlowServices } from '../services.js';
@@ -19,10 +20,11 @@ export async function startLinkOutlook(s: FlowServices, turn: ChatTurn, project:
 }
 
 async function linkCard(s: FlowServices, turn: ChatTurn, project: string): Promise<AdaptiveCardJson> {
-  const mine = (await s.store.connections.list(turn.tenantId)).filter((c) => canUse(c, turn));
-  const outlook = mine.filter((c) => c.kind === 'outlook');
-  const plans = mine.filter((c) => isPlanConnection(c));
-  if (outlook.length === 0) {
+  // The person's own connections first, then those shared with them (as "link project ... to ADO").
+  const found = await linkableConnections(s, turn.tenantId, turn);
+  const calendar = chooseConnection(found, 'outlook');
+  const plans = found.usable.filter((c) => isPlanConnection(c));
+  if (!calendar) {
     return notice('Connect Outlook first', 'Events are written into a Microsoft 365 calendar through an Outlook connection, and you have none yet (or none shared with you).', {
       tone: 'Warning', buttons: [button(turn.tenantId, 'Connect Outlook', 'connect.outlook.start', {}, 'positive')],
     });
@@ -45,7 +47,6 @@ async function linkCard(s: FlowServices, turn: ChatTurn, project: string): Promi
       buttons: [button(turn.tenantId, 'Preview now', 'outlook.preview', { integrationId: existing.id }, 'positive')],
     });
   }
-  const calendar = outlook[0]!;
   const timeZone = (await s.systems.plan(planConnection)).timeZone;
   return setupCard(turn, planConnection, planProject, calendar, timeZone, `${planProject.name} → Outlook`);
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
-import { M365SignInService, scopesForSite, settingsFromConfig } from '../../../src/connectors/m365/index.js';
+import { M365SignInService, scopesFor, settingsFromConfig } from '../../../src/connectors/m365/index.js';
 import { startEntraSimulator, type EntraSimulator } from '../../../../sim/entra/server.js';
 import { openTestStore, tenant, type TestStore } from '../../store/support.js';
 
@@ -35,7 +35,7 @@ describe('PWA OAuth settings from config', () => {
     const url = new URL(started.authorizeUrl);
     expect(url.origin).toBe(entra.url);
     expect(url.searchParams.get('redirect_uri')).toBe('http://localhost:3978/auth/pwa/callback');
-    expect(url.searchParams.get('scope')).toContain(scopesForSite('https://contoso.sharepoint.com/sites/pwa')[0]);
+    expect(url.searchParams.get('scope')).toContain(scopesFor('pwa', 'https://contoso.sharepoint.com/sites/pwa')[0]);
     expect(started.startUrl).toMatch(/^http:\/\/localhost:3978\/auth\/pwa\/start\?state=/);
   });
 
