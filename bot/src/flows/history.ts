@@ -1,7 +1,6 @@
 /** Journey: "status Apollo" and "history Apollo": the last runs with outcome, approver and counts. */
 import { renderCard } from '../cards/render.js';
-import type { IntegrationDocument, RunDocument, Stored } from '../store/index.js';
-import type { SyncPlan } from '../sync/plan.js';
+import type { IntegrationDocument, RunDocument, RunSummary, Stored } from '../store/index.js';
 import type { ActionReply, ActionTurn } from './actions.js';
 import { button, notice } from './card-kit.js';
 import type { AdaptiveCardJson, ChatTurn } from './chat.js';
@@ -13,20 +12,20 @@ const OUTCOME: Record<RunDocument['status'], string> = {
   succeeded: 'Succeeded', 'partially-succeeded': 'Partly succeeded', failed: 'Failed', rejected: 'Rejected', expired: 'Out of date (not applied)',
 };
 
-function runLine(run: RunDocument): { heading: string; outcome: string; detail: string } {
-  const counts = run.plan?.counts;
+function runLine(run: RunSummary): { heading: string; outcome: string; detail: string } {
+  const counts = run.counts;
   const planned = counts ? `planned: ${counts.createAdo + counts.createPlan} creations, ${counts.updateAdo + counts.updatePlan} updates, ${counts.conflicts} conflicts` : '';
-  const applied = run.outcome ? `applied ${run.outcome.applied}, skipped or failed ${run.outcome.failed}` : '';
+  const applied = run.applied !== undefined ? `applied ${run.applied}, skipped or failed ${run.failed ?? 0}` : '';
   const approval = run.approvals.at(-1);
   return {
-    heading: `${run.createdAt.slice(0, 16).replace('T', ' ')} UTC (${run.trigger.kind === 'schedule' ? 'scheduled' : 'from chat'})`,
+    heading: `${run.createdAt.slice(0, 16).replace('T', ' ')} UTC (${run.triggerKind === 'schedule' ? 'scheduled' : 'from chat'})`,
     outcome: OUTCOME[run.status],
     detail: [approval ? `${approval.decision === 'approved' ? 'Approved' : 'Rejected'} by ${approval.by}${approval.aadObjectId ? ` (Entra ID ${approval.aadObjectId})` : ''}` : '', planned, applied].filter(Boolean).join(' · '),
   };
 }
 
 export async function historyCard(s: FlowServices, tenantId: string, i: IntegrationDocument, limit: number, title: string): Promise<AdaptiveCardJson> {
-  const runs = (await s.store.runs.list(tenantId, i.id, { pageSize: limit })).items;
+  const runs = (await s.store.runs.summaries(tenantId, i.id, { pageSize: limit })).items;
   return renderCard('runs', {
     title: `${title}: ${i.name}`,
     subtitle: runs.length === 0 ? 'No runs yet. Type "sync" with the project name to make the first preview.' : `The last ${runs.length} run${runs.length === 1 ? '' : 's'}, newest first.`,
@@ -42,9 +41,9 @@ export async function sendStatus(s: FlowServices, turn: ChatTurn, project: strin
       await turn.send({ card: notice('Nothing is linked yet', 'Set up an integration first, for example: link project Apollo to ADO project Phoenix') });
       return;
     }
-    // Runs are partitioned per integration: one small query each, asked together rather than in turn.
+    // Runs are partitioned per integration: one small query each (a summary, never the plan), asked together.
     const lines = await Promise.all(all.map(async (i) => {
-      const last = (await s.store.runs.list(turn.tenantId, i.id, { pageSize: 1 })).items[0];
+      const last = (await s.store.runs.summaries(turn.tenantId, i.id, { pageSize: 1 })).items[0];
       return `${i.name}: ${last ? `${OUTCOME[last.status]} (${last.createdAt.slice(0, 16).replace('T', ' ')} UTC)` : 'never synced'}`;
     }));
     await turn.send({ card: notice('Integrations', 'The last run of each integration:', { details: lines }) });

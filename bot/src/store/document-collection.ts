@@ -134,11 +134,30 @@ export class DocumentCollection<T extends BaseDocument> {
    * `pk` scopes the query to one partition on real Cosmos (the embedded server ignores it,
    * which is why the tenant filter is always in the SQL).
    */
-  async page(tenantId: string, query: { where?: string; orderBy?: string; parameters?: SqlQuerySpec['parameters'] }, pk: PartitionKey | undefined, request: PageRequest = {}): Promise<Page<Stored<T>>> {
-    const spec: SqlQuerySpec = {
-      query: `SELECT * FROM c WHERE c.tenantId = @tenantId${query.where ? ` AND (${query.where})` : ''}${query.orderBy ? ` ORDER BY ${query.orderBy}` : ''}`,
-      parameters: [{ name: '@tenantId', value: tenantId }, ...(query.parameters ?? [])],
-    };
+  async page(tenantId: string, query: DocumentQuery, pk: PartitionKey | undefined, request: PageRequest = {}): Promise<Page<Stored<T>>> {
+    const { resources, continuation } = await this.fetchPage(sqlOf('*', tenantId, query), pk, request);
+    return pageOf(this.allFromCosmos(tenantId, resources), continuation);
+  }
+
+  /**
+   * One page of a query that returns only some fields, for lists that show a line per document
+   * and must not read whole documents (a run carries its plan: up to 2 MB). `fields` maps each
+   * output name to a path under `c`, e.g. `{ counts: 'plan.counts' }`; a missing path leaves its
+   * name out of the row, as Cosmos does. Rows are tenant-checked like documents; they are not
+   * upgraded by the schema, so project only fields every schema version has.
+   */
+  async project<R extends object>(tenantId: string, fields: Record<string, string>, query: DocumentQuery, pk: PartitionKey | undefined, request: PageRequest = {}): Promise<Page<R>> {
+    const select = Object.entries({ ...fields, tenantId: 'tenantId' }).map(([name, path]) => {
+      if (!FIELD_NAME.test(name) || !FIELD_PATH.test(path)) throw new Error(`"${name}: ${path}" is not a field PlanBridge projects`);
+      return `c.${path} AS ${name}`;
+    }).join(', ');
+    const { resources, continuation } = await this.fetchPage(sqlOf(select, tenantId, query), pk, request);
+    const rows = resources.filter((r) => r.tenantId === tenantId).map(({ tenantId: _tenant, ...row }) => row as R);
+    return pageOf(rows, continuation);
+  }
+
+  /** Raw results of one page; first pages are served from and kept in the cache (embedded mode). */
+  private async fetchPage(spec: SqlQuerySpec, pk: PartitionKey | undefined, request: PageRequest): Promise<{ resources: ItemDefinition[]; continuation?: string }> {
     const pageSize = Math.min(Math.max(request.pageSize ?? 100, 1), 1000);
     // Only first pages are kept, each with its continuation token: the token only names a position
     // in the results, which stay as they were until a write drops the page.
@@ -148,7 +167,7 @@ export class DocumentCollection<T extends BaseDocument> {
     const hit = cache?.get(key);
     if (hit !== undefined) {
       const [continuation, resources] = JSON.parse(hit) as [string | null, ItemDefinition[]];
-      return pageOf(this.allFromCosmos(tenantId, resources), continuation ?? undefined);
+      return continuation ? { resources, continuation } : { resources };
     }
     const generation = cache?.generation(this.container.id) ?? 0;
     const iterator = this.container.items.query<ItemDefinition>(spec, {
@@ -159,13 +178,13 @@ export class DocumentCollection<T extends BaseDocument> {
     const response = await iterator.fetchNext();
     const resources = response.resources ?? [];
     const continuation = response.hasMoreResults && response.continuationToken ? response.continuationToken : undefined;
-    // Kept before fromCosmos runs, so a hit is upgraded and tenant-checked exactly like a miss.
+    // Kept raw, so a hit is upgraded and tenant-checked exactly like a miss.
     cache?.set(this.container.id, partition, key, JSON.stringify([continuation ?? null, resources]), generation);
-    return pageOf(this.allFromCosmos(tenantId, resources), continuation);
+    return continuation ? { resources, continuation } : { resources };
   }
 
   /** Every match, page by page. For bounded sets (one partition); big scans should page themselves. */
-  async all(tenantId: string, query: { where?: string; orderBy?: string; parameters?: SqlQuerySpec['parameters'] }, pk: PartitionKey | undefined): Promise<Stored<T>[]> {
+  async all(tenantId: string, query: DocumentQuery, pk: PartitionKey | undefined): Promise<Stored<T>[]> {
     const out: Stored<T>[] = [];
     let continuation: string | undefined;
     do {
@@ -208,6 +227,24 @@ export class DocumentCollection<T extends BaseDocument> {
     return { ...doc, etag };
   }
 }
+
+/** The filter and order of a query; the tenant filter is always added (see `page`). */
+export interface DocumentQuery {
+  where?: string;
+  orderBy?: string;
+  parameters?: SqlQuerySpec['parameters'];
+}
+
+function sqlOf(select: string, tenantId: string, query: DocumentQuery): SqlQuerySpec {
+  return {
+    query: `SELECT ${select} FROM c WHERE c.tenantId = @tenantId${query.where ? ` AND (${query.where})` : ''}${query.orderBy ? ` ORDER BY ${query.orderBy}` : ''}`,
+    parameters: [{ name: '@tenantId', value: tenantId }, ...(query.parameters ?? [])],
+  };
+}
+
+/** Projected names and paths are code, never input; these keep them plain identifiers anyway. */
+const FIELD_NAME = /^[A-Za-z][A-Za-z0-9]*$/;
+const FIELD_PATH = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/;
 
 function pageOf<T>(items: T[], continuation: string | undefined): Page<T> {
   return continuation ? { items, continuation } : { items };

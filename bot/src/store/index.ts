@@ -121,6 +121,6 @@ export { meterWorkItems, USAGE_WINDOW_DAYS, type SyncedItemResult, type UsageCou
 export { LeaseLostError, SYSTEM_TENANT, type LeaseDocument, type LeaseRepository } from './leases.js';
 export type { LinkBaseline, LinkDocument, LinkRepository, NewLink } from './links.js';
 export type { NewSignIn, PendingSignIn, SignInDocument, SignInDraft, SignInRepository, SignInSystem, TakeResult } from './sign-ins.js';
-export { runIdFor, type Approval, type NewRun, type RunChanges, type RunDocument, type RunOutcome, type RunRepository, type RunStatus, type RunTrigger } from './runs.js';
+export { runIdFor, type Approval, type NewRun, type RunChanges, type RunDocument, type RunOutcome, type RunRepository, type RunStatus, type RunSummary, type RunTrigger } from './runs.js';
 export { SecretBox, SecretError, type EncryptedSecret } from './secrets/secret-box.js';
 export * from './errors.js';

@@ -1,5 +1,5 @@
 import { integrationPartition } from './containers.js';
-import { DocumentCollection, type BaseDocument, type Page, type PageRequest, type Stored } from './document-collection.js';
+import { DocumentCollection, type BaseDocument, type DocumentQuery, type Page, type PageRequest, type Stored } from './document-collection.js';
 import { DuplicateError, NotFoundError } from './errors.js';
 import { compositeId } from './ids.js';
 import type { DocumentSchema } from './schema.js';
@@ -70,6 +70,25 @@ export interface NewRun {
   card?: RunDocument['card'];
 }
 
+/** What a line of history shows about a run, read without its plan (see `summaries`). */
+export interface RunSummary {
+  id: string;
+  status: RunStatus;
+  createdAt: string;
+  triggerKind: RunTrigger['kind'];
+  approvals: Approval[];
+  /** The plan's counts, when the run has a plan. */
+  counts?: SyncPlan['counts'];
+  /** From the outcome, when the run finished applying. */
+  applied?: number;
+  failed?: number;
+}
+
+const SUMMARY_FIELDS: Record<keyof RunSummary, string> = {
+  id: 'id', status: 'status', createdAt: 'createdAt', triggerKind: 'trigger.kind', approvals: 'approvals',
+  counts: 'plan.counts', applied: 'outcome.applied', failed: 'outcome.failed',
+};
+
 export type RunChanges = Partial<Pick<RunDocument, 'status' | 'plan' | 'approvals' | 'outcome' | 'choices' | 'card' | 'summary'>>;
 
 export interface RunRepository {
@@ -80,6 +99,8 @@ export interface RunRepository {
   update(tenantId: string, integrationId: string, runId: string, change: (current: Stored<RunDocument>) => RunChanges): Promise<Stored<RunDocument>>;
   /** Newest first. */
   list(tenantId: string, integrationId: string, request?: PageRequest): Promise<Page<Stored<RunDocument>>>;
+  /** Newest first, a line's worth of each run: what status and history show, without reading plans. */
+  summaries(tenantId: string, integrationId: string, request?: PageRequest): Promise<Page<RunSummary>>;
 }
 
 export const runSchema: DocumentSchema<RunDocument> = {
@@ -91,6 +112,10 @@ export const runSchema: DocumentSchema<RunDocument> = {
 };
 
 export const runIdFor = (triggerKey: string): string => compositeId('run', triggerKey);
+
+const newestFirst = (integrationId: string): DocumentQuery => ({
+  where: 'c.integrationId = @integrationId', parameters: [{ name: '@integrationId', value: integrationId }], orderBy: 'c.createdAt DESC',
+});
 
 export function createRunRepository(docs: DocumentCollection<RunDocument>, now: () => Date = () => new Date()): RunRepository {
   return {
@@ -121,7 +146,8 @@ export function createRunRepository(docs: DocumentCollection<RunDocument>, now: 
       });
       return updated!;
     },
-    list: (tenantId, integrationId, request) =>
-      docs.page(tenantId, { where: 'c.integrationId = @integrationId', parameters: [{ name: '@integrationId', value: integrationId }], orderBy: 'c.createdAt DESC' }, integrationPartition(tenantId, integrationId), request),
+    list: (tenantId, integrationId, request) => docs.page(tenantId, newestFirst(integrationId), integrationPartition(tenantId, integrationId), request),
+    summaries: (tenantId, integrationId, request) =>
+      docs.project<RunSummary>(tenantId, SUMMARY_FIELDS, newestFirst(integrationId), integrationPartition(tenantId, integrationId), request),
   };
 }

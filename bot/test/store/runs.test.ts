@@ -56,6 +56,35 @@ describe('sync runs (contract)', () => {
     }
   });
 
+  it('summarises runs newest first without reading their plans, and sees every change at once', async () => {
+    let clock = Date.parse('2025-01-01T00:00:00.000Z');
+    const clocked = await openTestStore({ now: () => new Date(clock) });
+    try {
+      const tenantId = tenant();
+      const first = (await clocked.store.runs.start(tenantId, { integrationId: 'apollo', trigger: { kind: 'schedule', key: 'schedule:1' }, status: 'awaiting-approval', plan: planWith(3) })).run;
+      clock += 60_000;
+      await clocked.store.runs.start(tenantId, { integrationId: 'apollo', trigger: { kind: 'chat', key: 'chat:2' } });
+      await clocked.store.runs.start(tenantId, { integrationId: 'gemini', trigger: { kind: 'chat', key: 'chat:3' } });
+      const before = (await clocked.store.runs.summaries(tenantId, 'apollo')).items;
+      expect(before).toEqual([
+        { id: expect.any(String), status: 'planned', createdAt: '2025-01-01T00:01:00.000Z', triggerKind: 'chat', approvals: [] },
+        { id: first.id, status: 'awaiting-approval', createdAt: '2025-01-01T00:00:00.000Z', triggerKind: 'schedule', approvals: [], counts: first.plan!.counts },
+      ]);
+      expect(first.plan!.counts.createAdo).toBe(3);
+      // Served from the embedded store's query cache the second time; an update must show at once.
+      await clocked.store.runs.update(tenantId, 'apollo', first.id, (r) => ({
+        status: 'succeeded', approvals: [...r.approvals, { by: 'Ada', decision: 'approved', at: '2025-01-01T00:02:00.000Z' }],
+        outcome: { finishedAt: '2025-01-01T00:03:00.000Z', applied: 2, failed: 1, errors: [{ itemKey: 'task-2', message: 'refused' }] },
+      }));
+      const after = (await clocked.store.runs.summaries(tenantId, 'apollo', { pageSize: 5 })).items[1]!;
+      expect(after).toMatchObject({ status: 'succeeded', applied: 2, failed: 1, approvals: [{ by: 'Ada', decision: 'approved' }] });
+      expect(Object.keys(after).sort()).toEqual(['applied', 'approvals', 'counts', 'createdAt', 'failed', 'id', 'status', 'triggerKind']);
+      expect((await clocked.store.runs.summaries(tenantId, 'apollo', { pageSize: 1 })).items.map((r) => r.createdAt)).toEqual(['2025-01-01T00:01:00.000Z']);
+    } finally {
+      await clocked.dispose();
+    }
+  });
+
   it('refuses a plan too large to store, before calling the database, with a clear error', async () => {
     const tenantId = tenant();
     const huge = planWith(6_000, 200);

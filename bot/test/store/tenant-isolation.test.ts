@@ -49,6 +49,7 @@ describe('tenant isolation', () => {
     expect((await t.store.integrations.list(intruder)).items).toEqual([]);
     expect((await t.store.links.list(intruder, integration.id)).items).toEqual([]);
     expect((await t.store.runs.list(intruder, integration.id)).items).toEqual([]);
+    expect((await t.store.runs.summaries(intruder, integration.id)).items).toEqual([]);
   });
 
   it('writes with another tenant neither see nor change the owner\'s documents', async () => {
