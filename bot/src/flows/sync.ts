@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { needsPeopleMatch } from '../sync/mapping/labels.js';
 import { renderCard } from '../cards/render.js';
 import type { SyncDirection as AskedDirection } from '../commands/intent.js';
-import { type Approval, type IntegrationDocument, type RunDocument, type Stored, type SyncDirection } from '../store/index.js';
+import { type IntegrationDocument, type RunDocument, type Stored, type SyncDirection } from '../store/index.js';
 import { applyApproved, planSync } from '../runs/sync-run.js';
 import { approvePlan, type ApprovedPlan, type PlanChoices } from '../sync/approve.js';
 import { isNoop, type Choice, type DeletionChoice, type SyncPlan } from '../sync/plan.js';
@@ -18,6 +18,7 @@ import { button, errorMessage, notice } from './card-kit.js';
 import type { AdaptiveCardJson, ChatTurn } from './chat.js';
 import { findIntegration, type IntegrationMatch } from './find-integration.js';
 import { DIRECTION_LABELS } from './integration-model.js';
+import { alreadyMessage, decideRun, whoIs } from './run-decisions.js';
 import type { FlowServices } from './services.js';
 import { MAX_DECISIONS, previewCard, progressCard, summarize, type RunSummary } from './sync-cards.js';
 import { systemName } from './plan-systems.js';
@@ -145,19 +146,6 @@ function readChoices(plan: SyncPlan, data: Record<string, unknown>): PlanChoices
   };
 }
 
-class AlreadyDecided extends Error {
-  constructor(readonly run: RunDocument) {
-    super('already decided');
-  }
-}
-
-const whoIs = (turn: ChatTurn): string => turn.user.name ?? turn.user.id;
-
-/** Who decided, by name for reading and by Entra object id and Teams id for the audit record. */
-const decidedBy = (turn: ChatTurn): Pick<Approval, 'by' | 'aadObjectId' | 'userId'> => ({
-  by: whoIs(turn), userId: turn.user.id, ...(turn.user.aadObjectId ? { aadObjectId: turn.user.aadObjectId } : {}),
-});
-
 export async function approve(s: FlowServices, turn: ActionTurn, i: Stored<IntegrationDocument>, run: Stored<RunDocument>, action: CardAction): Promise<ActionReply> {
   if (run.status !== 'awaiting-approval') return { message: alreadyMessage(run) };
   if ((run.summary as unknown as RunSummary | undefined)?.previewOnly) return { message: `That was a preview only, so nothing was applied. To sync, type "sync ${i.planProjectName ?? i.name}" and approve that preview.` };
@@ -168,21 +156,11 @@ export async function approve(s: FlowServices, turn: ActionTurn, i: Stored<Integ
   if (!approval.ok) return { message: `Nothing was applied: ${approval.problem}` };
 
   // Claim the run first: of two clicks (or two approvers) exactly one moves it on.
-  let claimed: Stored<RunDocument>;
-  try {
-    claimed = await s.store.runs.update(turn.tenantId, i.id, run.id, (current) => {
-      if (current.status !== 'awaiting-approval') throw new AlreadyDecided(current);
-      return {
-        status: 'approved',
-        approvals: [...current.approvals, { ...decidedBy(turn), decision: 'approved', at: s.now().toISOString() }],
-        choices: choices as RunDocument['choices'],
-        summary: { ...(current.summary ?? {}), approvedBy: whoIs(turn) },
-      };
-    });
-  } catch (err) {
-    if (err instanceof AlreadyDecided) return { message: alreadyMessage(err.run) };
-    throw err;
-  }
+  const decision = await decideRun(s, turn, i, run, 'approved', (current) => ({
+    choices: choices as RunDocument['choices'], summary: { ...(current.summary ?? {}), approvedBy: whoIs(turn) },
+  }));
+  if (!('decided' in decision)) return decision;
+  const claimed = decision.decided;
   s.logger.info({ tenant: turn.tenantId, integration: i.id, run: run.id, operations: approval.plan.operations.length }, 'preview approved');
   const activityId = run.card?.activityId ?? turn.cardActivityId;
   const total = approval.plan.operations.length;
@@ -252,18 +230,6 @@ function staleCard(tenantId: string, i: IntegrationDocument): AdaptiveCardJson {
   });
 }
 
-function alreadyMessage(run: RunDocument): string {
-  const by = run.approvals.at(-1)?.by ?? 'an approver';
-  switch (run.status) {
-    case 'applying': case 'approved': return `${by} already approved this preview; it is being applied once.`;
-    case 'succeeded': case 'partially-succeeded': case 'failed': return `${by} already approved this preview and it was applied once; see the report.`;
-    case 'rejected': return `${by} rejected this preview; make a fresh one to sync.`;
-    case 'expired': return 'This preview is out of date; make a fresh one.';
-    default: return 'This preview cannot be approved now.';
-  }
-}
-
-
 export async function reportCard(s: FlowServices, tenantId: string, i: IntegrationDocument, run: RunDocument): Promise<AdaptiveCardJson> {
   const summary = run.summary as unknown as RunSummary & { planUrl?: string };
   const results = summary.results ?? [];
@@ -304,19 +270,12 @@ export async function reportCard(s: FlowServices, tenantId: string, i: Integrati
 }
 
 export async function reject(s: FlowServices, turn: ActionTurn, i: Stored<IntegrationDocument>, run: Stored<RunDocument>): Promise<ActionReply> {
-  try {
-    const updated = await s.store.runs.update(turn.tenantId, i.id, run.id, (current) => {
-      if (current.status !== 'awaiting-approval') throw new AlreadyDecided(current);
-      return { status: 'rejected', approvals: [...current.approvals, { ...decidedBy(turn), decision: 'rejected', at: s.now().toISOString() }] };
-    });
-    const card = await runStateCard(s, turn.tenantId, i, updated);
-    const activityId = run.card?.activityId ?? turn.cardActivityId;
-    if (activityId) await turn.update(activityId, { card });
-    return { card };
-  } catch (err) {
-    if (err instanceof AlreadyDecided) return { message: alreadyMessage(err.run) };
-    throw err;
-  }
+  const decision = await decideRun(s, turn, i, run, 'rejected');
+  if (!('decided' in decision)) return decision;
+  const card = await runStateCard(s, turn.tenantId, i, decision.decided);
+  const activityId = run.card?.activityId ?? turn.cardActivityId;
+  if (activityId) await turn.update(activityId, { card });
+  return { card };
 }
 
 /** "Fresh preview" and the ambiguity buttons: the preview arrives as a new message. */

@@ -15,6 +15,7 @@ import type { AdaptiveCardJson, ChatTurn } from '../chat.js';
 import { findIntegration } from '../find-integration.js';
 import type { FlowServices } from '../services.js';
 import { progressCard } from '../sync-cards.js';
+import { alreadyMessage, decideRun, whoIs } from '../run-decisions.js';
 import { cancelsOf, eventPreviewCard, eventReportCard, eventSummaryOf, leftOutNote, type EventRunSummary } from './event-cards.js';
 import { isOutlookIntegration } from './outlook-integration.js';
 
@@ -82,21 +83,6 @@ export async function outlookPreviewFromCard(s: FlowServices, turn: ActionTurn, 
   return { message: `Preparing a fresh preview of ${i.name}...` };
 }
 
-class AlreadyDecided extends Error {
-  constructor(readonly run: RunDocument) {
-    super('already decided');
-  }
-}
-
-function alreadyMessage(run: RunDocument): string {
-  const by = run.approvals.at(-1)?.by ?? 'an approver';
-  if (run.status === 'rejected') return `${by} rejected this preview; make a fresh one to sync.`;
-  if (run.status === 'expired') return 'This preview is out of date; make a fresh one.';
-  return `${by} already approved this preview; it is applied once.`;
-}
-
-const decidedBy = (turn: ChatTurn) => ({ by: turn.user.name ?? turn.user.id, userId: turn.user.id, ...(turn.user.aadObjectId ? { aadObjectId: turn.user.aadObjectId } : {}) });
-
 export async function approveEvents(s: FlowServices, turn: ActionTurn, i: Stored<IntegrationDocument>, run: Stored<RunDocument>, action: CardAction): Promise<ActionReply> {
   const summary = eventSummaryOf(run);
   if (!summary) return { message: 'This run has no Outlook preview to approve; make a fresh one.' };
@@ -104,20 +90,12 @@ export async function approveEvents(s: FlowServices, turn: ActionTurn, i: Stored
   if (text(action.data, 'hash', 128) !== summary.hash) return { message: 'This approval is for a different version of the preview, so nothing was applied. Make a fresh preview and approve that one.' };
   // Toggles are read by position; only "true" cancels, so a missing or forged value never cancels.
   const cancel = new Set(cancelsOf(summary.plan).filter((_op, n) => text(action.data, `cancel_${n}`, 10) === 'true').map((op) => op.id));
-  let claimed: Stored<RunDocument>;
-  try {
-    claimed = await s.store.runs.update(turn.tenantId, i.id, run.id, (current) => {
-      if (current.status !== 'awaiting-approval') throw new AlreadyDecided(current);
-      return {
-        status: 'approved', approvals: [...current.approvals, { ...decidedBy(turn), decision: 'approved', at: s.now().toISOString() }],
-        choices: { deletions: Object.fromEntries([...cancel].map((id) => [id, 'cancel'])) },
-        summary: { ...(current.summary ?? {}), approvedBy: turn.user.name ?? turn.user.id },
-      };
-    });
-  } catch (err) {
-    if (err instanceof AlreadyDecided) return { message: alreadyMessage(err.run) };
-    throw err;
-  }
+  const decision = await decideRun(s, turn, i, run, 'approved', (current) => ({
+    choices: { deletions: Object.fromEntries([...cancel].map((id) => [id, 'cancel'])) },
+    summary: { ...(current.summary ?? {}), approvedBy: whoIs(turn) },
+  }));
+  if (!('decided' in decision)) return decision;
+  const claimed = decision.decided;
   const activityId = run.card?.activityId ?? turn.cardActivityId;
   s.background.run(`apply events ${run.id}`, () => applyUnderLease(s, turn, i, claimed, cancel, activityId));
   return { card: progressCard(`Applying: ${i.name}`, `Approved by ${turn.user.name ?? 'an approver'}`, [{ label: 'Check the preview is still current', state: 'active' }, { label: 'Write the events', state: 'todo' }, { label: 'Report', state: 'todo' }]) };
@@ -148,15 +126,8 @@ async function applyUnderLease(s: FlowServices, turn: ChatTurn, i: Stored<Integr
 }
 
 export async function rejectEvents(s: FlowServices, turn: ActionTurn, i: Stored<IntegrationDocument>, run: Stored<RunDocument>): Promise<ActionReply> {
-  try {
-    await s.store.runs.update(turn.tenantId, i.id, run.id, (current) => {
-      if (current.status !== 'awaiting-approval') throw new AlreadyDecided(current);
-      return { status: 'rejected', approvals: [...current.approvals, { ...decidedBy(turn), decision: 'rejected', at: s.now().toISOString() }] };
-    });
-  } catch (err) {
-    if (err instanceof AlreadyDecided) return { message: alreadyMessage(err.run) };
-    throw err;
-  }
+  const decision = await decideRun(s, turn, i, run, 'rejected');
+  if (!('decided' in decision)) return decision;
   const card = notice('Preview rejected', `${turn.user.name ?? 'An approver'} rejected this preview. No event was written.`, { buttons: [button(turn.tenantId, 'Fresh preview', 'outlook.preview', { integrationId: i.id })] });
   const activityId = run.card?.activityId ?? turn.cardActivityId;
   if (activityId) await turn.update(activityId, { card });
