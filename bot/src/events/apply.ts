@@ -1,6 +1,7 @@
 import { OutlookError } from '../connectors/outlook/errors.js';
 import type { OutlookEvent } from '../connectors/outlook/event-wire.js';
-import { UserFacingError, userMessage } from '../errors.js';
+import { userMessage } from '../errors.js';
+import { journaled, JournalUnavailable } from '../sync/journaled.js';
 import { inPool } from '../sync/pool.js';
 import type { EventLink, EventOp, EventPlan } from './model.js';
 import type { EventJournalEntry, EventPorts } from './ports.js';
@@ -57,26 +58,12 @@ export interface EventApplyOutcome {
   meterFailures: number;
 }
 
-/** Journal failures stop the run: without the journal, exactly-once cannot hold. */
-export class EventJournalUnavailable extends UserFacingError {
-  constructor(message: string) {
-    super('journal-unavailable', message);
-  }
-}
-
-async function journaled<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    throw new EventJournalUnavailable(`The run journal could not be written, so the run stopped to avoid duplicate Outlook events: ${err instanceof Error ? err.message : String(err)}`);
-  }
-}
 
 const reason = (err: unknown): string => (err instanceof OutlookError ? err.message : userMessage(err));
 
 export async function applyEventPlan(plan: EventPlan, ports: EventPorts, options: EventApplyOptions): Promise<EventApplyOutcome> {
   const journal = new Map<string, EventJournalEntry>();
-  for (const e of await journaled(() => ports.journal.list(options.runId))) journal.set(e.opId, e);
+  for (const e of await journaled('Outlook events', () => ports.journal.list(options.runId))) journal.set(e.opId, e);
   const results: EventResult[] = [];
   const linkUpdates: EventLinkUpdate[] = [];
   let meterFailures = 0;
@@ -89,7 +76,7 @@ export async function applyEventPlan(plan: EventPlan, ports: EventPorts, options
     options.onResult?.(result);
   };
   const markDone = (op: EventOp & { linkId: string }, key: string): Promise<void> =>
-    journal.get(op.id)?.state === 'done' ? Promise.resolve() : journaled(() => ports.journal.markDone(options.runId, { opId: op.id, linkId: op.linkId, key }));
+    journal.get(op.id)?.state === 'done' ? Promise.resolve() : journaled('Outlook events', () => ports.journal.markDone(options.runId, { opId: op.id, linkId: op.linkId, key }));
   const meter = async (linkId: string, taskId: string): Promise<void> => {
     if (!ports.meter) return;
     try {
@@ -120,13 +107,13 @@ export async function applyEventPlan(plan: EventPlan, ports: EventPorts, options
         return saved(op, found);
       }
     } else {
-      await journaled(() => ports.journal.recordIntent(options.runId, { opId: op.id, linkId: op.linkId, marker: op.linkId }));
+      await journaled('Outlook events', () => ports.journal.recordIntent(options.runId, { opId: op.id, linkId: op.linkId, marker: op.linkId }));
     }
     let event: OutlookEvent;
     try {
       event = await ports.calendar.createEvent(op.draft, { linkId: op.linkId, transactionId: op.transactionId });
     } catch (err) {
-      if (err instanceof EventJournalUnavailable) throw err;
+      if (err instanceof JournalUnavailable) throw err;
       return record(op, 'failed', { reason: reason(err) });
     }
     await markDone(op, event.id);

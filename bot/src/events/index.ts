@@ -1,4 +1,4 @@
-export { applyEventPlan, DEFAULT_CANCEL_COMMENT, DEFAULT_EVENT_CONCURRENCY, EventJournalUnavailable, type EventApplyOptions, type EventApplyOutcome, type EventLinkUpdate, type EventResult, type EventResultStatus } from './apply.js';
+export { applyEventPlan, DEFAULT_CANCEL_COMMENT, DEFAULT_EVENT_CONCURRENCY, type EventApplyOptions, type EventApplyOutcome, type EventLinkUpdate, type EventResult, type EventResultStatus } from './apply.js';
 export { tasksChangedSince, type ChangesSinceOptions, type TasksChangedSince } from './changes-since.js';
 export { eventTimes, STANDARD_WORKING_DAY, type EventTimes, type WorkingDay } from './event-times.js';
 export { eventLinkId, markerPrefix, textDigest, transactionIdFor } from './ids.js';

@@ -10,13 +10,13 @@
  *   holds exactly what we meant to write (our own earlier attempt), otherwise it is skipped as stale.
  * - The outcome lists per-item results and baseline updates only for writes that succeeded.
  */
-import { UserFacingError } from '../errors.js';
 import type { ApprovedPlan } from './approve.js';
 import { compileMapping, type CompiledMapping } from './mapping/compile.js';
 import type { FieldValue, Integration, Item, SideValues, System } from './model.js';
 import type { AdoRefsWrite, BaselinePatch, CreateOp, DeleteOp, Operation, ParentRef, UpdateOp } from './plan.js';
 import { ADO_ID_FIELD, ADO_LINK_FIELD, refValues, sameRef } from './planbridge-fields.js';
 import { inPool } from './pool.js';
+import { journaled, JournalUnavailable } from './journaled.js';
 import type { JournalEntry, PlanWrite, SyncPorts } from './ports.js';
 
 export const DEFAULT_ADO_CONCURRENCY = 8;
@@ -87,7 +87,7 @@ class Run {
   }
 
   async execute(): Promise<ApplyOutcome> {
-    for (const e of await journaled(() => this.ports.journal.list(this.options.runId))) this.journal.set(e.opId, e);
+    for (const e of await journaled('work items', () => this.ports.journal.list(this.options.runId))) this.journal.set(e.opId, e);
     const ops = this.plan.operations;
     const concurrency = this.options.adoConcurrency ?? DEFAULT_ADO_CONCURRENCY;
     const adoWrites = ops.filter((o): o is UpdateOp | DeleteOp => (o.kind === 'update' || o.kind === 'delete') && o.side === 'ado');
@@ -128,13 +128,13 @@ class Run {
 
   private async done(op: CreateOp | UpdateOp | DeleteOp, key: string): Promise<void> {
     if (this.journal.get(op.id)?.state !== 'done') {
-      await journaled(() => this.ports.journal.markDone(this.options.runId, { opId: op.id, linkId: op.linkId, side: op.side, key }));
+      await journaled('work items', () => this.ports.journal.markDone(this.options.runId, { opId: op.id, linkId: op.linkId, side: op.side, key }));
     }
     this.record(op, 'done', { key });
   }
 
   private intend(op: CreateOp): Promise<void> {
-    return journaled(() => this.ports.journal.recordIntent(this.options.runId, { opId: op.id, linkId: op.linkId, side: op.side, marker: op.marker }));
+    return journaled('work items', () => this.ports.journal.recordIntent(this.options.runId, { opId: op.id, linkId: op.linkId, side: op.side, marker: op.marker }));
   }
 
   /** undefined: the parent was to be created in this run and was not. */
@@ -297,7 +297,7 @@ class Run {
           const parentKey = op.parent === undefined ? undefined : op.parent === null ? null : 'key' in op.parent ? op.parent.key : undefined;
           // Sent before a crash: the batch may have landed, and Project may have adjusted what it
           // wrote (a finish kept after its start), so a changed version then means our own write.
-          if (entry?.state !== 'intended') await journaled(() => this.ports.journal.recordIntent(this.options.runId, { opId: op.id, linkId: op.linkId, side: 'plan', marker: op.key }));
+          if (entry?.state !== 'intended') await journaled('work items', () => this.ports.journal.recordIntent(this.options.runId, { opId: op.id, linkId: op.linkId, side: 'plan', marker: op.key }));
           writes.push({ kind: 'update', opId: op.id, key: op.key, expectedVersion: op.expectedVersion, fields: op.fields, ...(op.parent !== undefined ? { parentKey } : {}) });
         } else {
           writes.push({ kind: 'delete', opId: op.id, key: op.key, expectedVersion: op.expectedVersion });
@@ -403,19 +403,4 @@ function untouched(op: UpdateOp, current: Item): boolean {
 
 function rank(op: CreateOp | UpdateOp | DeleteOp): number {
   return op.kind === 'create' ? op.level : op.kind === 'update' ? 10_000 : 20_000;
-}
-
-/** Journal failures stop the run: without the journal, exactly-once cannot hold. */
-export class JournalUnavailable extends UserFacingError {
-  constructor(message: string) {
-    super('journal-unavailable', message);
-  }
-}
-
-async function journaled<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    throw new JournalUnavailable(`The run journal could not be written, so the run stopped to avoid duplicate work items: ${message(err)}`);
-  }
 }

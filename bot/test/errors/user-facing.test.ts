@@ -8,7 +8,7 @@ import { ActionRefused } from '../../src/flows/actions.js';
 import { errorMessage, FlowProblem } from '../../src/flows/card-kit.js';
 import { classifyFailure } from '../../src/jobs/failure-causes.js';
 import { ConcurrencyError, StoreError } from '../../src/store/errors.js';
-import { JournalUnavailable } from '../../src/sync/apply.js';
+import { JournalUnavailable } from '../../src/sync/journaled.js';
 
 describe('errors users see', () => {
   it('shows only messages written for users; parser, database and programming errors stay generic', () => {

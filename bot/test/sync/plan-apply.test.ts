@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { approvePlan } from '../../src/sync/approve.js';
-import { applyPlan, JournalUnavailable } from '../../src/sync/apply.js';
+import { applyPlan } from '../../src/sync/apply.js';
+import { JournalUnavailable } from '../../src/sync/journaled.js';
 import { buildPlan } from '../../src/sync/build-plan.js';
 import type { AdoCreate } from '../../src/sync/ports.js';
 import { MemoryAdo } from './support/memory-ado.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OutlookEvent } from '../../../src/connectors/outlook/index.js';
-import { applyEventPlan, EventJournalUnavailable, planEvents, type EventCalendar, type EventJournal } from '../../../src/events/index.js';
+import { JournalUnavailable } from '../../../src/sync/journaled.js';
+import { applyEventPlan, planEvents, type EventCalendar, type EventJournal } from '../../../src/events/index.js';
 import { DEMO_PEOPLE, task } from '../support.js';
 
 /**
@@ -35,7 +36,7 @@ describe('an event run stopped by its journal', () => {
       markDone: async () => undefined,
       list: async () => [],
     };
-    await expect(applyEventPlan(plan, { calendar, journal }, { runId: 'r', concurrency: 4 })).rejects.toBeInstanceOf(EventJournalUnavailable);
+    await expect(applyEventPlan(plan, { calendar, journal }, { runId: 'r', concurrency: 4 })).rejects.toBeInstanceOf(JournalUnavailable);
     expect(inFlight).toBe(0);
     const createdWhenStopped = created.length;
     // The four ops started together (one failed before writing); none of the other four ever starts.
