@@ -10,7 +10,8 @@ import { environmentOrigin } from '../connectors/planner/client.js';
 import { PlanConnectorError } from '../connectors/ppm.js';
 import type { ConnectPlannerCardData } from '../cards/card-data.js';
 import { renderCard } from '../cards/render.js';
-import { checkUrlText, UnsafeUrlError, withoutCredentials } from '../net/url-safety.js';
+import { withoutCredentials } from '../net/url-safety.js';
+import { addressProblem, mark } from './connect-checks.js';
 import type { ConnectionDocument, PendingSignIn, Stored } from '../store/index.js';
 import { canonicalTimeZone } from '../time/zone-time.js';
 import { text, type ActionReply, type ActionTurn, type CardAction } from './actions.js';
@@ -44,23 +45,10 @@ export async function startConnectPlanner(s: FlowServices, turn: ChatTurn): Prom
   await turn.send({ card: connectPlannerForm(turn.tenantId, s.signIn !== undefined) });
 }
 
-/** The URL by the shared policy before anything is sent; private addresses are judged when the client connects. */
-function urlProblem(url: string, localMode: boolean): string {
-  if (!url) return 'Give the Dataverse environment URL, e.g. https://contoso.crm4.dynamics.com.';
-  try {
-    checkUrlText(url, { localMode, allowPrivateNetwork: true }, 'Dataverse');
-  } catch (err) {
-    if (!(err instanceof UnsafeUrlError)) throw err;
-    return err.reason === 'invalid' ? 'That is not a URL. Use the environment\'s full address, e.g. https://contoso.crm4.dynamics.com.' : err.message;
-  }
-  return '';
-}
 
 function zoneProblem(zone: string): string {
   return canonicalTimeZone(zone) !== undefined ? '' : `"${zone}" is not a time zone name; use one like Europe/Berlin or UTC (where the plan's people work).`;
 }
-
-const mark = (yes: boolean): string => (yes ? '✓' : '✗');
 
 /** What "connect planner" found, as at connect and on "Check again". */
 export function plannerChecklist(tenantId: string, connection: ConnectionDocument, report: AccessReport): AdaptiveCardJson {
@@ -108,7 +96,11 @@ export async function submitConnectPlanner(s: FlowServices, turn: ActionTurn, ac
   };
   const token = text(action.data, 'secret', 8000);
   const errors: Partial<Errors> = {};
-  const url = urlProblem(values.url, s.localMode);
+  const url = addressProblem(values.url, {
+    localMode: s.localMode, system: 'Dataverse', allowPrivateNetwork: true,
+    missing: 'Give the Dataverse environment URL, e.g. https://contoso.crm4.dynamics.com.',
+    invalid: 'That is not a URL. Use the environment\'s full address, e.g. https://contoso.crm4.dynamics.com.',
+  });
   if (url) {
     errors.url = url;
     // Never echo a password typed into the URL back into the form.

@@ -17,7 +17,8 @@ import { beginSignInCard } from './sign-in-start.js';
 import { systemName } from './plan-systems.js';
 import { ownership } from './connection-access.js';
 import { canonicalTimeZone } from '../time/zone-time.js';
-import { checkUrlText, UnsafeUrlError, withoutCredentials } from '../net/url-safety.js';
+import { withoutCredentials } from '../net/url-safety.js';
+import { addressProblem, mark } from './connect-checks.js';
 import type { AccessReport, PlanConnector, PwaCredentials } from './systems.js';
 
 type Values = ConnectPwaCardData['values'];
@@ -57,27 +58,10 @@ async function startSignIn(s: FlowServices, turn: ActionTurn, values: Values): P
   }
 }
 
-/**
- * The URL by the shared policy (scheme, credentials, length, loopback and metadata literals) before
- * anything is sent. Private addresses and names are judged when the client connects, under the
- * bot's policy (PLANBRIDGE_ALLOW_PRIVATE_NETWORK), so no DNS lookup happens in a flow.
- */
-function urlProblem(url: string, localMode: boolean): string {
-  if (!url) return 'Give the PWA site URL, e.g. https://contoso.sharepoint.com/sites/pwa.';
-  try {
-    checkUrlText(url, { localMode, allowPrivateNetwork: true }, 'Project Web App');
-  } catch (err) {
-    if (!(err instanceof UnsafeUrlError)) throw err;
-    return err.reason === 'invalid' ? 'That is not a URL. Use the full site address, e.g. https://contoso.sharepoint.com/sites/pwa.' : err.message;
-  }
-  return '';
-}
 
 function zoneProblem(zone: string): string {
   return canonicalTimeZone(zone) !== undefined ? '' : `"${zone}" is not a time zone name; use one like Europe/Berlin or UTC (the PWA site's regional setting).`;
 }
-
-const mark = (yes: boolean): string => (yes ? '✓' : '✗');
 
 /** How a PWA connection signs in, in words (never the secret). */
 export function signInOf(connection: ConnectionDocument, signedInAs?: string): string {
@@ -122,7 +106,11 @@ export async function submitConnectPwa(s: FlowServices, turn: ActionTurn, action
   };
   const secret = text(action.data, 'secret', 4000);
   const errors: Partial<Errors> = {};
-  const url = urlProblem(values.url, s.localMode);
+  const url = addressProblem(values.url, {
+    localMode: s.localMode, system: 'Project Web App', allowPrivateNetwork: true,
+    missing: 'Give the PWA site URL, e.g. https://contoso.sharepoint.com/sites/pwa.',
+    invalid: 'That is not a URL. Use the full site address, e.g. https://contoso.sharepoint.com/sites/pwa.',
+  });
   if (url) errors.url = url;
   // Never echo a password typed into the URL back into the form.
   if (url) values.url = withoutCredentials(values.url);

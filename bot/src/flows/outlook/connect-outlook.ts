@@ -12,7 +12,8 @@ import type { OutlookConnectCardData } from '../../cards/outlook-card-data.js';
 import { renderCard } from '../../cards/render.js';
 import { GRAPH_APP_SCOPE } from '../../connectors/m365/index.js';
 import type { OutlookAccess, OutlookConnector } from '../../connectors/outlook/index.js';
-import { checkUrlText, UnsafeUrlError, withoutCredentials } from '../../net/url-safety.js';
+import { withoutCredentials } from '../../net/url-safety.js';
+import { addressProblem, mark } from '../connect-checks.js';
 import type { ConnectionChanges, ConnectionDocument, OutlookSettings, PendingSignIn, Stored } from '../../store/index.js';
 import { text, type ActionReply, type ActionTurn, type CardAction } from '../actions.js';
 import { button, errorMessage, notice } from '../card-kit.js';
@@ -58,7 +59,6 @@ export async function startConnectOutlook(s: FlowServices, turn: ChatTurn): Prom
   await turn.send({ card: connectOutlookForm(turn.tenantId, outlookOffers(s)) });
 }
 
-const mark = (v: boolean | 'unknown' | null): string => (v === true ? '✓' : v === false ? '✗' : '?');
 
 /** The access checklist, as at connect and on "Check again". */
 export function outlookChecklist(tenantId: string, connection: Pick<ConnectionDocument, 'name' | 'url'> & { outlook?: OutlookSettings; auth?: ConnectionDocument['auth'] }, access: OutlookAccess): AdaptiveCardJson {
@@ -98,15 +98,6 @@ export function outlookChecklist(tenantId: string, connection: Pick<ConnectionDo
 /** Worth storing: the calendar can be read and nothing says it cannot be written. */
 const usable = (a: OutlookAccess): boolean => a.mailbox !== null && a.canRead && a.canWrite !== false;
 
-function graphUrlProblem(url: string, localMode: boolean): string {
-  try {
-    checkUrlText(url, { localMode }, 'Microsoft Graph');
-    return '';
-  } catch (err) {
-    if (!(err instanceof UnsafeUrlError)) throw err;
-    return err.reason === 'invalid' ? `That is not a URL; Microsoft Graph is ${GRAPH_URL}.` : err.message;
-  }
-}
 
 export async function submitConnectOutlook(s: FlowServices, turn: ActionTurn, action: CardAction): Promise<ActionReply> {
   const offers = outlookOffers(s);
@@ -119,7 +110,8 @@ export async function submitConnectOutlook(s: FlowServices, turn: ActionTurn, ac
   };
   const token = text(action.data, 'token', 16000)?.trim();
   const errors: Partial<Errors> = {};
-  const url = graphUrlProblem(values.graphUrl, s.localMode);
+  // An empty field already became GRAPH_URL above.
+  const url = addressProblem(values.graphUrl, { localMode: s.localMode, system: 'Microsoft Graph', missing: '', invalid: `That is not a URL; Microsoft Graph is ${GRAPH_URL}.` });
   if (url) {
     errors.graphUrl = url;
     values.graphUrl = withoutCredentials(values.graphUrl);
