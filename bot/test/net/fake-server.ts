@@ -8,15 +8,17 @@ export interface FakeServer {
   port: number;
   /** http://127.0.0.1:{port} */
   origin: string;
-  requests: Array<{ method: string; url: string; headers: http.IncomingHttpHeaders }>;
+  requests: Array<{ method: string; url: string; headers: http.IncomingHttpHeaders; body: string }>;
   close(): Promise<void>;
 }
 
 export async function startFakeServer(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<FakeServer> {
   const requests: FakeServer['requests'] = [];
   const server = http.createServer((req, res) => {
-    requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
-    req.resume();
+    const entry = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: '' };
+    requests.push(entry);
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => { entry.body += chunk; });
     req.on('end', () => handler(req, res));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,5 +1,6 @@
 import { UserFacingError } from '../../errors.js';
 import { readErrorBody } from '../../net/error-body.js';
+import type { TransportFailure } from '../../net/odata-transport.js';
 
 /**
  * Graph failures in Graph's shape, `{"error":{"code","message","innerError":{..}}}`, and what a
@@ -95,5 +96,19 @@ export function toOutlookError(err: unknown, ctx: CallContext): OutlookError {
       return new OutlookError('throttled', `Microsoft Graph is throttling PlanBridge (${err.status}${err.code ? ` ${err.code}` : ''}) and did not recover after waiting as asked. Try again in a few minutes.`, base);
     default:
       return new OutlookError('server-error', `Microsoft Graph failed (${err.status}${err.code ? `, ${err.code}` : ''}): ${err.message.split('\n')[0]}`, base);
+  }
+}
+
+/** A failure of the transport (net/odata-transport.ts) in Outlook's terms; `baseUrl` names the Graph host. */
+export function explainGraphFailure(failure: TransportFailure<GraphHttpError>, ctx: CallContext, baseUrl: string): OutlookError {
+  switch (failure.kind) {
+    case 'http':
+      return toOutlookError(failure.error, ctx);
+    case 'unsafe-url':
+      return new OutlookError('unreachable', failure.error.message, { needsAttention: true });
+    case 'network':
+      return new OutlookError('unreachable', `Cannot reach Microsoft Graph at ${new URL(baseUrl).host} (${failure.message}).${failure.idempotent ? '' : ' The request may have landed; PlanBridge looks for it before trying again.'}`);
+    case 'token':
+      return new OutlookError('auth-failed', `PlanBridge could not get a Microsoft Graph token for ${ctx.account} (the sign-in expired or was revoked). ${ctx.auth === 'delegated' ? 'Sign in again with "connect outlook".' : 'Check the app registration\'s credentials.'}`, { needsAttention: true });
   }
 }

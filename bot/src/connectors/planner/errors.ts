@@ -1,4 +1,5 @@
 import { readErrorBody } from '../../net/error-body.js';
+import type { TransportFailure } from '../../net/odata-transport.js';
 import { PlanConnectorError } from '../ppm.js';
 
 /**
@@ -57,4 +58,18 @@ export function toPlanError(err: unknown, account: string): PlanConnectorError {
     return new PlanConnectorError('invalid-request', `Planner premium refused the request: ${err.message}`, base);
   }
   return new PlanConnectorError('server-error', `Dataverse failed (${err.status}${err.code ? `, ${err.code}` : ''}): ${err.message.split('\n')[0]}`, base);
+}
+
+/** A failure of the transport (net/odata-transport.ts) in Planner premium's terms. */
+export function explainDataverseFailure(failure: TransportFailure<DataverseHttpError>, account: string, environmentUrl: string): PlanConnectorError {
+  switch (failure.kind) {
+    case 'http':
+      return toPlanError(failure.error, account);
+    case 'unsafe-url':
+      return new PlanConnectorError('unreachable', failure.error.message, { needsAttention: true });
+    case 'network':
+      return new PlanConnectorError('unreachable', `Cannot reach the Dataverse environment at ${environmentUrl} (${failure.message}). Check the environment URL and try again.`);
+    case 'token':
+      return new PlanConnectorError('auth-failed', `PlanBridge could not get a Microsoft 365 sign-in of ${account} for Dataverse (it expired or was revoked). Sign in again with "connect planner".`, { needsAttention: true });
+  }
 }

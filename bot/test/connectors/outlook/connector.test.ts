@@ -118,6 +118,17 @@ describe('Outlook connector against the Graph simulator', () => {
     expect(err.code).toBe('throttled');
   });
 
+  it('sends a create again after a dropped connection (its transactionId makes that safe); no answer at all is unreachable, naming the host', async () => {
+    const { connector } = connectorOn(sim);
+    sim.injectFault({ kind: 'reset', method: 'POST' });
+    const event = await connector.createEvent(draft({ attendees: [] }), { linkId: 'pbe-rst', transactionId: 'pbe-rst.1' });
+    expect(sim.calendars.all().filter((e) => e.isOrganizer)).toHaveLength(1);
+    sim.injectFault({ kind: 'reset', method: 'GET', count: 10 });
+    const err = await failure(connector.getEvent(event.id));
+    expect(err.code).toBe('unreachable');
+    expect(err.message).toContain(`Cannot reach Microsoft Graph at ${new URL(sim.apiUrl).host}`);
+  });
+
   it('keeps at most 4 requests in flight (Outlook\'s concurrency per app)', async () => {
     sim.setLatency(15);
     try {
