@@ -17,6 +17,14 @@ describe('PWA retry policy', () => {
     expect(decideRetry({ status, retryAfter: '1', network: false }, 0, PWA_RETRY, mid).retry).toBe(false);
   });
 
+  it('does not send a write again after a gateway gave up on it (502, 504), but does after a refusal (429, 503)', () => {
+    for (const status of [502, 504]) {
+      expect(decideRetry({ status, network: false, idempotent: false }, 0, PWA_RETRY, mid)).toMatchObject({ retry: false, reason: `gateway answer ${status} on a call that may have landed` });
+      expect(decideRetry({ status, network: false, idempotent: true }, 0, PWA_RETRY, mid).retry).toBe(true);
+    }
+    for (const status of [429, 503]) expect(decideRetry({ status, retryAfter: '1', network: false, idempotent: false }, 0, PWA_RETRY, mid).retry).toBe(true);
+  });
+
   it('gives up when asked to wait longer than two minutes, and after four retries', () => {
     expect(decideRetry({ status: 429, retryAfter: '120', network: false }, 0, PWA_RETRY, mid).retry).toBe(true);
     expect(decideRetry({ status: 429, retryAfter: '121', network: false }, 0, PWA_RETRY, mid)).toMatchObject({ retry: false, reason: expect.stringMatching(/over the 120 s cap/) });
