@@ -24,7 +24,16 @@ export interface ODataConnectionOptions {
   /** Tests: DNS resolution and socket opening. */
   resolve?: Resolver;
   connect?: Connector;
+  /** How long one attempt may take, answer body included (default REQUEST_TIMEOUT_MS). */
+  timeoutMs?: number;
 }
+
+/**
+ * As ADO's socket timeout (connectors/ado/session.ts): a server that never answers must not hold a
+ * gate slot, a run and its lease for ever. A timed-out attempt is a network failure, so a write
+ * that may have landed is not sent again.
+ */
+export const REQUEST_TIMEOUT_MS = 60_000;
 
 export interface ODataRequest {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -160,15 +169,21 @@ export class ODataTransport<E extends { status: number }, R extends ODataRequest
     };
     let response: Response;
     try {
-      response = await this.fetch(url, { method: request.method, headers, ...(body !== undefined ? { body } : {}) });
+      response = await this.fetch(url, { method: request.method, headers, signal: AbortSignal.timeout(this.connection.timeoutMs ?? REQUEST_TIMEOUT_MS), ...(body !== undefined ? { body } : {}) });
     } catch (err) {
       // A refused address, redirect or origin is the person's to fix, not the network's.
       if (err instanceof UnsafeUrlError) throw this.service.explain({ kind: 'unsafe-url', error: err }, request);
       return { kind: 'network', message: (err as Error).message };
     }
     if (!response.ok) return { kind: 'http', error: await this.service.readError(response), retryAfter: response.headers.get('retry-after') };
-    // Read even when empty (202, 204), so the socket goes back to the pool.
-    const text = await response.text();
+    // Read even when empty (202, 204), so the socket goes back to the pool. A body cut off
+    // (reset, timeout) is a network failure like one before the headers.
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (err) {
+      return { kind: 'network', message: (err as Error).message };
+    }
     return { kind: 'ok', answer: { status: response.status, body: text.trim() ? JSON.parse(text) : {}, headers: response.headers } };
   }
 }

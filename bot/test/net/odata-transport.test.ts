@@ -142,6 +142,16 @@ describe('OData transport', () => {
     expect(throttled.server.requests).toHaveLength(2);
   });
 
+  it('gives up on an attempt the server never answers (or whose body stalls), and never sends such a write again', async () => {
+    // Headers then silence, or nothing at all: either way the attempt ends at its timeout.
+    const hung = await setup((n, _req, res) => { if (n % 2 === 1) { res.writeHead(200, { 'Content-Type': 'application/json' }); res.write('{"va'); } }, { timeoutMs: 150 });
+    expect(await explained(hung.transport.send(GET))).toMatchObject({ kind: 'network', idempotent: true });
+    expect(hung.server.requests).toHaveLength(1 + LIMITS.maxRetries);
+    const write = await setup(() => undefined, { timeoutMs: 150 });
+    expect(await explained(write.transport.send({ method: 'POST', path: 'Execute', body: {} }))).toMatchObject({ kind: 'network', idempotent: false });
+    expect(write.server.requests).toHaveLength(1);
+  });
+
   it('a network failure that outlasts the budget is handed over as one', async () => {
     const { server, transport } = await setup((_n, req) => drop(req));
     expect(await explained(transport.send(GET))).toMatchObject({ kind: 'network', idempotent: true });
