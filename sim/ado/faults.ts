@@ -1,21 +1,20 @@
+import { Disturbances, type ScriptedFault } from '../shared/disturbances.js';
+
 /**
  * Realism knobs: scripted faults, random failures (seeded, so runs repeat) and a per-PAT
  * sliding-window rate limiter that sends X-RateLimit-* headers before it starts answering 429.
  */
-export interface Fault {
+export interface Fault extends ScriptedFault {
   /**
    * 429 or 503 with Retry-After; `reset` drops the connection before the request is handled;
    * `reset-after` handles it (a create lands) and then drops the connection instead of answering.
    */
   kind: 429 | 503 | 'reset' | 'reset-after';
-  /** How many matching requests fail (default 1). */
-  count?: number;
   /** Seconds (or an HTTP date) for Retry-After; default 1. */
   retryAfter?: string;
-  pathIncludes?: string;
-  method?: string;
 }
 
+/** ADO's chaos resets connections and answers 503; it does not throttle by chance (see RateLimiter). */
 export interface ChaosOptions {
   /** Fraction (0..1) of API requests answered 503. */
   errorRate?: number;
@@ -35,46 +34,28 @@ export interface RateLimitOptions {
 
 export type FaultDecision = { kind: 'none' } | { kind: 'reset' | 'reset-after' } | { kind: 429 | 503; retryAfter: string; headers?: Record<string, string> };
 
-/** mulberry32: a tiny seeded PRNG so chaos runs are repeatable. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export class FaultPlan {
-  private scripted: Array<Required<Pick<Fault, 'kind' | 'count'>> & Fault> = [];
-  private chaos: ChaosOptions = {};
-  private random: () => number = seededRandom(1);
+  private readonly disturbances = new Disturbances<Fault>();
 
   inject(fault: Fault): void {
-    this.scripted.push({ ...fault, count: fault.count ?? 1 });
+    this.disturbances.inject(fault);
   }
 
   setChaos(options: ChaosOptions): void {
-    this.chaos = { ...options };
-    this.random = seededRandom(options.seed ?? 1);
+    this.disturbances.setChaos({ errorRate: options.errorRate, resetRate: options.resetRate, seed: options.seed });
   }
 
   clear(): void {
-    this.scripted = [];
-    this.chaos = {};
+    this.disturbances.clear();
   }
 
   next(method: string, path: string): FaultDecision {
-    const f = this.scripted.find((x) => x.count > 0 && (!x.pathIncludes || path.toLowerCase().includes(x.pathIncludes.toLowerCase())) && (!x.method || x.method.toUpperCase() === method));
-    if (f) {
-      f.count -= 1;
+    const d = this.disturbances.next(method, path);
+    if (d.kind === 'fault') {
+      const f = d.fault;
       return f.kind === 'reset' || f.kind === 'reset-after' ? { kind: f.kind } : { kind: f.kind, retryAfter: f.retryAfter ?? '1' };
     }
-    const roll = this.random();
-    if (roll < (this.chaos.resetRate ?? 0)) return { kind: 'reset' };
-    if (roll < (this.chaos.resetRate ?? 0) + (this.chaos.errorRate ?? 0)) return { kind: 503, retryAfter: '1' };
+    if (d.kind === 'chaos') return d.what === 'reset' ? { kind: 'reset' } : { kind: 503, retryAfter: '1' };
     return { kind: 'none' };
   }
 }

@@ -1,4 +1,4 @@
-import { seededRandom } from '../ado/faults.js';
+import { Disturbances, type ChaosOptions, type ScriptedFault } from '../shared/disturbances.js';
 import { DataverseError } from './errors.js';
 
 /**
@@ -26,25 +26,15 @@ export interface ServiceProtectionOptions {
   windowMs?: number;
 }
 
-export interface Fault {
+export interface Fault extends ScriptedFault {
   /** A service protection 429 of that kind, a 503, or a dropped connection. */
   kind: LimitKind | 503 | 'reset';
-  count?: number;
   /** Seconds for Retry-After (default 1 for faults). */
   retryAfter?: number;
-  pathIncludes?: string;
-  method?: string;
 }
 
-export interface ChaosOptions {
-  /** Fraction of requests answered 429 (requests limit). */
-  throttleRate?: number;
-  /** Fraction answered 503. */
-  errorRate?: number;
-  /** Fraction whose connection is reset. */
-  resetRate?: number;
-  seed?: number;
-}
+/** Chaos throttles as the requests limit does. */
+export type { ChaosOptions };
 
 export function throttled(kind: LimitKind, retryAfterSeconds: number, o: Required<ServiceProtectionOptions>): DataverseError {
   const windowS = Math.round(o.windowMs / 1000);
@@ -66,9 +56,7 @@ export class ServiceProtection {
   private readonly requests = new Map<string, number[]>();
   private readonly execution = new Map<string, Array<{ at: number; ms: number }>>();
   private readonly inFlight = new Map<string, number>();
-  private faults: Array<Fault & { count: number }> = [];
-  private chaos: ChaosOptions = {};
-  private random = seededRandom(1);
+  private readonly disturbances = new Disturbances<Fault>();
 
   constructor(options: ServiceProtectionOptions = {}, private readonly now: () => number = Date.now) {
     this.options = withDefaults(options);
@@ -81,35 +69,31 @@ export class ServiceProtection {
   }
 
   inject(fault: Fault): void {
-    this.faults.push({ ...fault, count: fault.count ?? 1 });
+    this.disturbances.inject(fault);
   }
 
   setChaos(options: ChaosOptions): void {
-    this.chaos = { ...options };
-    this.random = seededRandom(options.seed ?? 1);
+    this.disturbances.setChaos(options);
   }
 
   clear(): void {
-    this.faults = [];
-    this.chaos = {};
+    this.disturbances.clear();
     this.requests.clear();
     this.execution.clear();
   }
 
   /** Scripted faults first, then chaos, then the user's limits. Counts the request when it passes. */
   admit(user: string, method: string, path: string): Decision {
-    const fault = this.faults.find((f) => f.count > 0 && (!f.pathIncludes || path.toLowerCase().includes(f.pathIncludes.toLowerCase())) && (!f.method || f.method.toUpperCase() === method));
-    if (fault) {
-      fault.count -= 1;
-      if (fault.kind === 'reset') return { kind: 'reset' };
-      if (fault.kind === 503) return { kind: 'error', error: serviceUnavailable() };
-      return { kind: 'error', error: throttled(fault.kind, fault.retryAfter ?? 1, this.options) };
+    const d = this.disturbances.next(method, path);
+    if (d.kind === 'fault') {
+      if (d.fault.kind === 'reset') return { kind: 'reset' };
+      if (d.fault.kind === 503) return { kind: 'error', error: serviceUnavailable() };
+      return { kind: 'error', error: throttled(d.fault.kind, d.fault.retryAfter ?? 1, this.options) };
     }
-    const roll = this.random();
-    const { resetRate = 0, errorRate = 0, throttleRate = 0 } = this.chaos;
-    if (roll < resetRate) return { kind: 'reset' };
-    if (roll < resetRate + errorRate) return { kind: 'error', error: serviceUnavailable() };
-    if (roll < resetRate + errorRate + throttleRate) return { kind: 'error', error: throttled('requests', 1, this.options) };
+    if (d.kind === 'chaos') {
+      if (d.what === 'reset') return { kind: 'reset' };
+      return { kind: 'error', error: d.what === 'error' ? serviceUnavailable() : throttled('requests', 1, this.options) };
+    }
 
     const now = this.now();
     const since = now - this.options.windowMs;

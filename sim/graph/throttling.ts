@@ -1,4 +1,4 @@
-import { seededRandom } from '../ado/faults.js';
+import { Disturbances, type ChaosOptions, type ScriptedFault } from '../shared/disturbances.js';
 import { graphErrors, type GraphError } from './errors.js';
 
 /**
@@ -23,25 +23,14 @@ export interface MailboxLimitOptions {
   windowMs?: number;
 }
 
-export interface Fault {
+export interface Fault extends ScriptedFault {
   /** A 429 ApplicationThrottled, a 503, or a dropped connection. */
   kind: 429 | 503 | 'reset';
-  count?: number;
   /** Seconds for Retry-After on a 429 (default 1). */
   retryAfter?: number;
-  pathIncludes?: string;
-  method?: string;
 }
 
-export interface ChaosOptions {
-  /** Fraction of requests answered 429. */
-  throttleRate?: number;
-  /** Fraction answered 503. */
-  errorRate?: number;
-  /** Fraction whose connection is reset. */
-  resetRate?: number;
-  seed?: number;
-}
+export type { ChaosOptions };
 
 export type Decision = { kind: 'none' } | { kind: 'reset' } | { kind: 'error'; error: GraphError };
 
@@ -49,9 +38,7 @@ export class Throttling {
   private options: Required<MailboxLimitOptions>;
   private readonly requests = new Map<string, number[]>();
   private readonly inFlight = new Map<string, number>();
-  private faults: Array<Fault & { count: number }> = [];
-  private chaos: ChaosOptions = {};
-  private random = seededRandom(1);
+  private readonly disturbances = new Disturbances<Fault>();
   /** Most requests seen in flight at once per concurrency key, for benchmarks and tests. */
   readonly peakInFlight = new Map<string, number>();
 
@@ -65,36 +52,27 @@ export class Throttling {
   }
 
   inject(fault: Fault): void {
-    this.faults.push({ ...fault, count: fault.count ?? 1 });
+    this.disturbances.inject(fault);
   }
 
   setChaos(options: ChaosOptions): void {
-    this.chaos = { ...options };
-    this.random = seededRandom(options.seed ?? 1);
+    this.disturbances.setChaos(options);
   }
 
   clear(): void {
-    this.faults = [];
-    this.chaos = {};
+    this.disturbances.clear();
     this.requests.clear();
     this.peakInFlight.clear();
   }
 
   /** Faults, then chaos: for every request. */
   disturb(method: string, path: string): Decision {
-    const fault = this.faults.find((f) => f.count > 0 && (!f.pathIncludes || path.toLowerCase().includes(f.pathIncludes.toLowerCase())) && (!f.method || f.method.toUpperCase() === method));
-    if (fault) {
-      fault.count -= 1;
-      if (fault.kind === 'reset') return { kind: 'reset' };
-      if (fault.kind === 503) return { kind: 'error', error: graphErrors.unavailable() };
-      return { kind: 'error', error: graphErrors.throttled('MailboxConcurrency', fault.retryAfter ?? 1) };
-    }
-    const roll = this.random();
-    const { resetRate = 0, errorRate = 0, throttleRate = 0 } = this.chaos;
-    if (roll < resetRate) return { kind: 'reset' };
-    if (roll < resetRate + errorRate) return { kind: 'error', error: graphErrors.unavailable() };
-    if (roll < resetRate + errorRate + throttleRate) return { kind: 'error', error: graphErrors.throttled('MailboxConcurrency', 1) };
-    return { kind: 'none' };
+    const d = this.disturbances.next(method, path);
+    if (d.kind === 'none') return d;
+    const what = d.kind === 'fault' ? (d.fault.kind === 'reset' ? 'reset' : d.fault.kind === 503 ? 'error' : 'throttle') : d.what;
+    if (what === 'reset') return { kind: 'reset' };
+    if (what === 'error') return { kind: 'error', error: graphErrors.unavailable() };
+    return { kind: 'error', error: graphErrors.throttled('MailboxConcurrency', d.kind === 'fault' ? d.fault.retryAfter ?? 1 : 1) };
   }
 
   private concurrencyKey(appId: string, mailboxId: string): string {
