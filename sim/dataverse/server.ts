@@ -12,6 +12,7 @@ import { addBigProject, demoStore } from './seed.js';
 import { Store } from './store.js';
 import { tableBySet, TABLES, type FailedStatusVariant, type Table } from './tables.js';
 import { ALL_USERS, ENVIRONMENT, hasProjectLicense, type DataverseUser } from './users.js';
+import { readBody, header } from '../shared/http.js';
 
 export { DATAVERSE_DEMO_CREDENTIALS } from './users.js';
 export { SEED_IDS } from './seed.js';
@@ -118,12 +119,6 @@ export async function startDataverseSimulator(options: DataverseSimulatorOptions
       res.end(`simulator error: ${(err as Error).message}`);
     });
   });
-
-  async function readBody(req: IncomingMessage): Promise<string> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  }
 
   function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     const base = { 'odata-version': '4.0', ...headers };
@@ -255,11 +250,6 @@ export async function startDataverseSimulator(options: DataverseSimulatorOptions
       status: 200, headers: {},
       body: { '@odata.context': `${base}$metadata#Microsoft.Dynamics.CRM.RetrieveUserLicenseInfoResponse`, AccessMode: row.accessmode, licenseInfo: { ServicePlans: plans } },
     };
-  }
-
-  function header(req: IncomingMessage, name: string): string | undefined {
-    const v = req.headers[name];
-    return Array.isArray(v) ? v.join(',') : v;
   }
 
   /** Admin routes for demos and tests (no auth; loopback only by default). */

@@ -12,6 +12,7 @@ import { GrantStore, isFailure, type GrantFailure } from './grants.js';
 import { signJwt, type SigningKey, type TrustedIssuer } from './jwt.js';
 import { errorPage, signInPage } from './pages.js';
 import { resolveScopes, ScopeError, scopeString, type ScopeGrant } from './scopes.js';
+import { readBody } from '../shared/http.js';
 
 export { ENTRA_DEMO } from './directory.js';
 export { AZURE_DEVOPS_RESOURCE } from './client-credentials.js';
@@ -393,12 +394,6 @@ function sameSecret(expected: string, given: string): boolean {
   const a = createHash('sha256').update(expected).digest();
   const b = createHash('sha256').update(given).digest();
   return timingSafeEqual(a, b);
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

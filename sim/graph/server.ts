@@ -12,6 +12,7 @@ import { ConnectionReset, dispatch, errorResponse, type GraphService } from './r
 import { seededState, type GraphSeed } from './seed.js';
 import { Throttling, type ChaosOptions, type Fault, type MailboxLimitOptions } from './throttling.js';
 import type { GraphRequest, GraphResponse } from './wire.js';
+import { readBody, header } from '../shared/http.js';
 
 export { GRAPH_DEMO_CREDENTIALS, GRAPH_APP_ID, GRAPH_RESOURCE } from './auth.js';
 export { OUTLOOK_LIMITS } from './throttling.js';
@@ -225,13 +226,3 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
   return sim;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v.join(',') : v;
-}
