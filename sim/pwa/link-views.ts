@@ -1,5 +1,6 @@
 import type { SimProject, SimTask, SimTaskLink } from './model.js';
 import type { EntityView } from './odata.js';
+import { taskById } from './task-index.js';
 import { type ViewContext, planLinks, planTasks, projectUri } from './view-context.js';
 import { durationString } from './wire.js';
 
@@ -17,7 +18,7 @@ type TaskView = (p: SimProject, t: SimTask, draft: boolean) => EntityView;
 export function taskLinkView(ctx: ViewContext, p: SimProject, l: SimTaskLink, draft: boolean, taskView: TaskView): EntityView {
   const tasks = planTasks(p, draft);
   const find = (id: string): EntityView | null => {
-    const t = tasks.find((x) => x.Id === id);
+    const t = taskById(tasks, id);
     return t ? taskView(p, t, draft) : null;
   };
   const lag = durationString(l.LagMinutes, p.MinutesPerDay);

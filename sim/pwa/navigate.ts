@@ -34,7 +34,8 @@ export function navigate(start: EntityView, set: string, segments: Segment[], mi
     } else if (Array.isArray(next)) {
       if (seg.arg === null) { target = { kind: 'many', rows: next, set: seg.name }; continue; }
       const key = keyOf(seg.arg);
-      const found: EntityView | undefined = next.find((v) => String(v.props.Id ?? '').toLowerCase() === key);
+      // A view that computes its properties one at a time gives its Id alone (a task of 5,000 looked up by key).
+      const found: EntityView | undefined = next.find((v) => String((v.property ? v.property('Id') : v.props.Id) ?? '').toLowerCase() === key);
       if (!found) throw missing(seg.name, key);
       target = { kind: 'one', view: found, set: seg.name };
     } else {

@@ -1,5 +1,6 @@
 import { psErrors } from './errors.js';
-import { SCHEMA, fitsEdm } from './schema.js';
+import { compileProjection, innerProjection, unvouchedNames, type Projection } from './projection.js';
+import { SCHEMA, fitsEdm, type EdmType } from './schema.js';
 
 /**
  * OData v3 as SharePoint speaks it: the three JSON formats, $select/$expand/$top/$filter,
@@ -28,6 +29,13 @@ export interface EntityView {
   /** Absolute URI of the entity. */
   uri: string;
   props: Record<string, unknown>;
+  /**
+   * For views whose properties cost something to compute (a task's work in three forms each): the
+   * names of `props` in its order, and one value as `props` holds it, so a render computes only
+   * what `$select` names.
+   */
+  propertyNames?: readonly string[];
+  property?(name: string): unknown;
   /** Navigation properties, resolved only when expanded. */
   navs?: Record<string, () => EntityView | EntityView[] | null>;
 }
@@ -53,13 +61,6 @@ export function parseQuery(params: URLSearchParams): QueryOptions {
   };
 }
 
-function selectFor(select: string[] | null, prefix: string | null): string[] | null {
-  if (select === null) return null;
-  if (prefix === null) return select.filter((s) => !s.includes('/')).concat(select.filter((s) => s.includes('/')).map((s) => s.split('/')[0]!));
-  const inner = select.filter((s) => s.startsWith(`${prefix}/`)).map((s) => s.slice(prefix.length + 1));
-  return inner.length > 0 && !inner.includes('*') ? inner : null;
-}
-
 /**
  * A navigation property the type does not declare is refused with 400, as SharePoint refuses
  * `$expand=Predecesors`; one it declares but the simulator does not serve is a 501.
@@ -71,28 +72,25 @@ export function checkNavigation(view: EntityView, name: string): void {
   if (!view.navs?.[name]) throw psErrors.notServed(name, view.type);
 }
 
-/**
- * A selected name the type does not declare is refused with 400, as SharePoint refuses
- * `$select=RemainingWrok`, so a typo in a connector query fails its tests. Task custom fields
- * (`Custom_x005f_…`) are dynamic properties, declared by the site's fields, not by the CSDL.
- */
-export function checkSelected(view: EntityView, names: readonly string[]): void {
-  const schema = SCHEMA[view.type];
-  if (!schema) return;
-  for (const name of names) {
-    if (name === '*' || name.startsWith('Custom_') || name in view.props) continue;
-    if (!(name in schema.properties) && !schema.navigations.has(name)) throw psErrors.unknownProperty(name, view.type);
-  }
+/** Work and durations in milliseconds are Edm.Int32: past about 596 hours the server cannot write them. */
+function fitting(types: Record<string, EdmType> | undefined, key: string, value: unknown): unknown {
+  if (typeof value === 'number' && !fitsEdm(types?.[key], value)) throw psErrors.overflow(types![key]!);
+  return value;
 }
 
 /** Renders one entity in the requested format, applying $select and $expand. */
 export function renderEntity(view: EntityView, format: ODataFormat, select: string[] | null, expand: string[]): Record<string, unknown> {
-  for (const e of expand) checkNavigation(view, e.split('/')[0]!);
+  return renderProjected(view, format, compileProjection(select, expand));
+}
+
+function renderProjected(view: EntityView, format: ODataFormat, projection: Projection): Record<string, unknown> {
+  for (const name of projection.expandRoots) checkNavigation(view, name);
   const types = SCHEMA[view.type]?.properties;
-  const topSelect = selectFor(select, null);
-  if (topSelect !== null) checkSelected(view, topSelect);
-  const selected = topSelect === null || topSelect.includes('*') ? null : new Set(topSelect);
-  const wanted = (name: string): boolean => selected === null || selected.has(name);
+  const names = view.property ? view.propertyNames : undefined;
+  for (const name of unvouchedNames(projection, view.type)) {
+    if (!names?.includes(name) && !(name in view.props)) throw psErrors.unknownProperty(name, view.type);
+  }
+  const { selected, topSelect } = projection;
   const out: Record<string, unknown> = {};
   if (format === 'verbose') out.__metadata = { id: view.uri, uri: view.uri, type: view.type };
   if (format === 'minimalmetadata') {
@@ -100,27 +98,32 @@ export function renderEntity(view: EntityView, format: ODataFormat, select: stri
     out['odata.id'] = view.uri;
     out['odata.editLink'] = view.uri.replace(/^.*?_api\//, '');
   }
-  for (const [key, value] of Object.entries(view.props)) {
-    if (!wanted(key)) continue;
-    // Work and durations in milliseconds are Edm.Int32: past about 596 hours the server cannot write them.
-    if (typeof value === 'number' && !fitsEdm(types?.[key], value)) throw psErrors.overflow(types![key]!);
-    out[key] = value;
+  if (names) {
+    for (const key of names) {
+      if (selected === null || selected.has(key)) out[key] = fitting(types, key, view.property!(key));
+    }
+  } else {
+    const props = view.props;
+    // for...in, not Object.entries: the same order (the props are plain objects), without an array of pairs per entity.
+    for (const key in props) {
+      if (selected === null || selected.has(key)) out[key] = fitting(types, key, props[key]);
+    }
   }
-  for (const [name, resolve] of Object.entries(view.navs ?? {})) {
-    const expanded = expand.some((e) => e === name || e.startsWith(`${name}/`));
-    if (!expanded) {
-      if (format === 'verbose' && (topSelect === null || topSelect.includes(name))) out[name] = { __deferred: { uri: `${view.uri}/${name}` } };
+  // Only verbose writes anything for a navigation that is not expanded (its __deferred link).
+  const navs = format === 'verbose' || projection.expandRoots.length > 0 ? view.navs : undefined;
+  for (const name in navs) {
+    if (!projection.expanded.has(name)) {
+      if (format === 'verbose' && (topSelect === null || projection.topSelectNames.has(name))) out[name] = { __deferred: { uri: `${view.uri}/${name}` } };
       continue;
     }
-    if (!wanted(name)) continue;
-    const target = resolve();
-    const innerSelect = selectFor(select, name);
-    const innerExpand = expand.filter((e) => e.startsWith(`${name}/`)).map((e) => e.slice(name.length + 1));
+    if (selected !== null && !selected.has(name)) continue;
+    const target = navs[name]!();
+    const inner = innerProjection(projection, name);
     if (Array.isArray(target)) {
-      const rows = target.map((t) => renderEntity(t, format, innerSelect, innerExpand));
+      const rows = target.map((t) => renderProjected(t, format, inner));
       out[name] = format === 'verbose' ? { results: rows } : rows;
     } else {
-      out[name] = target === null ? null : renderEntity(target, format, innerSelect, innerExpand);
+      out[name] = target === null ? null : renderProjected(target, format, inner);
     }
   }
   return out;
@@ -140,7 +143,8 @@ export function renderCollection(
   const remainingTop = options.top === null ? Number.POSITIVE_INFINITY : Math.max(0, options.top);
   const take = Math.min(SERVER_PAGE_SIZE, remainingTop);
   const page = all.slice(options.skip, options.skip + take);
-  const rows = page.map((v) => renderEntity(v, format, options.select, options.expand));
+  const projection = compileProjection(options.select, options.expand);
+  const rows = page.map((v) => renderProjected(v, format, projection));
   const consumed = options.skip + page.length;
   let next: string | undefined;
   if (consumed < all.length && page.length === take && remainingTop > take) {

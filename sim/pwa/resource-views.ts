@@ -1,7 +1,7 @@
 import { EMPTY_DATE, type SimAssignment, type SimCalendar, type SimProject, type SimResource, type SimTask } from './model.js';
 import type { EntityView } from './odata.js';
-import { type ViewContext, planTasks, projectUri } from './view-context.js';
-import { workForms, workString } from './wire.js';
+import { type ViewContext, planTasks, projectUri, sharedView } from './view-context.js';
+import { addWorkForms, workString } from './wire.js';
 import { percentWorkComplete, remainingWork } from './work.js';
 
 /** Assignments, project and enterprise resources, and calendars, with the PS property names. */
@@ -10,12 +10,11 @@ type TaskView = (p: SimProject, t: SimTask, draft: boolean) => EntityView;
 
 function workProps(work: number, actual: number, percentComplete: number): Record<string, unknown> {
   const remaining = remainingWork({ WorkMinutes: work, ActualWorkMinutes: actual });
-  return {
-    ...workForms('Work', work, workString(work)),
-    ...workForms('ActualWork', actual, workString(actual)),
-    ...workForms('RemainingWork', remaining, workString(remaining)),
-    PercentWorkComplete: percentWorkComplete(work, actual, percentComplete),
-  };
+  const props = addWorkForms({}, 'Work', work, workString(work));
+  addWorkForms(props, 'ActualWork', actual, workString(actual));
+  addWorkForms(props, 'RemainingWork', remaining, workString(remaining));
+  props.PercentWorkComplete = percentWorkComplete(work, actual, percentComplete);
+  return props;
 }
 
 export function assignmentView(ctx: ViewContext, p: SimProject, t: SimTask, a: SimAssignment, draft: boolean, taskView: TaskView): EntityView {
@@ -32,7 +31,8 @@ export function assignmentView(ctx: ViewContext, p: SimProject, t: SimTask, a: S
     uri: `${projectUri(ctx, p, draft)}/Assignments('${a.Id}')`,
     props,
     navs: {
-      Resource: () => (resource ? projectResourceView(ctx, p, resource, draft, taskView) : null),
+      // Every assignment of a resource points at the same project resource, whose work sums scan the whole plan: built once per request.
+      Resource: () => (resource ? sharedView(ctx, `ProjectResource ${draft} ${p.Id} ${resource.Id}`, () => projectResourceView(ctx, p, resource, draft, taskView)) : null),
       Task: () => taskView(p, t, draft),
     },
   };

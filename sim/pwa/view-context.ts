@@ -1,4 +1,4 @@
-import type { ODataFormat } from './odata.js';
+import type { EntityView, ODataFormat } from './odata.js';
 import type { SimProject, SimState, SimTask } from './model.js';
 
 /** What every entity view needs: the live state, the `_api` base for entity URIs, and the JSON format. */
@@ -6,6 +6,15 @@ export interface ViewContext {
   state: () => SimState;
   api: string;
   format: ODataFormat;
+  /** Views many entities point at, built once: a context (and its Views) lives for one request, while the state cannot change. */
+  shared: Map<string, EntityView>;
+}
+
+/** The view under `key` in this request, built by `build` the first time it is asked for. */
+export function sharedView(ctx: ViewContext, key: string, build: () => EntityView): EntityView {
+  let view = ctx.shared.get(key);
+  if (!view) ctx.shared.set(key, (view = build()));
+  return view;
 }
 
 export const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';

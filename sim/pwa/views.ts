@@ -1,15 +1,20 @@
 import { taskLinks } from './link-views.js';
 import type { EntityView, ODataFormat } from './odata.js';
 import {
-  EMPTY_DATE, customInternalName, customPropertyName, lookupEntryInternalName,
+  EMPTY_DATE, customInternalName, lookupEntryInternalName,
   type SimCustomField, type SimLookupTable, type SimProject, type SimQueueJob, type SimState, type SimTask,
 } from './model.js';
 import { assignmentView, calendarView, enterpriseResourceView, projectAssignments, projectResourceView, projectResources } from './resource-views.js';
-import { EMPTY_GUID, type ViewContext, planTasks, projectUri } from './view-context.js';
-import { durationString, workForms, workString } from './wire.js';
-import { percentWorkComplete, remainingWork } from './work.js';
+import { lazyViews } from './lazy-views.js';
+import { taskProperty, taskPropertyNames } from './task-props.js';
+import { taskById } from './task-index.js';
+import { EMPTY_GUID, type ViewContext, planTasks, projectUri, sharedView } from './view-context.js';
+import { durationString, workString } from './wire.js';
 
-/** Maps simulator state to PS entities with the property names of the real `$metadata`. */
+/**
+ * Maps simulator state to PS entities with the property names of the real `$metadata`. One Views
+ * serves one request (server.ts), so views it shares between entities never outlive a state change.
+ */
 
 export { durationString, workString };
 
@@ -21,7 +26,7 @@ export class Views {
     private readonly api: string,
     private readonly format: ODataFormat,
   ) {
-    this.ctx = { state, api, format };
+    this.ctx = { state, api, format, shared: new Map() };
   }
 
   project(p: SimProject, draft = false): EntityView {
@@ -40,7 +45,7 @@ export class Views {
     const taskView = this.taskView;
     const navs: NonNullable<EntityView['navs']> = {
       CheckedOutBy: () => (p.checkout ? { type: 'SP.User', uri: `${uri}/CheckedOutBy`, props: { LoginName: p.checkout.user, Title: p.checkout.user } } : null),
-      Tasks: () => planTasks(p, draft).map((t) => this.task(p, t, draft)),
+      Tasks: () => lazyViews(planTasks(p, draft), (t) => this.task(p, t, draft)),
       TaskLinks: () => taskLinks(this.ctx, p, draft, taskView),
       Assignments: () => projectAssignments(this.ctx, p, draft, taskView),
       ProjectResources: () => projectResources(p, this.state().resources, draft).map((r) => projectResourceView(this.ctx, p, r, draft, taskView)),
@@ -74,7 +79,8 @@ export class Views {
     return {
       Parent: () => {
         const parent = t.ParentId ? taskById(planTasks(p, draft), t.ParentId) : undefined;
-        return parent ? this.task(p, parent, draft) : null;
+        // Siblings share their parent's view, so its props are built once per page, not once per child.
+        return parent ? sharedView(this.ctx, `Parent ${draft} ${p.Id} ${parent.Id}`, () => this.task(p, parent, draft)) : null;
       },
       Assignments: () => t.assignments.map((a) => assignmentView(this.ctx, p, t, a, draft, this.taskView)),
       Predecessors: () => taskLinks(this.ctx, p, draft, this.taskView, (l) => l.EndId === t.Id),
@@ -87,26 +93,13 @@ export class Views {
   }
 
   taskProps(p: SimProject, t: SimTask, draft: boolean): Record<string, unknown> {
-    const remaining = remainingWork(t);
-    const props: Record<string, unknown> = {
-      Id: t.Id, Name: t.Name, OutlineLevel: t.OutlineLevel, OutlinePosition: t.OutlinePosition,
-      WorkBreakdownStructure: t.OutlinePosition, IsSummary: t.IsSummary, IsManual: t.IsManual, IsMilestone: t.IsMilestone,
-      Start: t.Start, Finish: t.Finish,
-      ...workForms('Duration', t.DurationMinutes, durationString(t.DurationMinutes, p.MinutesPerDay)),
-      ...workForms('Work', t.WorkMinutes, workString(t.WorkMinutes)),
-      ...workForms('ActualWork', t.ActualWorkMinutes, workString(t.ActualWorkMinutes)),
-      ...workForms('RemainingWork', remaining, workString(remaining)),
-      PercentComplete: t.PercentComplete, PercentWorkComplete: percentWorkComplete(t.WorkMinutes, t.ActualWorkMinutes, t.PercentComplete),
-      Deadline: t.Deadline, IsActive: t.IsActive, TaskType: t.TaskType, IsSubProject: t.IsSubProject ?? false,
-      // No contact is ever set in the demo plans; PWA returns null for an empty Contact.
-      Contact: null,
-      Notes: t.Notes, Created: t.Created, Modified: t.Modified,
-    };
-    if (draft) props.ParentId = t.ParentId ?? EMPTY_GUID;
-    for (const [fieldId, value] of Object.entries(t.custom)) {
-      props[customPropertyName(fieldId)] = this.customValue(fieldId, value);
-    }
+    const props: Record<string, unknown> = {};
+    for (const name of taskPropertyNames(t, draft)) props[name] = this.taskProperty(p, t, draft, name);
     return props;
+  }
+
+  taskProperty(p: SimProject, t: SimTask, draft: boolean, name: string): unknown {
+    return taskProperty(p, t, draft, name, this.renderCustomValue);
   }
 
   enterpriseResource(id: string): EntityView | null {
@@ -121,6 +114,8 @@ export class Views {
   calendars(): EntityView[] {
     return this.state().calendars.map((c) => calendarView(this.ctx, c));
   }
+
+  private readonly renderCustomValue = (fieldId: string, value: unknown): unknown => this.customValue(fieldId, value);
 
   /** Lookup values are arrays of entry internal names; verbose wraps arrays in `results`. */
   private customValue(fieldId: string, value: unknown): unknown {
@@ -207,6 +202,7 @@ class LazyTaskView implements EntityView {
   readonly type: string;
   private builtUri: string | undefined;
   private builtProps: Record<string, unknown> | undefined;
+  private builtNames: readonly string[] | undefined;
   private builtNavs: EntityView['navs'] | undefined;
 
   constructor(private readonly views: Views, private readonly p: SimProject, private readonly t: SimTask, private readonly draft: boolean) {
@@ -221,20 +217,15 @@ class LazyTaskView implements EntityView {
     return (this.builtProps ??= this.views.taskProps(this.p, this.t, this.draft));
   }
 
+  get propertyNames(): readonly string[] {
+    return (this.builtNames ??= taskPropertyNames(this.t, this.draft));
+  }
+
+  property(name: string): unknown {
+    return this.builtProps ? this.builtProps[name] : this.views.taskProperty(this.p, this.t, this.draft, name);
+  }
+
   get navs(): EntityView['navs'] {
     return (this.builtNavs ??= this.views.taskNavs(this.p, this.t, this.draft));
   }
-}
-
-/** Positions by task id, per task list; checked on every use, and rebuilt when the list changed. */
-const positions = new WeakMap<SimTask[], Map<string, number>>();
-
-/** The task with `id` in `tasks`: a page expands 100 parents, and a scan of 5,000 tasks each is the server's time, not the client's. */
-function taskById(tasks: SimTask[], id: string): SimTask | undefined {
-  const at = positions.get(tasks)?.get(id);
-  if (at !== undefined && tasks[at]?.Id === id) return tasks[at];
-  const index = new Map(tasks.map((task, i) => [task.Id, i]));
-  positions.set(tasks, index);
-  const found = index.get(id);
-  return found === undefined ? undefined : tasks[found];
 }

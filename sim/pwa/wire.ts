@@ -30,7 +30,23 @@ export function timeSpan(minutes: number): string {
   return `${sign}P${d ? `${d}D` : ''}${time ? `T${time}` : ''}`;
 }
 
-/** The three forms of one duration-like property, e.g. `Work`, `WorkMilliseconds`, `WorkTimeSpan`. */
-export function workForms(name: string, minutes: number, text: string): Record<string, unknown> {
-  return { [name]: text, [`${name}Milliseconds`]: milliseconds(minutes), [`${name}TimeSpan`]: timeSpan(minutes) };
+/**
+ * Adds the three forms of one duration-like property to `props`, in this order: e.g. `Work`,
+ * `WorkMilliseconds`, `WorkTimeSpan`. Added in place: every task of a page has four of them, and an
+ * object to spread for each was garbage the simulator made per row.
+ */
+export function addWorkForms(props: Record<string, unknown>, name: string, minutes: number, text: string): Record<string, unknown> {
+  const [inMilliseconds, asTimeSpan] = formNames(name);
+  props[name] = text;
+  props[inMilliseconds] = milliseconds(minutes);
+  props[asTimeSpan] = timeSpan(minutes);
+  return props;
+}
+
+/** The other two names of a form, made once rather than as new strings for every task. */
+const names = new Map<string, readonly [string, string]>();
+function formNames(name: string): readonly [string, string] {
+  let found = names.get(name);
+  if (!found) names.set(name, (found = [`${name}Milliseconds`, `${name}TimeSpan`]));
+  return found;
 }

@@ -7,6 +7,7 @@ import { authorizationHeader, describeAuth, needsFormDigest, type PwaAuth } from
 import { createNtlmFetch, parseNtlmUser } from './ntlm/index.js';
 import { toPlanError, PwaHttpError } from './errors.js';
 import { DEFAULT_DIGEST_SECONDS, DIGEST_EARLY_REFRESH_SECONDS, PWA_MAX_IN_FLIGHT, PWA_RETRY } from './limits.js';
+import { readPages, type Page } from './page-pool.js';
 // --- URL safety (issue 16): imports ---
 import { createGuardedFetch, siteGuard, type FetchLike } from '../../net/guarded-fetch.js';
 import { createGuardedAgents, type Connector, type NetworkGuard } from '../../net/guarded-agent.js';
@@ -46,18 +47,51 @@ const NO_DIGEST = 'X-PlanBridge-NoDigest';
 
 export type Row = Record<string, unknown>;
 
-/** Removes OData wrappers: `d`, `results`, `__metadata`, `__deferred`, `odata.*` annotations. */
+export interface ConcurrentReadOptions {
+  /** Pages in flight at once (default limits.ts). */
+  maxInFlight?: number;
+  /** Each page as it arrives, by index. */
+  onPage?: (index: number, rows: Row[]) => void;
+}
+
+/**
+ * Removes OData wrappers: `d`, `results`, `__metadata`, `__deferred`, `odata.*` annotations. What
+ * has none (every row in nometadata) is returned as it is, not copied: a 5,000-task read no longer
+ * makes a second copy of each row, and of each row's parent and assignments, for the collector.
+ */
 export function plain(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(plain);
+  if (Array.isArray(value)) return plainItems(value);
   if (!value || typeof value !== 'object') return value;
   const obj = value as Row;
-  if (Array.isArray(obj.results)) return obj.results.map(plain);
+  if (Array.isArray(obj.results)) return plainItems(obj.results);
   if ('__deferred' in obj) return undefined;
+  let out: Row | null = null;
+  // for...in: parsed JSON has own properties only, and no array of pairs is made per object.
+  for (const k in obj) {
+    const v = obj[k];
+    const p = k === '__metadata' || k.startsWith('odata.') || k.includes('@odata.') ? undefined : plain(v);
+    if (out === null && p !== v) out = copyBefore(obj, k);
+    if (out !== null && p !== undefined) out[k] = p;
+  }
+  return out ?? obj;
+}
+
+function plainItems(items: unknown[]): unknown[] {
+  let out: unknown[] | null = null;
+  for (let i = 0; i < items.length; i++) {
+    const p = plain(items[i]);
+    if (out === null && p !== items[i]) out = items.slice(0, i);
+    if (out !== null) out.push(p);
+  }
+  return out ?? items;
+}
+
+/** The properties of `obj` before `key`, which `plain` kept as they were. */
+function copyBefore(obj: Row, key: string): Row {
   const out: Row = {};
-  for (const [k, v] of Object.entries(obj)) {
-    if (k === '__metadata' || k.startsWith('odata.') || k.includes('@odata.')) continue;
-    const p = plain(v);
-    if (p !== undefined) out[k] = p;
+  for (const k in obj) {
+    if (k === key) break;
+    out[k] = obj[k];
   }
   return out;
 }
@@ -117,11 +151,14 @@ export class PwaClient {
     const method = (init.method ?? 'GET').toUpperCase();
     let digestRefreshed = false;
     for (let attempt = 0; ; attempt += 1) {
+      // A page found to be past the end of a collection is called off (page-pool.ts), retries included.
+      init.signal?.throwIfAborted();
       this.requestCount += 1;
       let response: Response;
       try {
         response = await this.fetch(url, init);
       } catch (err) {
+        if (init.signal?.aborted) throw err;
         // --- URL safety (issue 16): a refused address, redirect or origin is the person's to fix ---
         if (err instanceof UnsafeUrlError) throw new PlanConnectorError('unreachable', err.message, { needsAttention: true });
         // --- end URL safety ---
@@ -134,7 +171,8 @@ export class PwaClient {
         }
         throw new PlanConnectorError('unreachable', `Cannot reach Project Web App at ${this.siteUrl} (${(err as Error).message}). Check the URL and that the server is up.`);
       }
-      const decision = response.ok ? null : decideRetry({ status: response.status, retryAfter: response.headers.get('retry-after'), network: false }, attempt, limits);
+      // A gateway's 502/504 on a write is not sent again either (retry-policy.ts).
+      const decision = response.ok ? null : decideRetry({ status: response.status, retryAfter: response.headers.get('retry-after'), network: false, idempotent: method === 'GET' }, attempt, limits);
       if (decision?.retry) {
         this.options.logger?.info({ status: response.status, waitMs: decision.delayMs, attempt: attempt + 1, reason: decision.reason }, 'pwa throttled or unavailable; waiting');
         await response.body?.cancel();
@@ -213,71 +251,27 @@ export class PwaClient {
 
   /**
    * GET a collection of entities with an `Id`, its later pages fetched up to `maxInFlight` at a
-   * time. The first page shows the server's page size; later pages are asked for by `$skip`/`$top`
-   * (notes/pwa-rest.md: page with `$top`/`$skip`) from a sliding pool, each slot asking for the next
-   * page as soon as its last one arrived, until a page comes back short. Should the pages not fit
-   * together (a row twice, as when the plan is published mid-read), it reads again one page after
-   * another, so the result is never worse than `getAll`.
+   * time by `$skip` (page-pool.ts). Should the pages not fit together (a row twice, as when the plan
+   * is published mid-read), it reads again one page after another, so the result is never worse
+   * than `getAll`. `onPage` sees each page read concurrently as it arrives (not the pages of that
+   * second read): the result may still be another read's rows.
    */
-  async getAllConcurrently(path: string, params: Record<string, string> = {}, maxInFlight = PWA_MAX_IN_FLIGHT): Promise<Row[]> {
+  async getAllConcurrently(path: string, params: Record<string, string> = {}, options: ConcurrentReadOptions = {}): Promise<Row[]> {
     const first = await this.page(this.query(path, params));
+    options.onPage?.(0, first.rows);
     if (!first.next || first.rows.length === 0) return first.rows;
     const size = first.rows.length;
-    const pages: Row[][] = [first.rows];
-    // Index of the first short page (the end), once one came back; no page past it is asked for.
-    let end = Number.POSITIVE_INFINITY;
-    let nextIndex = 1;
-    let failed = false;
-    let widen: () => void = () => undefined;
-    const slot = async (): Promise<void> => {
-      while (!failed && nextIndex < end) {
-        const index = nextIndex++;
-        try {
-          const rows = (await this.page(this.query(path, { ...params, $skip: String(index * size), $top: String(size) }))).rows;
-          pages[index] = rows;
-          if (rows.length < size) end = Math.min(end, index);
-          else widen();
-        } catch (err) {
-          failed = true; // no slot starts another page; the first error is the answer
-          throw err;
-        }
-      }
-    };
-    // A full first page means at least two: one slot asks for the second (a two-page plan costs two
-    // requests), and the rest of the pool joins once that one is full too, so a big plan has
-    // `maxInFlight` pages in flight from its third round (and a small one wastes at most one round).
-    const slots: Array<Promise<void>> = [];
-    const start = (count: number) => {
-      for (let k = 0; k < count; k++) {
-        const running = slot();
-        running.catch(() => undefined); // awaited below; a second slot's failure is not unhandled
-        slots.push(running);
-      }
-    };
-    widen = () => {
-      widen = () => undefined;
-      if (!failed && end === Number.POSITIVE_INFINITY) start(maxInFlight - 1);
-    };
-    start(1);
-    // Slots added while waiting are awaited too.
-    for (let awaited = 0; awaited < slots.length;) {
-      const batch = slots.slice(awaited);
-      awaited = slots.length;
-      await Promise.all(batch);
-    }
-    const short = pages.findIndex((rows) => rows.length < size);
-    const rows = pages.slice(0, short === -1 ? pages.length : short + 1).flat();
-    const ids = new Set(rows.map((r) => String(r.Id)));
-    const tail = short === -1 ? [] : pages.slice(short + 1).flat();
-    if (ids.size !== rows.length || tail.length > 0) {
-      this.options.logger?.info({ path, rows: rows.length, distinct: ids.size }, 'pwa pages did not fit together; reading them in order');
+    const readPage = (index: number, signal: AbortSignal) => this.page(this.query(path, { ...params, $skip: String(index * size) }), signal);
+    const rows = await readPages(first, readPage, options.maxInFlight ?? PWA_MAX_IN_FLIGHT, options.onPage);
+    if (rows === null) {
+      this.options.logger?.info({ path }, 'pwa pages did not fit together; reading them in order');
       return this.getAll(path, params);
     }
     return rows;
   }
 
-  private async page(query: ISPQueryable): Promise<{ rows: Row[]; next: string | null }> {
-    const body = (await this.call(() => spGet(query))) as Row;
+  private async page(query: ISPQueryable, signal?: AbortSignal): Promise<Page> {
+    const body = (await this.call(() => spGet(query, signal ? { signal } : undefined))) as Row;
     const d = body.d as Row | undefined;
     const page = (d ? d.results : body.value) as unknown[] | undefined;
     return {

@@ -10,7 +10,7 @@ import { PwaClient, type PwaJsonFormat, type Row } from './client.js';
 import { assertTimeZone, currentOffsetMinutes } from './dates.js';
 import { PwaFields, type PwaField } from './fields.js';
 import { ProjectSerializer } from './queue.js';
-import { getProject, listProjects, listResources, rankProjects, readTasks } from './reads.js';
+import { getProject, listProjects, listResources, rankProjects, readDependencies, readTasks } from './reads.js';
 import { applyChangeSet } from './writes.js';
 
 export interface PwaConnectorOptions {
@@ -98,9 +98,13 @@ export class PwaConnector implements PlanConnector {
   }
 
   async readTasks(projectId: string): Promise<PlanTask[]> {
-    // The project (its work units) and the task fields (what to select) are independent: one round trip, not two.
+    // The project (its work units), the task fields (what to select) and the task links need nothing
+    // of each other: all in the first round trip, so the links (read page after page) start a round
+    // before the task pages rather than beside them.
+    const dependencies = readDependencies(this.client, projectId);
+    dependencies.catch(() => undefined); // without the project, getProject's error is the answer
     const [project, fields] = await Promise.all([this.getProject(projectId), this.taskFields()]);
-    return readTasks(this.client, project, fields);
+    return readTasks(this.client, project, fields, dependencies);
   }
 
   listResources(projectId: string): Promise<PlanResource[]> {

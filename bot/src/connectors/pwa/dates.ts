@@ -9,9 +9,13 @@ import type { SiteLocalDateTime } from '../ppm.js';
 
 export const PWA_EMPTY_DATE = '0001-01-01T00:00:00';
 
+const NORMAL_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
+
 /** Normalises a PWA date to `YYYY-MM-DDTHH:mm:ss`, or null for the empty date. */
 export function fromPwaDate(value: unknown): SiteLocalDateTime | null {
   if (typeof value !== 'string' || value === '' || value.startsWith('0001-01-01')) return null;
+  // The form PWA sends is already normal: a test, not a match and a new string, for each of a task's dates.
+  if (value.length === 19 && NORMAL_DATE.test(value)) return value;
   const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2})(?::(\d{2}))?)?/.exec(value);
   if (!m) return null;
   return `${m[1]}T${m[2] ?? '00:00'}:${m[3] ?? '00'}`;

@@ -31,6 +31,20 @@ describe('PWA task pages read concurrently', () => {
     expect(requests).toBeLessThanOrEqual(pages + 7);
   });
 
+  it('reads a plan of whole pages to its last task, ending when the last page arrives (the simulator links a page only when more follow)', async () => {
+    const whole = await startPwaSimulator({ port: 0, queueJobMs: 0, seed: 'empty', bigProject: { name: 'Whole', tasks: 12 * SERVER_PAGE_SIZE, levels: 4 } });
+    try {
+      const c = connectorFor(whole, 'oauth', 'nometadata');
+      const tasks = `ProjectServer/Projects('${whole.state.projects[0]!.Id}')/Tasks`;
+      const sequential = await c.client.getAll(tasks, params);
+      const concurrent = await c.client.getAllConcurrently(tasks, params);
+      expect(concurrent.map((r) => r.Id)).toEqual(sequential.map((r) => r.Id));
+      expect(concurrent).toHaveLength(12 * SERVER_PAGE_SIZE);
+    } finally {
+      await whole.close();
+    }
+  });
+
   it('a plan of one page costs one request, and of two pages, two', async () => {
     const small = await startPwaSimulator({ port: 0, queueJobMs: 0, seed: 'empty', bigProject: { name: 'Small', tasks: 150, levels: 2 } });
     try {
