@@ -1,6 +1,5 @@
 import http from 'node:http';
 import https from 'node:https';
-import { Readable } from 'node:stream';
 import { createGuardedAgents, type Connector, type NetworkGuard } from './guarded-agent.js';
 import { isLoopbackHost } from './loopback.js';
 import { checkUrlText, UnsafeUrlError, type Resolver, type UrlPolicy } from './url-safety.js';
@@ -60,14 +59,29 @@ export function createGuardedFetch(options: GuardedFetchOptions): FetchLike {
       const responseHeaders = new Headers();
       for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) responseHeaders.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
       const nullBody = NULL_BODY.has(status) || (init.method ?? 'GET').toUpperCase() === 'HEAD';
-      if (nullBody) res.resume();
-      try {
-        resolve(new Response(nullBody ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>), { status, statusText: res.statusMessage ?? '', headers: responseHeaders }));
-      } catch (err) {
-        // A status Response cannot carry (e.g. 600): a broken server, not a crash.
-        res.destroy();
-        reject(err);
+      const answer = (bytes: Buffer | null): void => {
+        try {
+          resolve(new Response(bytes, { status, statusText: res.statusMessage ?? '', headers: responseHeaders }));
+        } catch (err) {
+          // A status Response cannot carry (e.g. 600): a broken server, not a crash.
+          reject(err);
+        }
+      };
+      if (nullBody) {
+        res.resume();
+        answer(null);
+        return;
       }
+      // The whole body is read here, as one buffer: every caller reads JSON or text to the end, and a
+      // web stream over the socket cost each page read more than parsing it (issue 19, pwa-read).
+      // A body cut off (reset, timeout) rejects like a failed request.
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => answer(Buffer.concat(chunks)));
+      res.on('error', reject);
+      res.on('close', () => {
+        if (!res.complete) reject(new Error(`${what} at ${url.host} closed the connection before the answer was complete`));
+      });
     });
     request.on('error', reject);
     request.end(body);
