@@ -17,6 +17,7 @@ import { addBigProject, demoState, type BigProjectOptions } from './seed.js';
 import { addOrionProject } from './seed-orion.js';
 import { PwaService, type JobFailure } from './service.js';
 import { Views } from './views.js';
+import { readBody } from '../shared/http.js';
 
 export { PWA_DEMO_CREDENTIALS } from './auth.js';
 
@@ -126,12 +127,6 @@ export async function startPwaSimulator(options: PwaSimulatorOptions = {}): Prom
       res.end(`simulator error: ${(err as Error).message}`);
     });
   });
-
-  async function readBody(req: IncomingMessage): Promise<string> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  }
 
   function send(res: ServerResponse, status: number, body: unknown, format: ODataFormat, headers: Record<string, string> = {}): void {
     if (status === 204) {
