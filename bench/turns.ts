@@ -1,8 +1,6 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { CountingConnector } from './turns/connector.js';
-import { cardReplyOf, drive, type Load, type LoadResult, type TurnKind } from './turns/load.js';
+import { drive, type Load, type LoadResult, type TurnKind } from './turns/load.js';
 import { spawnTarget, startBareBot, startPlanBridge, type TargetKind, type TurnTarget } from './turns/targets.js';
 
 /**
@@ -10,10 +8,6 @@ import { spawnTarget, startBareBot, startPlanBridge, type TargetKind, type TurnT
  * Teams SDK echo bot hosted the same way, each in its own process, with the Bot Connector played
  * by a local server in this one. Rounds alternate which bot goes first; figures are medians.
  * Targets (issue 19) apply at 50 concurrent conversations.
- *
- * Card actions also run against a third bot: the bare SDK bot answering with PlanBridge's own
- * reply card, so the cost of sending a 5 KB card rather than one line is shown apart from
- * PlanBridge's work. The target is still judged against the one-line bare bot.
  */
 export const TARGET_THROUGHPUT_RATIO = 0.8;
 export const TARGET_P95_RATIO = 1.3;
@@ -33,8 +27,6 @@ export interface TurnsCase {
   load: Load;
   bare: LoadResult;
   planbridge: LoadResult;
-  /** Card actions only: the bare bot answering with PlanBridge's card. */
-  bareSameCard?: LoadResult;
   throughputRatio: number;
   p95Ratio: number;
 }
@@ -50,46 +42,32 @@ export async function measureTurns(options: TurnsOptions = {}): Promise<TurnsCas
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const rounds = options.rounds ?? 5;
   const connector = await new CountingConnector().start();
-  const start = (kind: TargetKind, cardReply?: { card: object; file: string }): Promise<TurnTarget> => options.inProcess
-    ? (kind === 'bare' ? startBareBot('error', cardReply?.card) : startPlanBridge())
-    : spawnTarget(kind, kind === 'planbridge' ? options.planBridgeNodeArgs : [], cardReply?.file);
+  const start = (kind: TargetKind): Promise<TurnTarget> => options.inProcess
+    ? (kind === 'bare' ? startBareBot('error') : startPlanBridge())
+    : spawnTarget(kind, kind === 'planbridge' ? options.planBridgeNodeArgs : []);
   const targets: Record<TargetKind, TurnTarget> = { bare: await start('bare'), planbridge: await start('planbridge') };
-  const loads = options.loads ?? DEFAULT_LOADS;
-  const cardDir = await mkdtemp(join(tmpdir(), 'planbridge-bench-card-'));
-  let bareSameCard: TurnTarget | undefined;
-  if (loads.some((l) => l.kind === 'card')) {
-    const card = await cardReplyOf(targets.planbridge, connector);
-    const file = join(cardDir, 'card.json');
-    await writeFile(file, JSON.stringify(card));
-    bareSameCard = await start('bare', { card, file });
-  }
   const cases: TurnsCase[] = [];
   try {
     write(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (1/5/15 min)`);
     write(`${'case'.padEnd(26)} ${'bot'.padEnd(11)} ${'turns/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)}   vs bare SDK`);
-    for (const load of loads) {
-      const bots: Array<[string, TurnTarget]> = [['bare', targets.bare], ['planbridge', targets.planbridge]];
-      if (load.kind === 'card' && bareSameCard) bots.push(['bareSameCard', bareSameCard]);
-      const results = new Map<string, LoadResult[]>(bots.map(([name]) => [name, []]));
+    for (const load of options.loads ?? DEFAULT_LOADS) {
+      const results: Record<TargetKind, LoadResult[]> = { bare: [], planbridge: [] };
+      // Unmeasured: each bot's code for this kind of turn is compiled before any round counts.
+      for (const kind of ['bare', 'planbridge'] as const) await drive(targets[kind], connector, { kind: load.kind, conversations: 10, turns: 20, warmup: 0 }, `${kind}-${load.kind}-warm`);
       for (let r = 0; r < rounds; r++) {
-        const order = r % 2 === 0 ? bots : [...bots].reverse();
-        for (const [name, target] of order) results.get(name)!.push(await drive(target, connector, load, `${name}-${load.kind}-${load.conversations}-${r}`));
+        const order: TargetKind[] = r % 2 === 0 ? ['bare', 'planbridge'] : ['planbridge', 'bare'];
+        for (const kind of order) results[kind].push(await drive(targets[kind], connector, load, `${kind}-${load.kind}-${load.conversations}-${r}`));
       }
-      const bare = median(results.get('bare')!);
-      const planbridge = median(results.get('planbridge')!);
-      const sameCard = results.get('bareSameCard');
-      const c: TurnsCase = {
-        load, bare, planbridge, ...(sameCard ? { bareSameCard: median(sameCard) } : {}),
-        throughputRatio: planbridge.turnsPerSecond / bare.turnsPerSecond, p95Ratio: planbridge.p95 / bare.p95,
-      };
+      const bare = median(results.bare);
+      const planbridge = median(results.planbridge);
+      const c: TurnsCase = { load, bare, planbridge, throughputRatio: planbridge.turnsPerSecond / bare.turnsPerSecond, p95Ratio: planbridge.p95 / bare.p95 };
       cases.push(c);
       printCase(write, c);
     }
     write(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (1/5/15 min)`);
   } finally {
-    await Promise.all([targets.bare.stop(), targets.planbridge.stop(), bareSameCard?.stop()]);
+    await Promise.all([targets.bare.stop(), targets.planbridge.stop()]);
     await connector.stop();
-    await rm(cardDir, { recursive: true, force: true });
   }
   return cases;
 }
@@ -103,14 +81,7 @@ function printCase(write: (line: string) => void, c: TurnsCase): void {
     ? `   throughput ${c.throughputRatio.toFixed(2)}× (target ≥ ${TARGET_THROUGHPUT_RATIO}×) ${c.throughputRatio >= TARGET_THROUGHPUT_RATIO ? 'met' : 'NOT met'}, ` +
       `p95 ${c.p95Ratio.toFixed(2)}× (target ≤ ${TARGET_P95_RATIO}×) ${c.p95Ratio <= TARGET_P95_RATIO ? 'met' : 'NOT met'}`
     : `   throughput ${c.throughputRatio.toFixed(2)}×, p95 ${c.p95Ratio.toFixed(2)}× (no target below ${TARGET_AT} conversations)`;
-  if (c.bareSameCard) {
-    const same = c.bareSameCard;
-    write(`${''.padEnd(26)} ${row('bare+card', same)}   the bare bot answering with PlanBridge's card: ${(same.turnsPerSecond / c.bare.turnsPerSecond).toFixed(2)}× its one-line throughput`);
-  }
   write(`${''.padEnd(26)} ${row('PlanBridge', c.planbridge)}${verdict}`);
-  if (c.bareSameCard) {
-    write(`${''.padEnd(26)} ${''.padEnd(47)}   against the bare bot sending the same card: throughput ${(c.planbridge.turnsPerSecond / c.bareSameCard.turnsPerSecond).toFixed(2)}×, p95 ${(c.planbridge.p95 / c.bareSameCard.p95).toFixed(2)}×`);
-  }
 }
 
 /** The round with the median throughput, and the median of the rounds' percentiles. */

@@ -1,15 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { startBareBot, startPlanBridge, type TurnTarget } from './targets.js';
 
-/**
- * Child entry of the turns benchmark: starts one bot, reports its URL over IPC, stops on SIGTERM.
- * Arguments: the bot kind, then for the bare bot optionally a JSON file with its card-action reply.
- */
+/** Child entry of the turns benchmark: starts one bot, reports its URL over IPC, stops on SIGTERM. */
 async function main(): Promise<void> {
-  const [kind, cardReplyFile] = process.argv.slice(2);
+  const kind = process.argv[2];
   if (kind !== 'bare' && kind !== 'planbridge') throw new Error(`unknown bot kind "${kind}"`);
-  const cardReply = cardReplyFile ? (JSON.parse(readFileSync(cardReplyFile, 'utf8')) as object) : undefined;
-  const target: TurnTarget = kind === 'bare' ? await startBareBot('info', cardReply) : await startPlanBridge();
+  const target: TurnTarget = kind === 'bare' ? await startBareBot() : await startPlanBridge();
   // Exiting normally lets --cpu-prof write its profile; a vanished parent must not leave an orphan.
   const stop = () => void target.stop().finally(() => process.exit(0));
   process.once('SIGTERM', stop);

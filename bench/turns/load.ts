@@ -44,23 +44,6 @@ export async function drive(target: TurnTarget, connector: CountingConnector, lo
   }
 }
 
-/** The card the target answers the benchmark's card action with (what PlanBridge's reply weighs). */
-export async function cardReplyOf(target: TurnTarget, connector: CountingConnector): Promise<object> {
-  const agent = new Agent({ keepAlive: false });
-  try {
-    const body = await post(target.url, agent, cardActionActivity('conn.list', { t: TENANT }, cardTurn(connector, 'a:bench-card-reply')));
-    const reply = JSON.parse(body) as { value?: unknown };
-    if (typeof reply.value !== 'object' || reply.value === null) throw new Error(`card action answered ${body.slice(0, 200)}`);
-    return reply.value;
-  } finally {
-    agent.destroy();
-  }
-}
-
-const cardTurn = (connector: CountingConnector, conversationId: string) => ({
-  serviceUrl: connector.url, conversationId, tenantId: TENANT, fromId: ADA.id, fromName: ADA.name, aadObjectId: ADA.aadObjectId, replyToId: 'card-1',
-});
-
 const TEXT: Record<Exclude<TurnKind, 'card'>, string> = { help: 'help', status: 'status', connections: 'connections' };
 
 /** One turn's latency in ms: from sending the activity until the answer arrived. */
@@ -69,7 +52,7 @@ async function oneTurn(url: string, agent: Agent, connector: CountingConnector, 
   const started = performance.now();
   if (kind === 'card') {
     // conn.list re-renders the connections card in place (Action.Execute).
-    const body = await post(url, agent, cardActionActivity('conn.list', { t: TENANT }, cardTurn(connector, conversationId)));
+    const body = await post(url, agent, cardActionActivity('conn.list', { t: TENANT }, { ...o, fromName: ADA.name, aadObjectId: ADA.aadObjectId, replyToId: 'card-1' }));
     const type = (JSON.parse(body) as { type?: string }).type;
     if (type !== 'application/vnd.microsoft.card.adaptive') throw new Error(`card action answered ${body.slice(0, 200)}`);
     return performance.now() - started;

@@ -23,15 +23,11 @@ export type TargetKind = 'bare' | 'planbridge';
 /** Logs are formatted as in production but go nowhere, so the bench's output stays readable. */
 const nowhere = (): Writable => new Writable({ write: (_c, _e, done) => done() });
 
-/** What the bare bot answers a card action with when not given PlanBridge's card: one line. */
-const DONE_CARD = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'Done' }] };
-
 /**
  * The bare Teams SDK bot: a minimal App that echoes text and answers card actions with a fixed
- * card (one line, or `cardReply`: PlanBridge's own reply, to show what the card's size costs by
- * itself), hosted on the same restify server and adapter as PlanBridge, with the SDK's own logger.
+ * card, hosted on the same restify server and adapter as PlanBridge, with the SDK's own logger.
  */
-export async function startBareBot(sdkLogLevel: LogLevel = 'info', cardReply: object = DONE_CARD): Promise<TurnTarget> {
+export async function startBareBot(sdkLogLevel: LogLevel = 'info'): Promise<TurnTarget> {
   const logger = createLogger({ level: 'silent' });
   const server = createRestifyServer(logger, { version: 'bare', startedAt: Date.now(), authMode: 'local', store: async () => ({ reachable: true, mode: 'none' }) });
   const app = new App({
@@ -45,7 +41,7 @@ export async function startBareBot(sdkLogLevel: LogLevel = 'info', cardReply: ob
   app.on('card.action', async () => ({
     statusCode: 200,
     type: 'application/vnd.microsoft.card.adaptive',
-    value: cardReply as never,
+    value: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'Done' }] } as never,
   } as const));
   await app.start('0');
   const address = server.server.address();
@@ -83,12 +79,11 @@ async function seed(store: Awaited<ReturnType<typeof startBot>>['store']): Promi
 
 /**
  * Starts a target in its own Node process (bench/turns/bot-process.js next to this file), so the
- * bot never shares an event loop with the load generator. `nodeArgs` e.g. ['--cpu-prof'];
- * `cardReplyFile` is a JSON card the bare bot answers card actions with.
+ * bot never shares an event loop with the load generator. `nodeArgs` e.g. ['--cpu-prof'].
  */
-export async function spawnTarget(kind: TargetKind, nodeArgs: string[] = [], cardReplyFile?: string): Promise<TurnTarget> {
+export async function spawnTarget(kind: TargetKind, nodeArgs: string[] = []): Promise<TurnTarget> {
   const entry = new URL('./bot-process.js', import.meta.url);
-  const child = spawn(process.execPath, [...nodeArgs, entry.pathname, kind, ...(cardReplyFile ? [cardReplyFile] : [])], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = spawn(process.execPath, [...nodeArgs, entry.pathname, kind], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('message', (m: { url?: string }) => (m.url ? resolve(m.url) : reject(new Error(`${kind} bot did not start`))));
     child.once('exit', (code) => reject(new Error(`${kind} bot exited with ${code} before it started`)));
