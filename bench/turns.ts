@@ -6,7 +6,10 @@ import { spawnTarget, startBareBot, startPlanBridge, type TargetKind, type TurnT
 /**
  * Turn throughput: N conversations × M turns over HTTP against PlanBridge and against a bare
  * Teams SDK echo bot hosted the same way, each in its own process, with the Bot Connector played
- * by a local server in this one. Rounds alternate which bot goes first; figures are medians.
+ * by a local server in this one. Rounds alternate which bot goes first; figures are medians, and
+ * the ratios are the medians of each round's pair (the two bots measured back to back): on a shared
+ * 2-core machine the bare bot's own throughput drifts by a third within one run, far more than
+ * between two rounds run one after the other.
  * Targets (issue 19) apply at 50 concurrent conversations.
  */
 export const TARGET_THROUGHPUT_RATIO = 0.8;
@@ -60,7 +63,8 @@ export async function measureTurns(options: TurnsOptions = {}): Promise<TurnsCas
       }
       const bare = median(results.bare);
       const planbridge = median(results.planbridge);
-      const c: TurnsCase = { load, bare, planbridge, throughputRatio: planbridge.turnsPerSecond / bare.turnsPerSecond, p95Ratio: planbridge.p95 / bare.p95 };
+      const pairs = results.bare.map((b, r) => ({ throughput: results.planbridge[r]!.turnsPerSecond / b.turnsPerSecond, p95: results.planbridge[r]!.p95 / b.p95 }));
+      const c: TurnsCase = { load, bare, planbridge, throughputRatio: middle(pairs.map((p) => p.throughput)), p95Ratio: middle(pairs.map((p) => p.p95)) };
       cases.push(c);
       printCase(write, c);
     }
@@ -83,6 +87,8 @@ function printCase(write: (line: string) => void, c: TurnsCase): void {
     : `   throughput ${c.throughputRatio.toFixed(2)}×, p95 ${c.p95Ratio.toFixed(2)}× (no target below ${TARGET_AT} conversations)`;
   write(`${''.padEnd(26)} ${row('PlanBridge', c.planbridge)}${verdict}`);
 }
+
+const middle = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** The round with the median throughput, and the median of the rounds' percentiles. */
 function median(results: LoadResult[]): LoadResult {
