@@ -54,6 +54,10 @@ const CHECKS: Record<string, (r: Result) => void> = {
     expect(r.created).toBe(r.creates);
     expect(r.operationSets).toBe(r.minimumOperationSets);
   },
+  status: (r) => {
+    expect(r.summariesWithCounts).toBe(r.integrations);
+    expect(r.wholeRunsRead).toBe(r.integrations);
+  },
   outlook: (r) => {
     expect(r.eventsCreated).toBe(r.tasks);
     expect(r.invitations).toBe(r.attendees);
