@@ -50,6 +50,9 @@ export async function run(options: BenchOptions = {}): Promise<AdoReadResult> {
     const minBatches = Math.ceil(ITEMS / BATCH_MAX_IDS);
     const minimum = minDiscovery + minWiql + minBatches;
     const floorMs = (minDiscovery + minWiql + Math.ceil(minBatches / DEFAULT_MAX_IN_FLIGHT)) * LATENCY_MS;
+    // The connector sends OPTIONS wit beside the resource-area lookup (wit-client.ts), so its own
+    // chain is one round trip shorter than the floor above assumes; shown too, not to flatter.
+    const overlappedFloorMs = floorMs - LATENCY_MS;
     const byId = new Map(items.map((i) => [i.id, i]));
     const depth = (id: number): number => { const p = byId.get(id)?.parentId; return p ? 1 + depth(p) : 1; };
     const maxDepth = Math.max(...items.map((i) => depth(i.id)));
@@ -71,7 +74,8 @@ export async function run(options: BenchOptions = {}): Promise<AdoReadResult> {
       `project: ${ITEMS} work items, ${LEVELS} levels (Epic > Feature > User Story > Task); ${LATENCY_MS} ms latency per request; ${DEFAULT_MAX_IN_FLIGHT} requests in flight`,
       `items read: ${items.length}, with parent ids to depth ${maxDepth}`,
       `requests: ${requests.length} = ${discovery} discovery + ${wiqlPages} WIQL + ${batches} batch reads; minimum ${minimum} = ${minDiscovery} + ${minWiql} + ceil(${ITEMS}/${BATCH_MAX_IDS})`,
-      `wall time: ${s(wallMs)}; latency floor ${s(floorMs)} (${minDiscovery + minWiql} sequential + ${Math.ceil(minBatches / DEFAULT_MAX_IN_FLIGHT)} rounds of ${DEFAULT_MAX_IN_FLIGHT}); ratio ${(wallMs / floorMs).toFixed(2)}x (target <= 1.5x)`,
+      `wall time: ${s(wallMs)}; latency floor ${s(floorMs)} (${minDiscovery + minWiql} sequential + ${Math.ceil(minBatches / DEFAULT_MAX_IN_FLIGHT)} rounds of ${DEFAULT_MAX_IN_FLIGHT}); ratio ${(wallMs / floorMs).toFixed(2)}x (target <= 1.3x, issue 19)`,
+      `with OPTIONS wit beside the resource-area lookup the client's own floor is ${s(overlappedFloorMs)} (${minDiscovery + minWiql - 1} sequential + the same rounds): ratio ${(wallMs / overlappedFloorMs).toFixed(2)}x`,
       `peak RSS: ${(peakRss / 1024 / 1024).toFixed(1)} MiB (one process: connector plus the simulator thread holding the ${ITEMS} items; target < 250 MB)`,
       `naive (one GET per item, sequential): ${naivePerItemMs.toFixed(1)} ms per item measured on ${NAIVE_SAMPLE} items -> ~${naiveRequests} requests and ~${s(naiveMs)} for ${ITEMS} items; ${(naiveRequests / requests.length).toFixed(0)}x the requests and ${(naiveMs / wallMs).toFixed(0)}x the time of the batched read`,
     ];

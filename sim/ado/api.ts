@@ -193,7 +193,7 @@ function runWiql(ctx: ApiContext, req: ApiRequest, project: SimProject | null, w
   }
   const order = compiled.orderBy.length > 0 ? compiled.orderBy : [{ field: 'System.Id', descending: false }];
   const value = (item: SimWorkItem, ref: string) => (ref === 'System.Id' ? item.id : ref === 'System.Rev' ? item.rev : item.fields[ref]) as string | number | undefined;
-  rows.sort((x, y) => {
+  const byOrder = (x: SimWorkItem, y: SimWorkItem): number => {
     for (const o of order) {
       const a = value(x, o.field);
       const b = value(y, o.field);
@@ -202,7 +202,9 @@ function runWiql(ctx: ApiContext, req: ApiRequest, project: SimProject | null, w
       return o.descending ? -c : c;
     }
     return x.id - y.id;
-  });
+  };
+  // Items are kept in id order, which is what paging queries ask for: check before sorting.
+  if (rows.some((r, i) => i > 0 && byOrder(rows[i - 1]!, r) > 0)) rows.sort(byOrder);
   if (top === null && rows.length > MAX_WIQL_RESULTS) throw adoErrors.wiqlTooLarge(MAX_WIQL_RESULTS);
   const ref = (r: string) => ({ referenceName: r, name: FIELD_BY_REF.get(r.toLowerCase())?.name ?? r, url: `${ctx.base}/_apis/wit/fields/${r}` });
   return ok({

@@ -4,6 +4,7 @@ import { handleApi, requiredScope } from './api.js';
 import { authenticate, grants, SIGN_IN_PAGE } from './auth.js';
 import { adoErrors, AdoSimError } from './errors.js';
 import { FaultPlan, RateLimiter, THROTTLED_MESSAGE, type ChaosOptions, type Fault, type RateLimitOptions } from './faults.js';
+import { jsonPieces } from './json-body.js';
 import { areaLocations, parseApiVersion, RESOURCE_AREAS, versionsFor, type SimMode } from './locations.js';
 import type { TrustedIssuer } from '../entra/jwt.js';
 import type { SimPat, SimPatPolicy, SimProject, SimState } from './model.js';
@@ -129,6 +130,7 @@ export async function startAdoSimulator(options: AdoSimulatorOptions = {}): Prom
       res.socket?.destroy();
       return;
     }
+    const pieces = jsonPieces(body);
     res.writeHead(status, {
       'content-type': `application/json; charset=utf-8${apiVersion ? `; api-version=${apiVersion}` : ''}`,
       'x-tfs-processid': '6b3f4c2a-0000-4000-8000-000000000001',
@@ -136,7 +138,8 @@ export async function startAdoSimulator(options: AdoSimulatorOptions = {}): Prom
       'x-vss-e2eid': crypto.randomUUID(),
       ...headers,
     });
-    res.end(JSON.stringify(body));
+    for (const piece of pieces.slice(0, -1)) res.write(piece);
+    res.end(pieces.at(-1));
   }
 
   function sendError(res: ServerResponse, err: AdoSimError, headers: Record<string, string> = {}): void {

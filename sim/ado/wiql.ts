@@ -185,7 +185,18 @@ export function compileWiql(query: string): CompiledWiql {
   if (isWord('ASOF')) { pos += 1; value(); }
   if (pos < tokens.length) throw adoErrors.wiqlSyntax(`Unexpected '${peek()!.text}'.`);
 
-  return { columns, orderBy, matches: (get, ctx) => (where ? evaluate(where, get, ctx) : true) };
+  // Values and macros are resolved once per query, not once per work item (a 10,000-item project
+  // is one WIQL page); the last context's predicate is kept for the items that follow.
+  let prepared: { ctx: WiqlContext; test: Predicate } | null = null;
+  return {
+    columns,
+    orderBy,
+    matches: (get, ctx) => {
+      if (!where) return true;
+      if (prepared?.ctx !== ctx) prepared = { ctx, test: prepare(where, ctx) };
+      return prepared.test(get);
+    },
+  };
 }
 
 function resolve(v: Value, ctx: WiqlContext): string | number {
@@ -216,48 +227,63 @@ function comparable(raw: unknown): string | number | null {
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
 
-/** Numbers numerically, ISO dates by instant, text case-insensitively (as WIQL does). */
-function compare(a: string | number, b: string | number): number {
-  if (typeof a === 'number') return a - Number(b);
-  const sa = String(a);
-  const sb = String(b);
-  if (ISO_DATE.test(sa) && ISO_DATE.test(sb)) return Date.parse(sa) - Date.parse(sb);
-  const la = sa.toLowerCase();
-  const lb = sb.toLowerCase();
-  return la < lb ? -1 : la > lb ? 1 : 0;
+type Predicate = (get: (ref: string) => unknown) => boolean;
+
+/** A wanted value, resolved, with what comparing to it needs worked out once. */
+interface Wanted {
+  value: string | number;
+  lower: string;
+  isDate: boolean;
 }
 
-function evaluate(node: Node, get: (ref: string) => unknown, ctx: WiqlContext): boolean {
+function wantedOf(v: Value, ctx: WiqlContext): Wanted {
+  const value = resolve(v, ctx);
+  return { value, lower: String(value).toLowerCase(), isDate: typeof value === 'string' && ISO_DATE.test(value) };
+}
+
+/**
+ * Numbers numerically, ISO dates by instant, text case-insensitively (as WIQL does); the wanted
+ * side was examined once, in `wantedOf`.
+ */
+function compareTo(actual: string | number, wanted: Wanted): number {
+  if (typeof actual === 'number') return actual - Number(wanted.value);
+  if (wanted.isDate && ISO_DATE.test(actual)) return Date.parse(actual) - Date.parse(String(wanted.value));
+  const la = actual.toLowerCase();
+  return la < wanted.lower ? -1 : la > wanted.lower ? 1 : 0;
+}
+
+/** The WHERE tree as a predicate over one item's fields. */
+function prepare(node: Node, ctx: WiqlContext): Predicate {
   switch (node.kind) {
-    case 'and': return evaluate(node.left, get, ctx) && evaluate(node.right, get, ctx);
-    case 'or': return evaluate(node.left, get, ctx) || evaluate(node.right, get, ctx);
-    case 'not': return !evaluate(node.inner, get, ctx);
+    case 'and': { const l = prepare(node.left, ctx); const r = prepare(node.right, ctx); return (get) => l(get) && r(get); }
+    case 'or': { const l = prepare(node.left, ctx); const r = prepare(node.right, ctx); return (get) => l(get) || r(get); }
+    case 'not': { const inner = prepare(node.inner, ctx); return (get) => !inner(get); }
     case 'cond': break;
   }
-  const actual = comparable(get(node.field));
-  const wanted = node.values.map((v) => resolve(v, ctx));
+  const wanted = node.values.map((v) => wantedOf(v, ctx));
   const first = wanted[0]!;
-  switch (node.op) {
-    case '=': return actual === null ? first === '' : compare(actual, first) === 0;
-    case '<>': return actual === null ? first !== '' : compare(actual, first) !== 0;
-    case '>': return actual !== null && compare(actual, first) > 0;
-    case '<': return actual !== null && compare(actual, first) < 0;
-    case '>=': return actual !== null && compare(actual, first) >= 0;
-    case '<=': return actual !== null && compare(actual, first) <= 0;
-    case 'in': return actual !== null && wanted.some((w) => compare(actual, w) === 0);
-    case 'under': {
-      if (actual === null) return false;
-      const a = String(actual).toLowerCase();
-      const w = String(first).toLowerCase();
-      return a === w || a.startsWith(`${w}\\`);
-    }
-    case 'contains': {
-      if (actual === null) return false;
-      if (node.field === 'System.Tags') {
-        return String(actual).split(';').some((tag) => tag.trim().toLowerCase() === String(first).toLowerCase());
-      }
-      return String(actual).toLowerCase().includes(String(first).toLowerCase());
-    }
-    default: return false;
+  const field = node.field;
+  const test = condition(node.op, field, wanted, first);
+  return (get) => test(comparable(get(field)));
+}
+
+function condition(op: string, field: string, wanted: Wanted[], first: Wanted): (actual: string | number | null) => boolean {
+  switch (op) {
+    case '=': return (a) => (a === null ? first.value === '' : compareTo(a, first) === 0);
+    case '<>': return (a) => (a === null ? first.value !== '' : compareTo(a, first) !== 0);
+    case '>': return (a) => a !== null && compareTo(a, first) > 0;
+    case '<': return (a) => a !== null && compareTo(a, first) < 0;
+    case '>=': return (a) => a !== null && compareTo(a, first) >= 0;
+    case '<=': return (a) => a !== null && compareTo(a, first) <= 0;
+    case 'in': return (a) => a !== null && wanted.some((w) => compareTo(a, w) === 0);
+    case 'under': return (a) => {
+      if (a === null) return false;
+      const lower = String(a).toLowerCase();
+      return lower === first.lower || lower.startsWith(`${first.lower}\\`);
+    };
+    case 'contains':
+      if (field === 'System.Tags') return (a) => a !== null && String(a).split(';').some((tag) => tag.trim().toLowerCase() === first.lower);
+      return (a) => a !== null && String(a).toLowerCase().includes(first.lower);
+    default: return () => false;
   }
 }

@@ -47,17 +47,37 @@ export class RequestGate {
   get pausedForMs(): number { return Math.max(0, this.pausedUntil - this.now()); }
   get currentSpacingMs(): number { return this.spacingMs; }
 
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.active >= this.maxInFlight) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active += 1;
+  /**
+   * `first`: wait ahead of the queue. For requests others depend on (the next WIQL page while that
+   * page's batch reads queue up), so they do not wait behind work they would start.
+   */
+  async run<T>(work: () => Promise<T>, options: { first?: boolean } = {}): Promise<T> {
+    // A finished request hands its slot straight to the next waiter, so a caller arriving between
+    // the release and the waiter's wake-up cannot take it too and go over the cap.
+    if (this.active >= this.maxInFlight) {
+      await new Promise<void>((resolve) => (options.first ? this.waiting.unshift(resolve) : this.waiting.push(resolve)));
+    } else {
+      this.active += 1;
+    }
     this.peak = Math.max(this.peak, this.active);
     try {
       await this.waitTurn();
       return await work();
     } finally {
-      this.active -= 1;
-      this.waiting.shift()?.();
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active -= 1;
     }
+  }
+
+  /**
+   * Runs `work` in a slot only if one is free now and nothing asks to wait (no pause, no spacing);
+   * undefined otherwise. For optional requests (a guess that saves a round trip) that must neither
+   * go over the cap nor wait behind the requests that need them.
+   */
+  tryRun<T>(work: () => Promise<T>): Promise<T> | undefined {
+    if (this.active >= this.maxInFlight || this.waiting.length > 0 || this.pausedForMs > 0 || this.spacingMs > 0) return undefined;
+    return this.run(work);
   }
 
   /** Every request of the organization waits this long (from a Retry-After). */

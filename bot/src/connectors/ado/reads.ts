@@ -1,13 +1,15 @@
-import { BATCH_MAX_IDS, ERROR_POLICY_OMIT, EXPAND_RELATIONS, WIQL_MAX_LENGTH, WIQL_MAX_RESULTS } from './limits.js';
+import { BatchReader } from './batch-reader.js';
+import { WIQL_MAX_LENGTH, WIQL_MAX_RESULTS } from './limits.js';
 import { AdoConnectorError } from './errors.js';
 import { teamAreaPaths } from './metadata.js';
 import type { AdoSession } from './session.js';
 import type { AdoReadScope, AdoWorkItem } from './types.js';
-import { toAdoWorkItem, wiqlString } from './workitem.js';
+import { wiqlString } from './workitem.js';
 
 /**
  * Reads: WIQL for ids (paged past the 20,000 cap by `[System.Id] > last`), then batches of 200 with
- * relations, all batches started at once and capped by the session's in-flight gate.
+ * relations (batch-reader.ts). Scopes are queried at once, and batches start as each WIQL page
+ * arrives, while the next page is asked for.
  */
 
 /** The WHERE clause for a scope (without the paging condition). */
@@ -27,16 +29,23 @@ export async function scopeWhere(session: AdoSession, scope: AdoReadScope): Prom
 /** All ids matching `where`, in id order, paging by `[System.Id] > last` in pages of 20,000. */
 export async function queryIds(session: AdoSession, where: string, project?: string): Promise<number[]> {
   const ids: number[] = [];
+  await queryIdPages(session, where, project, (page) => { for (const id of page) ids.push(id); });
+  return ids;
+}
+
+/** Hands each page of ids to `onPage` as it arrives, before the next page is asked for. */
+async function queryIdPages(session: AdoSession, where: string, project: string | undefined, onPage: (ids: number[]) => void): Promise<void> {
   let last = 0;
   for (;;) {
     const query = `SELECT [System.Id] FROM WorkItems WHERE ${where} AND [System.Id] > ${last} ORDER BY [System.Id]`;
     if (query.length > WIQL_MAX_LENGTH) throw new AdoConnectorError('invalid-request', `The work item query is ${query.length} characters, over ADO's limit of ${WIQL_MAX_LENGTH}. Narrow the scope.`);
     const op = { what: project ? `query work items in ${project}` : 'query work items', scope: 'work-read' as const, ...(project ? { project } : {}) };
-    const result = await session.call(op, async () => (await session.wit()).queryByWiql({ query }, project ? { project } : undefined, undefined, WIQL_MAX_RESULTS));
+    // Ahead of queued batch reads: they wait on it for their ids, never the other way round.
+    const result = await session.call(op, async () => (await session.wit()).queryByWiql({ query }, project ? { project } : undefined, undefined, WIQL_MAX_RESULTS), { first: true });
     if (!result) throw await session.explainNull(op);
     const page = (result.workItems ?? []).map((w) => w.id!);
-    ids.push(...page);
-    if (page.length < WIQL_MAX_RESULTS) return ids;
+    onPage(page);
+    if (page.length < WIQL_MAX_RESULTS) return;
     last = page[page.length - 1]!;
   }
 }
@@ -54,29 +63,20 @@ export async function savedQueryIds(session: AdoSession, project: string, queryI
   return [...ids].sort((a, b) => a - b);
 }
 
-/** Reads items by id with relations; ids that no longer exist are left out. */
+/** Reads items by id with relations, in the order given; ids that no longer exist are left out. */
 export async function readItems(session: AdoSession, ids: readonly number[], project?: string): Promise<AdoWorkItem[]> {
-  const unique = [...new Set(ids)];
-  const chunks: number[][] = [];
-  for (let i = 0; i < unique.length; i += BATCH_MAX_IDS) chunks.push(unique.slice(i, i + BATCH_MAX_IDS));
-  const op = { what: 'read work items', scope: 'work-read' as const, ...(project ? { project } : {}) };
-  const wit = await session.call(op, () => session.wit());
-  const pages = await Promise.all(chunks.map(async (chunk) => {
-    const items = await session.call(op, () => wit.getWorkItemsBatch({ ids: chunk, $expand: EXPAND_RELATIONS, errorPolicy: ERROR_POLICY_OMIT }, project));
-    if (!items) throw await session.explainNull(op);
-    return items.filter((w) => w !== null && w !== undefined).map(toAdoWorkItem);
-  }));
-  return pages.flat();
+  const reader = new BatchReader(session, project);
+  reader.add(ids);
+  return reader.finish();
 }
 
-/** Every item in the scopes (union; each item once). */
+/** Every item in the scopes (union; each item once), in id order. */
 export async function readScopes(session: AdoSession, scopes: readonly AdoReadScope[]): Promise<AdoWorkItem[]> {
-  const ids = new Set<number>();
-  for (const scope of scopes) {
-    const found = scope.ids ?? (scope.queryId
-      ? await savedQueryIds(session, scope.project, scope.queryId)
-      : await queryIds(session, await scopeWhere(session, scope), scope.project));
-    for (const id of found) ids.add(id);
-  }
-  return readItems(session, [...ids].sort((a, b) => a - b));
+  const reader = new BatchReader(session);
+  await Promise.all(scopes.map(async (scope) => {
+    if (scope.ids) reader.add(scope.ids);
+    else if (scope.queryId) reader.add(await savedQueryIds(session, scope.project, scope.queryId));
+    else await queryIdPages(session, await scopeWhere(session, scope), scope.project, (page) => reader.add(page));
+  }));
+  return (await reader.finish()).sort((a, b) => a.id - b.id);
 }

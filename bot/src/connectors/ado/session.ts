@@ -13,6 +13,7 @@ import { AdoAuthHandler, type AdoCredentialKind, type AdoCredentials } from './a
 import { AdoConnectorError, isConflict, statusOf, toAdoError, type Operation } from './errors.js';
 import { RequestGate, type RateLimitInfo } from './gate.js';
 import { decideRetry, DEFAULT_RETRY, type RetryOptions } from './retry.js';
+import { locatedWitClient } from './wit-client.js';
 
 /**
  * One connection to one organization: one WebApi and one client of each kind (their discovery
@@ -36,6 +37,8 @@ export interface CallOptions {
   idempotent?: boolean;
   /** For non-idempotent calls: before a retry, find out whether the first attempt landed. */
   recover?: () => Promise<unknown | undefined>;
+  /** Wait ahead of other queued calls (see RequestGate.run). */
+  first?: boolean;
 }
 
 export type ConnectionHealth = 'unknown' | 'ok' | 'needs-attention';
@@ -62,6 +65,7 @@ export class AdoSession {
   private witApi?: Promise<WorkItemTrackingApi>;
   private workApi?: Promise<WorkApi>;
   private processApi?: Promise<IWorkItemTrackingProcessApi>;
+  private firstClient?: Promise<void>;
 
   constructor(options: SessionOptions) {
     this.orgUrl = options.orgUrl;
@@ -92,24 +96,43 @@ export class AdoSession {
   }
 
   core(): Promise<CoreApi> {
-    this.coreApi ??= this.webApi.getCoreApi().catch((e: unknown) => { this.coreApi = undefined; throw e; });
+    this.coreApi ??= this.client(() => this.webApi.getCoreApi()).catch((e: unknown) => { this.coreApi = undefined; throw e; });
     return this.coreApi;
   }
 
+  /**
+   * The wit client with its resource locations (OPTIONS wit) in hand (wit-client.ts). The library
+   * keeps them only once an answer is in, so calls made at the same moment (reads of several
+   * scopes at once) would each ask; here they are asked for once, before any call.
+   */
   wit(): Promise<WorkItemTrackingApi> {
-    this.witApi ??= this.webApi.getWorkItemTrackingApi().catch((e: unknown) => { this.witApi = undefined; throw e; });
+    this.witApi ??= locatedWitClient({
+      webApi: this.webApi, orgUrl: this.orgUrl, gate: this.gate, refreshAuth: () => this.auth.refresh(),
+      makeClient: () => this.client(() => this.webApi.getWorkItemTrackingApi()),
+    }).catch((e: unknown) => { this.witApi = undefined; throw e; });
     return this.witApi;
   }
 
   work(): Promise<WorkApi> {
-    this.workApi ??= this.webApi.getWorkApi().catch((e: unknown) => { this.workApi = undefined; throw e; });
+    this.workApi ??= this.client(() => this.webApi.getWorkApi()).catch((e: unknown) => { this.workApi = undefined; throw e; });
     return this.workApi;
   }
 
   /** The work item tracking process API (`_apis/work/processes`): inherited and XML processes. */
   processes(): Promise<IWorkItemTrackingProcessApi> {
-    this.processApi ??= this.webApi.getWorkItemTrackingProcessApi().catch((e: unknown) => { this.processApi = undefined; throw e; });
+    this.processApi ??= this.client(() => this.webApi.getWorkItemTrackingProcessApi()).catch((e: unknown) => { this.processApi = undefined; throw e; });
     return this.processApi;
+  }
+
+  /**
+   * Makes a client once the first one exists. The WebApi keeps the resource areas' answer but not
+   * the request for it, so clients made at the same moment (reads of several scopes at once) would
+   * each send OPTIONS Location and GET ResourceAreas; the first one asks and the others reuse it.
+   */
+  private client<T>(make: () => Promise<T>): Promise<T> {
+    const made = this.firstClient ? this.firstClient.then(make) : make();
+    this.firstClient ??= made.then(() => undefined, () => { this.firstClient = undefined; });
+    return made;
   }
 
   /**
@@ -123,7 +146,7 @@ export class AdoSession {
       try {
         this.stats.calls += 1;
         // The token is fetched after the gate's wait, so a long Retry-After never sends a stale one.
-        const result = await this.gate.run(async () => { await this.auth.refresh(); return work(); });
+        const result = await this.gate.run(async () => { await this.auth.refresh(); return work(); }, { first: options.first });
         this.gate.observe((result as { rateLimit?: RateLimitInfo } | null)?.rateLimit);
         this.markHealthy();
         return result;
@@ -172,6 +195,11 @@ export class AdoSession {
       return this.fail(err, op);
     }
     return this.fail({ statusCode: 404, result: null }, op);
+  }
+
+  /** An answer of a shape Azure DevOps never sends (a look-alike server, a proxy page), said plainly. */
+  unexpectedAnswer(op: Operation): AdoConnectorError {
+    return this.fail(new TypeError('unexpected answer'), op);
   }
 
   private markHealthy(): void {

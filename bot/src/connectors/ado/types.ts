@@ -7,7 +7,10 @@ export interface AdoWorkItem {
   type: string;
   title: string;
   state: string;
-  /** Every field ADO returned, by reference name (identities stay objects). */
+  /**
+   * Every field ADO returned, by reference name (identities stay objects; the items of one read
+   * share one frozen object per person: identity-pool.ts).
+   */
   fields: Record<string, unknown>;
   /** From the Hierarchy-Reverse relation (works on Server 2019, which has no System.Parent). */
   parentId: number | null;
