@@ -1,9 +1,8 @@
-import type { Logger } from '../log.js';
 import { UserFacingError } from '../errors.js';
-import type { Connector } from './guarded-agent.js';
 import { createGuardedFetch, siteGuard, type FetchLike } from './guarded-fetch.js';
 import { decideRetry, withOverrides, type RetryLimits } from './retry-policy.js';
-import { UnsafeUrlError, type Resolver, type UrlPolicy } from './url-safety.js';
+import { UnsafeUrlError } from './url-safety.js';
+import type { ClientTuning } from './client-tuning.js';
 
 /**
  * The one transport for Microsoft's OData JSON services called with a bearer token (Graph,
@@ -14,16 +13,8 @@ import { UnsafeUrlError, type Resolver, type UrlPolicy } from './url-safety.js';
  */
 
 /** What a connection's owner tunes or injects (each client documents its defaults). */
-export interface ODataConnectionOptions {
+export interface ODataConnectionOptions extends ClientTuning {
   getAccessToken: () => Promise<string>;
-  logger?: Logger;
-  maxRetries?: number;
-  maxRetryWaitMs?: number;
-  sleep?: (ms: number) => Promise<void>;
-  urlPolicy?: UrlPolicy;
-  /** Tests: DNS resolution and socket opening. */
-  resolve?: Resolver;
-  connect?: Connector;
   /** How long one attempt may take, answer body included (default REQUEST_TIMEOUT_MS). */
   timeoutMs?: number;
 }

@@ -1,7 +1,6 @@
 import { DefaultInit, SPQueryable, spGet, spPost, spPostMerge, type ISPQueryable } from '@pnp/sp';
 import { decideRetry, type RetryLimits } from '../../net/retry-policy.js';
 import { InjectHeaders, type Queryable } from '@pnp/queryable';
-import type { Logger } from '../../log.js';
 import { PlanConnectorError } from '../ppm.js';
 import { authorizationHeader, describeAuth, needsFormDigest, type PwaAuth } from './auth.js';
 import { createNtlmFetch, parseNtlmUser } from './ntlm/index.js';
@@ -10,8 +9,9 @@ import { DEFAULT_DIGEST_SECONDS, DIGEST_EARLY_REFRESH_SECONDS, PWA_MAX_IN_FLIGHT
 import { readPages, type Page } from './page-pool.js';
 // --- URL safety (issue 16): imports ---
 import { createGuardedFetch, siteGuard, type FetchLike } from '../../net/guarded-fetch.js';
-import { createGuardedAgents, type Connector, type NetworkGuard } from '../../net/guarded-agent.js';
-import { checkUrlText, UnsafeUrlError, type Resolver, type UrlPolicy } from '../../net/url-safety.js';
+import { createGuardedAgents, type NetworkGuard } from '../../net/guarded-agent.js';
+import { checkUrlText, UnsafeUrlError } from '../../net/url-safety.js';
+import type { ClientTuning } from '../../net/client-tuning.js';
 // --- end URL safety ---
 
 /**
@@ -23,23 +23,10 @@ import { checkUrlText, UnsafeUrlError, type Resolver, type UrlPolicy } from '../
 
 export type PwaJsonFormat = 'verbose' | 'minimalmetadata' | 'nometadata';
 
-export interface PwaClientOptions {
+export interface PwaClientOptions extends ClientTuning {
   siteUrl: string;
   auth: PwaAuth;
   format?: PwaJsonFormat;
-  logger?: Logger;
-  /** Retries of a throttled or unavailable request before giving up (default: limits.ts). */
-  maxRetries?: number;
-  /** Longest single wait honoured from Retry-After (default: limits.ts); longer waits fail fast. */
-  maxRetryWaitMs?: number;
-  sleep?: (ms: number) => Promise<void>;
-  // --- URL safety (issue 16): options ---
-  /** The bot's URL policy. Without one, a loopback site (the simulator) is local and any other is held to the authenticated rules. */
-  urlPolicy?: UrlPolicy;
-  /** Tests: DNS resolution and socket opening, so no packet leaves loopback. */
-  resolve?: Resolver;
-  connect?: Connector;
-  // --- end URL safety ---
 }
 
 const DIGEST_INVALID = '-2130575251';
