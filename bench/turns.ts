@@ -1,4 +1,5 @@
 import { loadavg } from 'node:os';
+import { placeProcesses } from './turns/cores.js';
 import { CountingConnector } from './turns/connector.js';
 import { drive, type Load, type LoadResult, type TurnKind } from './turns/load.js';
 import { spawnTarget, startBareBot, startPlanBridge, type TargetKind, type TurnTarget } from './turns/targets.js';
@@ -44,14 +45,16 @@ export const DEFAULT_LOADS: Load[] = KINDS.flatMap((kind) => [
 export async function measureTurns(options: TurnsOptions = {}): Promise<TurnsCase[]> {
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const rounds = options.rounds ?? 5;
+  // The smoke run shares one process with vitest: nothing to pin.
+  const placement = options.inProcess ? { botPrefix: [], description: 'in this process (smoke run)', release: () => undefined } : placeProcesses();
   const connector = await new CountingConnector().start();
   const start = (kind: TargetKind): Promise<TurnTarget> => options.inProcess
     ? (kind === 'bare' ? startBareBot('error') : startPlanBridge())
-    : spawnTarget(kind, kind === 'planbridge' ? options.planBridgeNodeArgs : []);
+    : spawnTarget(kind, kind === 'planbridge' ? options.planBridgeNodeArgs : [], placement.botPrefix);
   const targets: Record<TargetKind, TurnTarget> = { bare: await start('bare'), planbridge: await start('planbridge') };
   const cases: TurnsCase[] = [];
   try {
-    write(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (1/5/15 min)`);
+    write(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (1/5/15 min); ${placement.description}`);
     write(`${'case'.padEnd(26)} ${'bot'.padEnd(11)} ${'turns/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)}   vs bare SDK`);
     for (const load of options.loads ?? DEFAULT_LOADS) {
       const results: Record<TargetKind, LoadResult[]> = { bare: [], planbridge: [] };
@@ -72,6 +75,7 @@ export async function measureTurns(options: TurnsOptions = {}): Promise<TurnsCas
   } finally {
     await Promise.all([targets.bare.stop(), targets.planbridge.stop()]);
     await connector.stop();
+    placement.release();
   }
   return cases;
 }

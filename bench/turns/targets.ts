@@ -79,11 +79,13 @@ async function seed(store: Awaited<ReturnType<typeof startBot>>['store']): Promi
 
 /**
  * Starts a target in its own Node process (bench/turns/bot-process.js next to this file), so the
- * bot never shares an event loop with the load generator. `nodeArgs` e.g. ['--cpu-prof'].
+ * bot never shares an event loop with the load generator. `nodeArgs` e.g. ['--cpu-prof'];
+ * `prefix` e.g. ['taskset', '-c', '1'] (cores.ts).
  */
-export async function spawnTarget(kind: TargetKind, nodeArgs: string[] = []): Promise<TurnTarget> {
+export async function spawnTarget(kind: TargetKind, nodeArgs: string[] = [], prefix: string[] = []): Promise<TurnTarget> {
   const entry = new URL('./bot-process.js', import.meta.url);
-  const child = spawn(process.execPath, [...nodeArgs, entry.pathname, kind], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const [command, ...args] = [...prefix, process.execPath, ...nodeArgs, entry.pathname, kind];
+  const child = spawn(command!, args, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('message', (m: { url?: string }) => (m.url ? resolve(m.url) : reject(new Error(`${kind} bot did not start`))));
     child.once('exit', (code) => reject(new Error(`${kind} bot exited with ${code} before it started`)));
