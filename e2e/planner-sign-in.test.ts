@@ -9,6 +9,7 @@ import { expectReadable as readable, playgroundUser as signedInUser, escapeRegEx
 import type { RunningPlayground } from './support/playground.js';
 import { startSignInPlannerPlaygroundWorld, type SignInPlannerPlaygroundWorld } from './support/sign-in-world.js';
 import { SHOTS } from './support/world.js';
+import { expectPlanInPhoenix } from './support/plan-in-ado.js';
 
 /**
  * Planner premium connected by Microsoft 365 sign-in, in a real Teams-like client: the Agents
@@ -189,23 +190,7 @@ describe('Agents Playground with Planner premium by Microsoft 365 sign-in: conne
   it('black box: ADO holds every Apollo Cloud task once, under its plan parent; the plan itself is untouched', async () => {
     await bot.bot.background.drain();
     await dataverse.settle();
-    const tasks = apolloTasks();
-    const phoenix = ado.state.projects.find((p) => p.name === 'Phoenix')!;
-    const ours = [...ado.state.items.values()].filter((w) => w.projectId === phoenix.id && !w.deleted && String(w.fields['System.Tags'] ?? '').includes('planbridge:'));
-    expect(ours).toHaveLength(tasks.length);
-    expect(ado.state.items.size - itemsAtStart).toBe(planned);
-    const byTitle = new Map(ours.map((w) => [String(w.fields['System.Title']), w]));
-    for (const task of tasks) {
-      const name = String(task.msdyn_subject);
-      const item = byTitle.get(name);
-      expect(item, `work item for "${name}"`).toBeDefined();
-      const parentRel = item!.relations.find((r) => r.rel === 'System.LinkTypes.Hierarchy-Reverse');
-      const parentId = parentRel ? Number(/(\d+)$/.exec(parentRel.url)![1]) : null;
-      const parentTask = tasks.find((t) => t.msdyn_projecttaskid === task._msdyn_parenttask_value);
-      expect(parentId, `parent of "${name}"`).toBe(parentTask ? byTitle.get(String(parentTask.msdyn_subject))!.id : null);
-    }
-    expect(byTitle.get('Discovery and design')!.fields['System.WorkItemType']).toBe('Epic');
-    expect(byTitle.get('Provision Kubernetes cluster')!.fields).toMatchObject({ 'System.WorkItemType': 'Task', 'Microsoft.VSTS.Scheduling.OriginalEstimate': 40 });
+    expectPlanInPhoenix(ado, apolloTasks(), { itemsAtStart, planned });
     expect(dataverse.state.list('msdyn_operationset')).toHaveLength(0);
   }, 60_000);
 

@@ -8,6 +8,7 @@ import { expectReadable as readable, playgroundUser as signedInUser, escapeRegEx
 import { startPlannerPlaygroundWorld, type PlannerPlaygroundWorld } from './support/planner-world.js';
 import type { RunningPlayground } from './support/playground.js';
 import { SHOTS } from './support/world.js';
+import { expectPlanInPhoenix } from './support/plan-in-ado.js';
 
 /**
  * The main journey with Planner premium as the plan system, in a real Teams-like client: the
@@ -134,29 +135,8 @@ describe('Agents Playground with Planner premium: connect, link, sync, approve',
   it('black box: ADO holds every Apollo Cloud task once, under its plan parent; the plan itself is untouched (one way)', async () => {
     await bot.bot.background.drain();
     await dataverse.settle();
-    const tasks = apolloTasks();
-    const phoenix = ado.state.projects.find((p) => p.name === 'Phoenix')!;
-    const ours = [...ado.state.items.values()].filter((w) => w.projectId === phoenix.id && !w.deleted && String(w.fields['System.Tags'] ?? '').includes('planbridge:'));
-    expect(ours).toHaveLength(tasks.length);
-    expect(ado.state.items.size - itemsAtStart).toBe(planned);
-    const byTitle = new Map(ours.map((w) => [String(w.fields['System.Title']), w]));
-    expect(byTitle.size).toBe(tasks.length);
-    const parents = new Set(tasks.map((t) => t._msdyn_parenttask_value).filter(Boolean));
-    const levels = ['Epic', 'Feature', 'User Story'];
-    for (const task of tasks) {
-      const name = String(task.msdyn_subject);
-      const item = byTitle.get(name);
-      expect(item, `work item for "${name}"`).toBeDefined();
-      const summary = parents.has(task.msdyn_projecttaskid);
-      expect(item!.fields['System.WorkItemType'], `type of "${name}"`).toBe(summary ? levels[Number(task.msdyn_outlinelevel) - 1] : 'Task');
-      const parentRel = item!.relations.find((r) => r.rel === 'System.LinkTypes.Hierarchy-Reverse');
-      const parentId = parentRel ? Number(/(\d+)$/.exec(parentRel.url)![1]) : null;
-      const parentTask = tasks.find((t) => t.msdyn_projecttaskid === task._msdyn_parenttask_value);
-      expect(parentId, `parent of "${name}"`).toBe(parentTask ? byTitle.get(String(parentTask.msdyn_subject))!.id : null);
-    }
-    expect(byTitle.get('Discovery and design')!.fields['System.WorkItemType']).toBe('Epic');
+    const byTitle = expectPlanInPhoenix(ado, apolloTasks(), { itemsAtStart, planned }, ['Epic', 'Feature', 'User Story']);
     expect(byTitle.get('Architecture')!.fields['System.WorkItemType']).toBe('Feature');
-    expect(byTitle.get('Provision Kubernetes cluster')!.fields).toMatchObject({ 'System.WorkItemType': 'Task', 'Microsoft.VSTS.Scheduling.OriginalEstimate': 40 });
     // Plan to ADO one way: Dataverse got no operation set and no task changed.
     expect(dataverse.state.list('msdyn_operationset')).toHaveLength(0);
     expect(planVersions()).toBe(planVersionsAtStart);
