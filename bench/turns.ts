@@ -44,7 +44,7 @@ export const DEFAULT_LOADS: Load[] = KINDS.flatMap((kind) => [
 
 export async function measureTurns(options: TurnsOptions = {}): Promise<TurnsCase[]> {
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const rounds = options.rounds ?? 5;
+  const rounds = options.rounds ?? 7;
   // The smoke run shares one process with vitest: nothing to pin.
   const placement = options.inProcess ? { botPrefix: [], description: 'in this process (smoke run)', release: () => undefined } : placeProcesses();
   const connector = await new CountingConnector().start();

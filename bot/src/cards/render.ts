@@ -72,7 +72,7 @@ export function renderCard<N extends CardName>(name: N, data: CardDataByName[N])
   const hit = cacheable ? expanded.get(key) : undefined;
   if (hit !== undefined) {
     expanded.delete(key); // Map order is recency order
-    expanded.set(key, hit);
+    expanded.set(hit.key, hit); // under the key it was stored with: see KEPT_KEY
     return hit.card;
   }
   const card: unknown = template(name).expand({ $root: data });
@@ -83,7 +83,7 @@ export function renderCard<N extends CardName>(name: N, data: CardDataByName[N])
   // Frozen as a copy: the expansion holds the caller's data objects by reference, and those must stay theirs.
   const kept = deepFreeze(JSON.parse(JSON.stringify(card)) as AdaptiveCardJson);
   const chars = key.length + templateChars.get(name)!;
-  expanded.set(key, { card: kept, chars });
+  expanded.set(key, { key, card: kept, chars });
   expandedChars += chars;
   while (expanded.size > EXPANDED_MAX || expandedChars > EXPANDED_MAX_CHARS) {
     const [oldest, entry] = expanded.entries().next().value!;
@@ -105,7 +105,14 @@ export function renderCard<N extends CardName>(name: N, data: CardDataByName[N])
 const EXPANDED_MAX = 500;
 const EXPANDED_MAX_KEY_CHARS = 32 * 1024;
 const EXPANDED_MAX_CHARS = 4_000_000;
-const expanded = new Map<string, { card: AdaptiveCardJson; chars: number }>();
+const expanded = new Map<string, { key: string; card: AdaptiveCardJson; chars: number }>();
+/**
+ * KEPT_KEY: a hit is moved to the end of the Map under the key string it was first stored with,
+ * not the one this lookup just built. Re-setting with the fresh string made the long-lived Map
+ * hold a new string every hit (5 KB for the connections card): each one survived the next
+ * scavenge into old space, as garbage there (issue 19: PlanBridge's scavenges cost ~30% more than
+ * a bare bot's sending the same card).
+ */
 let expandedChars = 0;
 
 function deepFreeze<T>(value: T): T {

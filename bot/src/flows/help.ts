@@ -1,5 +1,6 @@
 import { COMMANDS, commandInfo } from '../commands/catalog.js';
 import type { CommandId, Intent } from '../commands/intent.js';
+import type { HelpGroup } from '../cards/card-data.js';
 import { renderCard } from '../cards/render.js';
 import { looksLikeSecret, maskSecrets } from '../text/secrets.js';
 import type { ChatTurn, ConversationKind } from './chat.js';
@@ -25,14 +26,17 @@ export async function sendWelcome(turn: ChatTurn): Promise<void> {
   });
 }
 
+/** The catalog is fixed for the process: its card data is built once, not on every "help". */
+let helpGroups: HelpGroup[] | undefined;
+
 export async function sendHelp(turn: ChatTurn): Promise<void> {
-  const groups = [...new Set(COMMANDS.map((c) => c.group))].map((title) => ({
+  helpGroups ??= [...new Set(COMMANDS.map((c) => c.group))].map((title) => ({
     title,
     commands: COMMANDS.filter((c) => c.group === title).map((c) => ({
       usage: c.usage, description: c.description, examples: c.examples, available: c.available,
     })),
   }));
-  await turn.send({ card: renderCard('help', { groups }) });
+  await turn.send({ card: renderCard('help', { groups: helpGroups }) });
 }
 
 /** Longest echo of unrecognised text; the rest is cut so a pasted essay is not repeated back. */

@@ -147,11 +147,7 @@ export class DocumentCollection<T extends BaseDocument> {
    * upgraded by the schema, so project only fields every schema version has.
    */
   async project<R extends object>(tenantId: string, fields: Record<string, string>, query: DocumentQuery, pk: PartitionKey | undefined, request: PageRequest = {}): Promise<Page<R>> {
-    const select = Object.entries({ ...fields, tenantId: 'tenantId' }).map(([name, path]) => {
-      if (!FIELD_NAME.test(name) || !FIELD_PATH.test(path)) throw new Error(`"${name}: ${path}" is not a field PlanBridge projects`);
-      return `c.${path} AS ${name}`;
-    }).join(', ');
-    const { resources, continuation } = await this.fetchPage(sqlOf(select, tenantId, query), pk, request);
+    const { resources, continuation } = await this.fetchPage(sqlOf(selectOf(fields), tenantId, query), pk, request);
     const rows = resources.filter((r) => r.tenantId === tenantId).map(({ tenantId: _tenant, ...row }) => row as R);
     return pageOf(rows, continuation);
   }
@@ -245,6 +241,19 @@ function sqlOf(select: string, tenantId: string, query: DocumentQuery): SqlQuery
 /** Projected names and paths are code, never input; these keep them plain identifiers anyway. */
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9]*$/;
 const FIELD_PATH = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/;
+
+/** The SELECT list of a projection; fields are module constants, so each is checked and built once. */
+const selects = new WeakMap<Record<string, string>, string>();
+function selectOf(fields: Record<string, string>): string {
+  const known = selects.get(fields);
+  if (known !== undefined) return known;
+  const select = Object.entries({ ...fields, tenantId: 'tenantId' }).map(([name, path]) => {
+    if (!FIELD_NAME.test(name) || !FIELD_PATH.test(path)) throw new Error(`"${name}: ${path}" is not a field PlanBridge projects`);
+    return `c.${path} AS ${name}`;
+  }).join(', ');
+  selects.set(fields, select);
+  return select;
+}
 
 function pageOf<T>(items: T[], continuation: string | undefined): Page<T> {
   return continuation ? { items, continuation } : { items };

@@ -30,6 +30,8 @@ export interface QueryCacheOptions {
 }
 
 interface Entry {
+  /** The key string it was stored with; hits re-insert under it (see cards/render.ts, KEPT_KEY). */
+  key: string;
   scope: string;
   json: string;
   at: number;
@@ -71,7 +73,7 @@ export class QueryCache {
       return undefined;
     }
     this.entries.delete(key); // Map order is recency order
-    this.entries.set(key, hit);
+    this.entries.set(hit.key, hit);
     return hit.json;
   }
 
@@ -83,7 +85,7 @@ export class QueryCache {
     if (json.length > this.maxEntryChars || this.generation(container) !== generation) return;
     this.remove(key);
     const scope = scopeOf(container, partition ?? ANY_PARTITION);
-    this.entries.set(key, { scope, json, at: this.now() });
+    this.entries.set(key, { key, scope, json, at: this.now() });
     let keys = this.byScope.get(scope);
     if (!keys) this.byScope.set(scope, (keys = new Set()));
     keys.add(key);

@@ -9,20 +9,21 @@ export const REMEMBERED_TTL_MS = 10 * 60_000;
 
 /** A bounded LRU of the last reference stored per conversation, as JSON. */
 export class RememberedReferences {
-  private readonly entries = new Map<string, { json: string; storedAt: number }>();
+  /** Each entry keeps its own key and json strings; hits re-insert under them (see cards/render.ts, KEPT_KEY). */
+  private readonly entries = new Map<string, { key: string; json: string; storedAt: number }>();
   constructor(private readonly max: number, private readonly ttlMs: number) {}
 
   has(key: string, json: string): boolean {
     const entry = this.entries.get(key);
     if (!entry || entry.json !== json || Date.now() - entry.storedAt > this.ttlMs) return false;
     this.entries.delete(key); // Map order is recency order
-    this.entries.set(key, entry);
+    this.entries.set(entry.key, entry);
     return true;
   }
 
   set(key: string, json: string): void {
     this.entries.delete(key);
-    this.entries.set(key, { json, storedAt: Date.now() });
+    this.entries.set(key, { key, json, storedAt: Date.now() });
     if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
   }
 
