@@ -27,8 +27,11 @@ export interface ServiceProtectionOptions {
 }
 
 export interface Fault extends ScriptedFault {
-  /** A service protection 429 of that kind, a 503, or a dropped connection. */
-  kind: LimitKind | 503 | 'reset';
+  /**
+   * A service protection 429 of that kind, a 503, a dropped connection, or 'proxy-page': a 200
+   * sign-in page in HTML from something in front of the service (the request never reaches it).
+   */
+  kind: LimitKind | 503 | 'reset' | 'proxy-page';
   /** Seconds for Retry-After (default 1 for faults). */
   retryAfter?: number;
 }
@@ -49,7 +52,7 @@ export function throttled(kind: LimitKind, retryAfterSeconds: number, o: Require
 export const serviceUnavailable = (): DataverseError =>
   new DataverseError(503, '0x80040216', 'The service is temporarily unavailable. Try again later.', { 'retry-after': '1' });
 
-export type Decision = { kind: 'none' } | { kind: 'reset' } | { kind: 'error'; error: DataverseError };
+export type Decision = { kind: 'none' } | { kind: 'reset' } | { kind: 'proxy-page' } | { kind: 'error'; error: DataverseError };
 
 export class ServiceProtection {
   private options: Required<ServiceProtectionOptions>;
@@ -86,7 +89,7 @@ export class ServiceProtection {
   admit(user: string, method: string, path: string): Decision {
     const d = this.disturbances.next(method, path);
     if (d.kind === 'fault') {
-      if (d.fault.kind === 'reset') return { kind: 'reset' };
+      if (d.fault.kind === 'reset' || d.fault.kind === 'proxy-page') return { kind: d.fault.kind };
       if (d.fault.kind === 503) return { kind: 'error', error: serviceUnavailable() };
       return { kind: 'error', error: throttled(d.fault.kind, d.fault.retryAfter ?? 1, this.options) };
     }

@@ -155,6 +155,11 @@ export async function startDataverseSimulator(options: DataverseSimulatorOptions
 
     const decision = protection.admit(user.systemuserid, method, url.pathname);
     if (decision.kind === 'reset') { req.socket.destroy(); return; }
+    if (decision.kind === 'proxy-page') {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end('<!DOCTYPE html><html><head><title>Sign in</title></head><body>Sign in to continue to the network.</body></html>');
+      return;
+    }
     if (decision.kind === 'error') return send(res, decision.error.status, decision.error.body(), decision.error.headers);
 
     const started = Date.now();

@@ -45,12 +45,23 @@ export interface ODataAnswer {
   headers: Headers;
 }
 
+/**
+ * A collection longer than this many pages is not read to the end: at the services' page sizes
+ * (Graph up to 1,000 rows, Dataverse 5,000) that is millions of rows, far past any plan or
+ * calendar, so a server that keeps sending new links is misbehaving.
+ */
+export const MAX_PAGES = 2_000;
+
 /** Why a request failed for good; the client says what it means to its users. */
 export type TransportFailure<E> =
   | { kind: 'token'; cause: unknown }
   | { kind: 'unsafe-url'; error: UnsafeUrlError }
   | { kind: 'network'; message: string; idempotent: boolean }
-  | { kind: 'http'; error: E };
+  | { kind: 'http'; error: E }
+  /** A success status whose body is not JSON: a proxy's or sign-in page, or a truncated answer. Never retried; a write may have landed. */
+  | { kind: 'not-json'; status: number; contentType: string | null; idempotent: boolean }
+  /** A collection whose `@odata.nextLink` repeated, or ran past MAX_PAGES: reading stopped. */
+  | { kind: 'paging'; pages: number; repeated: boolean };
 
 /** Caps requests in flight; a pause holds every request of the connection (connectors/ado/gate.ts). */
 export interface InFlightGate {
@@ -75,7 +86,11 @@ export interface ODataService<E extends { status: number }, R extends ODataReque
   explain(failure: TransportFailure<E>, request: R): Error;
 }
 
-type Attempt<E> = { kind: 'ok'; answer: ODataAnswer } | { kind: 'http'; error: E; retryAfter: string | null } | { kind: 'network'; message: string };
+type Attempt<E> =
+  | { kind: 'ok'; answer: ODataAnswer }
+  | { kind: 'http'; error: E; retryAfter: string | null }
+  | { kind: 'network'; message: string }
+  | { kind: 'not-json'; status: number; contentType: string | null };
 
 /** OData query text: values percent-encoded (spaces as %20, as the notes ask), `$` names kept. */
 export function queryString(query: Record<string, string>): string {
@@ -112,6 +127,7 @@ export class ODataTransport<E extends { status: number }, R extends ODataRequest
     for (let attempt = 0; ; attempt += 1) {
       const outcome = await this.service.gate.run(() => this.once(request, url));
       if (outcome.kind === 'ok') return outcome.answer;
+      if (outcome.kind === 'not-json') throw this.service.explain({ ...outcome, idempotent }, request);
       const decision = outcome.kind === 'network'
         ? decideRetry({ network: true, idempotent }, attempt, this.limits)
         : decideRetry({ status: outcome.error.status, retryAfter: outcome.retryAfter, network: false, idempotent }, attempt, this.limits);
@@ -129,11 +145,17 @@ export class ODataTransport<E extends { status: number }, R extends ODataRequest
   /** Every row of a collection: each page's `value`, following `@odata.nextLink` with the same headers. */
   async all(request: R): Promise<unknown[]> {
     const rows: unknown[] = [];
+    const links = new Set<string>();
     let next: R | null = request;
     while (next) {
       const { body } = await this.send(next);
       for (const row of (body?.value as unknown[] | undefined) ?? []) rows.push(row);
-      next = typeof body?.['@odata.nextLink'] === 'string' ? { ...request, path: body['@odata.nextLink'] as string, query: {} } : null;
+      const link: unknown = body?.['@odata.nextLink'];
+      if (typeof link !== 'string') break;
+      // A link seen before would be read again for ever; so would links without end.
+      if (links.has(link) || links.size + 1 >= MAX_PAGES) throw this.service.explain({ kind: 'paging', pages: links.size + 1, repeated: links.has(link) }, request);
+      links.add(link);
+      next = { ...request, path: link, query: {} };
     }
     return rows;
   }
@@ -175,6 +197,14 @@ export class ODataTransport<E extends { status: number }, R extends ODataRequest
     } catch (err) {
       return { kind: 'network', message: (err as Error).message };
     }
-    return { kind: 'ok', answer: { status: response.status, body: text.trim() ? JSON.parse(text) : {}, headers: response.headers } };
+    let parsed: unknown = {};
+    if (text.trim()) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        return { kind: 'not-json', status: response.status, contentType: response.headers.get('content-type') };
+      }
+    }
+    return { kind: 'ok', answer: { status: response.status, body: parsed, headers: response.headers } };
   }
 }

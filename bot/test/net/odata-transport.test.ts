@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RequestGate } from '../../src/connectors/ado/gate.js';
 import { UserFacingError } from '../../src/errors.js';
 import { readErrorBody, type ErrorBody } from '../../src/net/error-body.js';
-import { ODataTransport, type ODataConnectionOptions, type ODataRequest, type TransportFailure } from '../../src/net/odata-transport.js';
+import { MAX_PAGES, ODataTransport, type ODataConnectionOptions, type ODataRequest, type TransportFailure } from '../../src/net/odata-transport.js';
 import { GATEWAY_AND_THROTTLE, type RetryLimits } from '../../src/net/retry-policy.js';
 import { json, startFakeServer, type FakeServer } from './fake-server.js';
 
@@ -182,6 +182,28 @@ describe('OData transport', () => {
     expect(rows).toEqual([1, 2, 3]);
     expect(server.requests.map((r) => r.url)).toEqual(['/api/items?$top=2', '/api/items?$skiptoken=a%3D1']);
     expect(server.requests.map((r) => r.headers.prefer)).toEqual(['odata.maxpagesize=2', 'odata.maxpagesize=2']);
+  });
+
+  it('stops reading a collection whose next-page link repeats, or that runs past MAX_PAGES, and hands that over', async () => {
+    let origin = '';
+    const looping = await setup((n, _req, res) => json(res, { value: [n], '@odata.nextLink': `${origin}/api/items?$skiptoken=same` }));
+    origin = looping.server.origin;
+    expect(await explained(looping.transport.all(GET))).toEqual({ kind: 'paging', pages: 2, repeated: true });
+    expect(looping.server.requests).toHaveLength(2);
+
+    const endless = await setup((n, _req, res) => json(res, { value: [n], '@odata.nextLink': `${origin}/api/items?$skiptoken=${n}` }));
+    origin = endless.server.origin;
+    expect(await explained(endless.transport.all(GET))).toEqual({ kind: 'paging', pages: MAX_PAGES, repeated: false });
+    expect(endless.server.requests).toHaveLength(MAX_PAGES);
+  });
+
+  it.each([
+    ['a read', GET, true],
+    ['a write', { method: 'POST', path: 'items', body: { name: 'a' } } as ODataRequest, false],
+  ])('hands over a success answer that is not JSON (%s), once, saying whether it may have landed', async (_what, request, idempotent) => {
+    const { server, transport } = await setup((_n, _req, res) => { res.writeHead(200, { 'Content-Type': 'text/html' }); res.end('<html>Sign in to continue</html>'); });
+    expect(await explained(transport.send(request))).toEqual({ kind: 'not-json', status: 200, contentType: 'text/html', idempotent });
+    expect(server.requests).toHaveLength(1);
   });
 
   it('refuses a redirect and a paging link to another origin, without retrying', async () => {

@@ -110,5 +110,10 @@ export function explainGraphFailure(failure: TransportFailure<GraphHttpError>, c
       return new OutlookError('unreachable', `Cannot reach Microsoft Graph at ${new URL(baseUrl).host} (${failure.message}).${failure.idempotent ? '' : ' The request may have landed; PlanBridge looks for it before trying again.'}`);
     case 'token':
       return new OutlookError('auth-failed', `PlanBridge could not get a Microsoft Graph token for ${ctx.account} (the sign-in expired or was revoked). ${ctx.auth === 'delegated' ? 'Sign in again with "connect outlook".' : 'Check the app registration\'s credentials.'}`, { needsAttention: true });
+    case 'not-json':
+      // An answer that cannot be read leaves the outcome as unknown as no answer: 'unreachable' (a write is never sent again).
+      return new OutlookError('unreachable', `Microsoft Graph at ${new URL(baseUrl).host} answered ${failure.status} with ${failure.contentType ?? 'no content type'} instead of JSON, so PlanBridge could not read it (a proxy or sign-in page in the way?). Try again later.${failure.idempotent ? '' : ' The request may have landed; PlanBridge looks for it before trying again.'}`, { status: failure.status });
+    case 'paging':
+      return new OutlookError('server-error', `Microsoft Graph ${failure.repeated ? 'sent the same next-page link twice' : `kept sending next-page links past ${failure.pages} pages`} while listing, so PlanBridge stopped reading rather than go round for ever. Try again later.`);
   }
 }

@@ -135,6 +135,22 @@ describe('Planner premium connector limits and failures', () => {
     expect(count('/msdyn_ExecuteOperationSetV1')).toBe(1);
   });
 
+  it('an unreadable answer to Execute (a proxy\'s sign-in page) is treated as no answer: never resent, and the error says the changes may have been saved', async () => {
+    sim.injectFault({ kind: 'proxy-page', count: 1, pathIncludes: 'msdyn_ExecuteOperationSetV1' });
+    const err = await failure(plannerFor(sim).applyChanges({ projectId: P, creates: creates(1), updates: [] }));
+    expect(err.code).toBe('unreachable');
+    expect(err.message).toMatch(/answered 200 with text\/html; charset=utf-8 instead of JSON.*may or may not have been saved.*syncing again finds/);
+    expect(count('/msdyn_ExecuteOperationSetV1')).toBe(1);
+  });
+
+  it('an unreadable answer to a read names the environment URL to check', async () => {
+    sim.injectFault({ kind: 'proxy-page', count: 1, pathIncludes: 'msdyn_projects' });
+    const err = await failure(plannerFor(sim).listProjects());
+    expect(err.code).toBe('unreachable');
+    expect(err.message).toContain(`The Dataverse environment at ${sim.url} answered 200 with text/html; charset=utf-8 instead of JSON`);
+    expect(err.message).not.toMatch(/may have been made/);
+  });
+
   it('reads Failed by its label whichever code the tenant uses for it', async () => {
     const other = await startSim({ failedStatus: 192350004 });
     try {
