@@ -63,7 +63,7 @@ export type TransportFailure<E> =
   /** A collection whose `@odata.nextLink` repeated, or ran past MAX_PAGES: reading stopped. */
   | { kind: 'paging'; pages: number; repeated: boolean };
 
-/** Caps requests in flight; a pause holds every request of the connection (connectors/ado/gate.ts). */
+/** Caps requests in flight; a pause holds every request of the connection (request-gate.ts). */
 export interface InFlightGate {
   run<T>(work: () => Promise<T>): Promise<T>;
   pause(ms: number): void;

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RequestGate } from '../../src/connectors/ado/gate.js';
+import { RequestGate } from '../../src/net/request-gate.js';
 import { UserFacingError } from '../../src/errors.js';
 import { readErrorBody, type ErrorBody } from '../../src/net/error-body.js';
 import { MAX_PAGES, ODataTransport, type ODataConnectionOptions, type ODataRequest, type TransportFailure } from '../../src/net/odata-transport.js';

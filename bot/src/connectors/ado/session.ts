@@ -7,11 +7,12 @@ import type { WorkApi } from 'azure-devops-node-api/WorkApi.js';
 import type { WorkItemTrackingApi } from 'azure-devops-node-api/WorkItemTrackingApi.js';
 import type { IWorkItemTrackingProcessApi } from 'azure-devops-node-api/WorkItemTrackingProcessApi.js';
 import type { Logger } from '../../log.js';
+import { DEFAULT_MAX_IN_FLIGHT } from './limits.js';
 import { createGuardedAgents, type GuardedAgents, type NetworkGuard } from '../../net/guarded-agent.js';
 import { UnsafeUrlError } from '../../net/url-safety.js';
 import { AdoAuthHandler, type AdoCredentialKind, type AdoCredentials } from './auth.js';
 import { AdoConnectorError, isConflict, statusOf, toAdoError, type Operation } from './errors.js';
-import { RequestGate, type RateLimitInfo } from './gate.js';
+import { RequestGate, type RateLimitInfo } from '../../net/request-gate.js';
 import { decideRetry, DEFAULT_RETRY, type RetryOptions } from './retry.js';
 import { locatedWitClient } from './wit-client.js';
 
@@ -72,7 +73,7 @@ export class AdoSession {
     this.logger = options.logger;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    this.gate = new RequestGate({ maxInFlight: options.maxInFlight, sleep: this.sleep });
+    this.gate = new RequestGate({ maxInFlight: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, sleep: this.sleep });
     // Kept-alive sockets: against dev.azure.com each new one costs a TLS handshake.
     this.agents = createGuardedAgents(options.network, { keepAlive: true });
     this.auth = new AdoAuthHandler(options.credentials);

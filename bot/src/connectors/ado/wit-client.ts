@@ -1,6 +1,6 @@
 import type * as azdev from 'azure-devops-node-api';
 import { WorkItemTrackingApi } from 'azure-devops-node-api/WorkItemTrackingApi.js';
-import type { RequestGate } from './gate.js';
+import type { RequestGate } from '../../net/request-gate.js';
 
 /**
  * The wit client with its resource locations (OPTIONS wit) in hand, one round trip sooner. The

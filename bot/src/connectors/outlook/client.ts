@@ -1,5 +1,5 @@
 import { ODataTransport, type ODataAnswer, type ODataConnectionOptions, type ODataRequest } from '../../net/odata-transport.js';
-import { RequestGate } from '../ado/gate.js';
+import { RequestGate } from '../../net/request-gate.js';
 import { explainGraphFailure, GraphHttpError, type CallContext } from './errors.js';
 import { GRAPH_RETRY, GRAPH_V1, MAILBOX_CONCURRENCY } from './limits.js';
 

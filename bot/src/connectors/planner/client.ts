@@ -1,5 +1,5 @@
 import { ODataTransport, type ODataConnectionOptions } from '../../net/odata-transport.js';
-import { RequestGate } from '../ado/gate.js';
+import { RequestGate } from '../../net/request-gate.js';
 import { DataverseHttpError, explainDataverseFailure } from './errors.js';
 import { DATAVERSE_RETRY, DEFAULT_MAX_IN_FLIGHT, MAX_PAGE_SIZE } from './limits.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AdoConnector } from '../../../src/connectors/ado/connector.js';
 import { AdoConnectorError } from '../../../src/connectors/ado/errors.js';
-import { RequestGate } from '../../../src/connectors/ado/gate.js';
+import { RequestGate } from '../../../src/net/request-gate.js';
 import { IdentityPool } from '../../../src/connectors/ado/identity-pool.js';
 import { areaLocations } from '../../../../sim/ado/locations.js';
 import { ADO_DEMO_PATS, type AdoSimulator } from '../../../../sim/ado/server.js';

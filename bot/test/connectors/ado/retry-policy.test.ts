@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RequestGate } from '../../../src/connectors/ado/gate.js';
+import { RequestGate } from '../../../src/net/request-gate.js';
+import { DEFAULT_MAX_IN_FLIGHT } from '../../../src/connectors/ado/limits.js';
 import { decideRetry, DEFAULT_RETRY, parseRetryAfter } from '../../../src/connectors/ado/retry.js';
 
 const options = { ...DEFAULT_RETRY, random: () => 0.5 };
@@ -92,7 +93,7 @@ describe('request gate', () => {
   it('holds every request during a Retry-After pause', async () => {
     let clock = 1_000_000;
     const starts: number[] = [];
-    const gate = new RequestGate({ now: () => clock, sleep: async (ms) => { await Promise.resolve(); clock += ms; } });
+    const gate = new RequestGate({ maxInFlight: DEFAULT_MAX_IN_FLIGHT, now: () => clock, sleep: async (ms) => { await Promise.resolve(); clock += ms; } });
     gate.observe({ retryAfter: 4 });
     expect(gate.pausedForMs).toBe(4000);
     await Promise.all([gate.run(async () => { starts.push(clock); }), gate.run(async () => { starts.push(clock); })]);
@@ -103,7 +104,7 @@ describe('request gate', () => {
   it('spaces requests out when few remain in the rate-limit window', async () => {
     let clock = 0;
     const starts: number[] = [];
-    const gate = new RequestGate({ now: () => clock, sleep: async (ms) => { clock += ms; } });
+    const gate = new RequestGate({ maxInFlight: DEFAULT_MAX_IN_FLIGHT, now: () => clock, sleep: async (ms) => { clock += ms; } });
     gate.observe({ limit: 200, remaining: 10, reset: 100 }); // 100 s left, 10 requests: one per 10 s
     expect(gate.currentSpacingMs).toBe(10_000);
     for (let i = 0; i < 3; i += 1) await gate.run(async () => { starts.push(clock); });

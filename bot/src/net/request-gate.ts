@@ -1,9 +1,7 @@
-import { DEFAULT_MAX_IN_FLIGHT } from './limits.js';
-
 /**
- * Caps requests in flight per organization and slows down before ADO throttles: a Retry-After
- * pauses every request of the organization, and low X-RateLimit-Remaining spreads the remaining
- * budget until X-RateLimit-Reset.
+ * Caps one connection's requests in flight (an ADO organization, a Dataverse environment, a
+ * mailbox) and slows down before the service throttles: a Retry-After pauses every request of the
+ * connection, and ADO's low X-RateLimit-Remaining spreads the remaining budget until X-RateLimit-Reset.
  */
 export interface RateLimitInfo {
   resource?: string;
@@ -16,7 +14,8 @@ export interface RateLimitInfo {
 }
 
 export interface GateOptions {
-  maxInFlight?: number;
+  /** Each service's own cap (its limits.ts). */
+  maxInFlight: number;
   /** Below this fraction of the limit remaining, requests are spaced out (default 0.2). */
   slowBelow?: number;
   now?: () => number;
@@ -35,8 +34,8 @@ export class RequestGate {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly slowBelow: number;
 
-  constructor(options: GateOptions = {}) {
-    this.maxInFlight = Math.max(1, options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
+  constructor(options: GateOptions) {
+    this.maxInFlight = Math.max(1, options.maxInFlight);
     this.slowBelow = options.slowBelow ?? 0.2;
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
