@@ -1,8 +1,11 @@
-import { loadavg } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { placeProcesses } from './turns/cores.js';
 import { CountingConnector } from './turns/connector.js';
-import { drive, type Load, type LoadResult, type TurnKind } from './turns/load.js';
-import { spawnTarget, startBareBot, startPlanBridge, type TargetKind, type TurnTarget } from './turns/targets.js';
+import { captureCards, drive, type Load, type LoadResult, type TurnKind } from './turns/load.js';
+import { spawnTarget, startBareBot, startPlanBridge, type CardsByKind, type TargetKind, type TurnTarget } from './turns/targets.js';
 
 /**
  * Turn throughput: N conversations × M turns over HTTP against PlanBridge and against a bare
@@ -11,7 +14,9 @@ import { spawnTarget, startBareBot, startPlanBridge, type TargetKind, type TurnT
  * the ratios are the medians of each round's pair (the two bots measured back to back): on a shared
  * 2-core machine the bare bot's own throughput drifts by a third within one run, far more than
  * between two rounds run one after the other.
- * Targets (issue 19) apply at 50 concurrent conversations.
+ * Targets (issue 19) apply at 50 concurrent conversations, against the echo bot. A third bot, the
+ * bare one answering with PlanBridge's own cards, splits the gap: what carrying those cards costs
+ * the SDK, and what is left, PlanBridge's own work per turn.
  */
 export const TARGET_THROUGHPUT_RATIO = 0.8;
 export const TARGET_P95_RATIO = 1.3;
@@ -30,10 +35,17 @@ export interface TurnsOptions {
 export interface TurnsCase {
   load: Load;
   bare: LoadResult;
+  /** The bare bot answering with PlanBridge's cards. */
+  bareCard: LoadResult;
   planbridge: LoadResult;
   throughputRatio: number;
   p95Ratio: number;
+  /** PlanBridge against the bare bot carrying the same cards. */
+  ownThroughputRatio: number;
+  ownP95Ratio: number;
 }
+
+const KINDS_IN_ORDER: TargetKind[] = ['bare', 'bare-card', 'planbridge'];
 
 const KINDS: TurnKind[] = ['help', 'status', 'connections', 'card'];
 export const DEFAULT_LOADS: Load[] = KINDS.flatMap((kind) => [
@@ -48,48 +60,66 @@ export async function measureTurns(options: TurnsOptions = {}): Promise<TurnsCas
   // The smoke run shares one process with vitest: nothing to pin.
   const placement = options.inProcess ? { botPrefix: [], description: 'in this process (smoke run)', release: () => undefined } : placeProcesses();
   const connector = await new CountingConnector().start();
+  const cardsDir = await mkdtemp(join(tmpdir(), 'planbridge-bench-cards-'));
+  const cardsFile = join(cardsDir, 'cards.json');
   const start = (kind: TargetKind): Promise<TurnTarget> => options.inProcess
-    ? (kind === 'bare' ? startBareBot('error') : startPlanBridge())
-    : spawnTarget(kind, kind === 'planbridge' ? options.planBridgeNodeArgs : [], placement.botPrefix);
-  const targets: Record<TargetKind, TurnTarget> = { bare: await start('bare'), planbridge: await start('planbridge') };
+    ? (kind === 'planbridge' ? startPlanBridge() : startBareBot('error', kind === 'bare-card' ? cardsOf(cardsFile) : undefined))
+    : spawnTarget(kind, kind === 'planbridge' ? options.planBridgeNodeArgs : [], placement.botPrefix, kind === 'bare-card' ? cardsFile : undefined);
+  const started: Partial<Record<TargetKind, TurnTarget>> = {};
   const cases: TurnsCase[] = [];
   try {
+    started.bare = await start('bare');
+    started.planbridge = await start('planbridge');
+    await writeFile(cardsFile, JSON.stringify(await captureCards(started.planbridge, connector)));
+    started['bare-card'] = await start('bare-card');
+    const targets = started as Record<TargetKind, TurnTarget>;
     write(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (1/5/15 min); ${placement.description}`);
     write(`${'case'.padEnd(26)} ${'bot'.padEnd(11)} ${'turns/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)}   vs bare SDK`);
     for (const load of options.loads ?? DEFAULT_LOADS) {
-      const results: Record<TargetKind, LoadResult[]> = { bare: [], planbridge: [] };
+      const results: Record<TargetKind, LoadResult[]> = { bare: [], 'bare-card': [], planbridge: [] };
       // Unmeasured: each bot's code for this kind of turn is compiled before any round counts.
-      for (const kind of ['bare', 'planbridge'] as const) await drive(targets[kind], connector, { kind: load.kind, conversations: 10, turns: 20, warmup: 0 }, `${kind}-${load.kind}-warm`);
+      for (const kind of KINDS_IN_ORDER) await drive(targets[kind], connector, { kind: load.kind, conversations: 10, turns: 20, warmup: 0 }, `${kind}-${load.kind}-warm`);
       for (let r = 0; r < rounds; r++) {
-        const order: TargetKind[] = r % 2 === 0 ? ['bare', 'planbridge'] : ['planbridge', 'bare'];
+        const order = r % 2 === 0 ? KINDS_IN_ORDER : [...KINDS_IN_ORDER].reverse();
         for (const kind of order) results[kind].push(await drive(targets[kind], connector, load, `${kind}-${load.kind}-${load.conversations}-${r}`));
       }
-      const bare = median(results.bare);
-      const planbridge = median(results.planbridge);
-      const pairs = results.bare.map((b, r) => ({ throughput: results.planbridge[r]!.turnsPerSecond / b.turnsPerSecond, p95: results.planbridge[r]!.p95 / b.p95 }));
-      const c: TurnsCase = { load, bare, planbridge, throughputRatio: middle(pairs.map((p) => p.throughput)), p95Ratio: middle(pairs.map((p) => p.p95)) };
+      const against = (base: LoadResult[]) => base.map((b, r) => ({ throughput: results.planbridge[r]!.turnsPerSecond / b.turnsPerSecond, p95: results.planbridge[r]!.p95 / b.p95 }));
+      const pairs = against(results.bare);
+      const own = against(results['bare-card']);
+      const c: TurnsCase = {
+        load, bare: median(results.bare), bareCard: median(results['bare-card']), planbridge: median(results.planbridge),
+        throughputRatio: middle(pairs.map((p) => p.throughput)), p95Ratio: middle(pairs.map((p) => p.p95)),
+        ownThroughputRatio: middle(own.map((p) => p.throughput)), ownP95Ratio: middle(own.map((p) => p.p95)),
+      };
       cases.push(c);
       printCase(write, c);
     }
     write(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (1/5/15 min)`);
   } finally {
-    await Promise.all([targets.bare.stop(), targets.planbridge.stop()]);
+    await Promise.all(Object.values(started).map((t) => t.stop()));
     await connector.stop();
+    await rm(cardsDir, { recursive: true, force: true });
     placement.release();
   }
   return cases;
+}
+
+function cardsOf(file: string): CardsByKind {
+  return JSON.parse(readFileSync(file, 'utf8')) as CardsByKind;
 }
 
 function printCase(write: (line: string) => void, c: TurnsCase): void {
   const label = `${c.load.kind}, ${c.load.conversations} conv × ${c.load.turns}`.padEnd(26);
   const row = (bot: string, r: LoadResult) => `${bot.padEnd(11)} ${r.turnsPerSecond.toFixed(0).padStart(8)} ${r.p50.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)}`;
   write(`${label} ${row('bare SDK', c.bare)}`);
+  write(`${''.padEnd(26)} ${row('bare + card', c.bareCard)}   (the bare bot answering with PlanBridge's card)`);
   const targeted = c.load.conversations >= TARGET_AT;
   const verdict = targeted
     ? `   throughput ${c.throughputRatio.toFixed(2)}× (target ≥ ${TARGET_THROUGHPUT_RATIO}×) ${c.throughputRatio >= TARGET_THROUGHPUT_RATIO ? 'met' : 'NOT met'}, ` +
       `p95 ${c.p95Ratio.toFixed(2)}× (target ≤ ${TARGET_P95_RATIO}×) ${c.p95Ratio <= TARGET_P95_RATIO ? 'met' : 'NOT met'}`
     : `   throughput ${c.throughputRatio.toFixed(2)}×, p95 ${c.p95Ratio.toFixed(2)}× (no target below ${TARGET_AT} conversations)`;
   write(`${''.padEnd(26)} ${row('PlanBridge', c.planbridge)}${verdict}`);
+  write(`${''.padEnd(26)} ${''.padEnd(11)} ${''.padEnd(26)}   against bare + card: throughput ${c.ownThroughputRatio.toFixed(2)}×, p95 ${c.ownP95Ratio.toFixed(2)}× (PlanBridge's own work)`);
 }
 
 const middle = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -7,7 +7,7 @@ import type { TurnKind } from '../turns/load.js';
  * It checks that figures exist and add up, never how fast they are.
  */
 describe('bench turns (smoke)', () => {
-  it('drives every case against the bare SDK bot and PlanBridge and reports figures', async () => {
+  it('drives every case against the bare SDK bot, the bare bot carrying PlanBridge\'s cards, and PlanBridge, and reports figures', async () => {
     const kinds: TurnKind[] = ['help', 'status', 'connections', 'card'];
     const lines: string[] = [];
     const cases = await measureTurns({
@@ -18,7 +18,7 @@ describe('bench turns (smoke)', () => {
     });
     expect(cases.map((c) => c.load.kind)).toEqual(kinds);
     for (const c of cases) {
-      for (const r of [c.bare, c.planbridge]) {
+      for (const r of [c.bare, c.bareCard, c.planbridge]) {
         expect(r.turns).toBe(4);
         expect(r.seconds).toBeGreaterThan(0);
         expect(r.turnsPerSecond).toBeGreaterThan(0);
@@ -27,10 +27,13 @@ describe('bench turns (smoke)', () => {
       }
       expect(Number.isFinite(c.throughputRatio) && c.throughputRatio > 0).toBe(true);
       expect(Number.isFinite(c.p95Ratio) && c.p95Ratio > 0).toBe(true);
+      expect(Number.isFinite(c.ownThroughputRatio) && c.ownThroughputRatio > 0).toBe(true);
+      expect(Number.isFinite(c.ownP95Ratio) && c.ownP95Ratio > 0).toBe(true);
     }
     const table = lines.join('\n');
     expect(table).toMatch(/bare SDK/);
     expect(table).toMatch(/PlanBridge/);
+    expect(table).toMatch(/bare \+ card/);
     expect(table).toMatch(/load average at start/);
   }, 120_000);
 });

@@ -11,12 +11,18 @@ export class CountingConnector {
   private readonly counts = new Map<string, number>();
   private readonly waiters = new Map<string, Array<{ n: number; wake: () => void }>>();
   private ids = 0;
+  /** Conversations whose next reply's body someone waits for (`nextBody`). */
+  private readonly captures = new Map<string, (body: string) => void>();
   url = '';
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
       const match = /^\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '');
-      req.resume();
+      const conversationId = match ? decodeURIComponent(match[1]!) : '';
+      const capture = req.method === 'POST' ? this.captures.get(conversationId) : undefined;
+      const chunks: Buffer[] = [];
+      if (capture) req.on('data', (c: Buffer) => chunks.push(c));
+      else req.resume();
       req.on('end', () => {
         if (!match) {
           res.statusCode = 404;
@@ -25,7 +31,11 @@ export class CountingConnector {
         }
         res.setHeader('content-type', 'application/json');
         res.end(`{"id":"reply-${++this.ids}"}`);
-        if (req.method === 'POST') this.record(decodeURIComponent(match[1]!));
+        if (capture) {
+          this.captures.delete(conversationId);
+          capture(Buffer.concat(chunks).toString('utf8'));
+        }
+        if (req.method === 'POST') this.record(conversationId);
       });
     });
     this.server.keepAliveTimeout = 60_000;
@@ -48,6 +58,11 @@ export class CountingConnector {
       list.push({ n, wake: () => { clearTimeout(timer); resolve(); } });
       this.waiters.set(conversationId, list);
     });
+  }
+
+  /** The body of the next reply posted to the conversation (the load keeps only counts). */
+  nextBody(conversationId: string): Promise<string> {
+    return new Promise((resolve) => this.captures.set(conversationId, resolve));
   }
 
   async stop(): Promise<void> {

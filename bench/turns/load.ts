@@ -1,7 +1,7 @@
 import { Agent, request } from 'node:http';
 import { ADA, cardActionActivity, messageActivity, TENANT } from './activities.js';
 import type { CountingConnector } from './connector.js';
-import type { TurnTarget } from './targets.js';
+import type { CardsByKind, TurnTarget } from './targets.js';
 
 /** What one turn is: a chat command (answered by a posted reply) or a card action (answered in the invoke response). */
 export type TurnKind = 'help' | 'status' | 'connections' | 'card';
@@ -45,6 +45,29 @@ export async function drive(target: TurnTarget, connector: CountingConnector, lo
 }
 
 const TEXT: Record<Exclude<TurnKind, 'card'>, string> = { help: 'help', status: 'status', connections: 'connections' };
+
+/** The card a bot answers each kind of turn with: one turn of each, in a conversation of its own. */
+export async function captureCards(target: TurnTarget, connector: CountingConnector): Promise<CardsByKind> {
+  const agent = new Agent({ keepAlive: false });
+  const o = { serviceUrl: connector.url, conversationId: 'a:bench-capture', tenantId: TENANT, fromId: ADA.id };
+  const cardOf = (body: string, what: string): Record<string, unknown> => {
+    const parsed = JSON.parse(body) as { attachments?: Array<{ content?: Record<string, unknown> }>; value?: Record<string, unknown> };
+    const card = parsed.attachments?.[0]?.content ?? parsed.value;
+    if (card?.type !== 'AdaptiveCard') throw new Error(`"${what}" was not answered with a card: ${body.slice(0, 200)}`);
+    return card;
+  };
+  try {
+    const cards: Partial<CardsByKind> = {};
+    for (const kind of ['help', 'status', 'connections'] as const) {
+      const [body] = await Promise.all([connector.nextBody(o.conversationId), post(target.url, agent, messageActivity(TEXT[kind], o))]);
+      cards[kind] = cardOf(body, kind);
+    }
+    cards.card = cardOf(await post(target.url, agent, cardActionActivity('conn.list', { t: TENANT }, { ...o, fromName: ADA.name, aadObjectId: ADA.aadObjectId, replyToId: 'card-1' })), 'conn.list');
+    return cards as CardsByKind;
+  } finally {
+    agent.destroy();
+  }
+}
 
 /** One turn's latency in ms: from sending the activity until the answer arrived. */
 async function oneTurn(url: string, agent: Agent, connector: CountingConnector, kind: TurnKind, conversationId: string): Promise<number> {

@@ -18,7 +18,11 @@ export interface TurnTarget {
   stop(): Promise<void>;
 }
 
-export type TargetKind = 'bare' | 'planbridge';
+/** `bare-card`: the bare bot answering with PlanBridge's own cards (see `startBareBot`). */
+export type TargetKind = 'bare' | 'bare-card' | 'planbridge';
+
+/** PlanBridge's answer to each kind of turn, as `captureCards` (load.ts) read it. */
+export type CardsByKind = Record<'help' | 'status' | 'connections' | 'card', Record<string, unknown>>;
 
 /** Logs are formatted as in production but go nowhere, so the bench's output stays readable. */
 const nowhere = (): Writable => new Writable({ write: (_c, _e, done) => done() });
@@ -26,8 +30,11 @@ const nowhere = (): Writable => new Writable({ write: (_c, _e, done) => done() }
 /**
  * The bare Teams SDK bot: a minimal App that echoes text and answers card actions with a fixed
  * card, hosted on the same restify server and adapter as PlanBridge, with the SDK's own logger.
+ * With `cards` it answers each command and the card action with PlanBridge's card for it instead,
+ * held as objects as PlanBridge holds its rendered cards: what the SDK costs to carry those cards,
+ * so the gap to PlanBridge is PlanBridge's own work.
  */
-export async function startBareBot(sdkLogLevel: LogLevel = 'info'): Promise<TurnTarget> {
+export async function startBareBot(sdkLogLevel: LogLevel = 'info', cards?: CardsByKind): Promise<TurnTarget> {
   const logger = createLogger({ level: 'silent' });
   const server = createRestifyServer(logger, { version: 'bare', startedAt: Date.now(), authMode: 'local', store: async () => ({ reachable: true, mode: 'none' }) });
   const app = new App({
@@ -36,12 +43,15 @@ export async function startBareBot(sdkLogLevel: LogLevel = 'info'): Promise<Turn
     logger: new ConsoleLogger('@teams/app', { level: sdkLogLevel }),
   });
   app.on('message', async (ctx) => {
-    await ctx.send(ctx.activity.text ?? '');
+    const text = ctx.activity.text ?? '';
+    const card = cards?.[text as keyof CardsByKind];
+    if (card) await ctx.send({ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] });
+    else await ctx.send(text);
   });
   app.on('card.action', async () => ({
     statusCode: 200,
     type: 'application/vnd.microsoft.card.adaptive',
-    value: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'Done' }] } as never,
+    value: (cards?.card ?? { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'Done' }] }) as never,
   } as const));
   await app.start('0');
   const address = server.server.address();
@@ -82,9 +92,9 @@ async function seed(store: Awaited<ReturnType<typeof startBot>>['store']): Promi
  * bot never shares an event loop with the load generator. `nodeArgs` e.g. ['--cpu-prof'];
  * `prefix` e.g. ['taskset', '-c', '1'] (cores.ts).
  */
-export async function spawnTarget(kind: TargetKind, nodeArgs: string[] = [], prefix: string[] = []): Promise<TurnTarget> {
+export async function spawnTarget(kind: TargetKind, nodeArgs: string[] = [], prefix: string[] = [], cardsFile?: string): Promise<TurnTarget> {
   const entry = new URL('./bot-process.js', import.meta.url);
-  const [command, ...args] = [...prefix, process.execPath, ...nodeArgs, entry.pathname, kind];
+  const [command, ...args] = [...prefix, process.execPath, ...nodeArgs, entry.pathname, kind, ...(cardsFile ? [cardsFile] : [])];
   const child = spawn(command!, args, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('message', (m: { url?: string }) => (m.url ? resolve(m.url) : reject(new Error(`${kind} bot did not start`))));
