@@ -49,9 +49,13 @@ export interface PwaSimulatorOptions {
   trustedIssuers?: TrustedIssuer[];
 }
 
-/** Scripted throttling: the next `count` requests (matching `pathIncludes`, if given) get `status`. */
+/**
+ * Scripted faults: the next `count` requests (matching `pathIncludes`, if given) get `status`, or
+ * with 'proxy-page' a 200 sign-in page in HTML from something in front of the site (the request
+ * never reaches PWA).
+ */
 export interface Fault {
-  status: 429 | 503;
+  status: 429 | 503 | 'proxy-page';
   count: number;
   /** Seconds, or an HTTP date. */
   retryAfter?: string;
@@ -152,6 +156,11 @@ export async function startPwaSimulator(options: PwaSimulatorOptions = {}): Prom
     const fault = faults.find((f) => f.count > 0 && (!f.pathIncludes || url.pathname.includes(f.pathIncludes)));
     if (fault) {
       fault.count -= 1;
+      if (fault.status === 'proxy-page') {
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+        res.end('<!DOCTYPE html><html><head><title>Sign in</title></head><body>Sign in to continue to the network.</body></html>');
+        return;
+      }
       const code = fault.status === 429 ? '-2147024860, Microsoft.SharePoint.SPQueryThrottledException' : '-1, Microsoft.SharePoint.SPException';
       send(res, fault.status, renderError(format, code, fault.status === 429 ? 'The request has been throttled.' : 'The service is temporarily unavailable.'), format, { 'retry-after': fault.retryAfter ?? '1' });
       return;

@@ -1,5 +1,6 @@
 import { UserFacingError } from '../errors.js';
 import { createGuardedFetch, siteGuard, type FetchLike } from './guarded-fetch.js';
+import { NextLinks, type PagingStopped } from './next-links.js';
 import { decideRetry, withOverrides, type RetryLimits } from './retry-policy.js';
 import { UnsafeUrlError } from './url-safety.js';
 import type { ClientTuning } from './client-tuning.js';
@@ -45,13 +46,6 @@ export interface ODataAnswer {
   headers: Headers;
 }
 
-/**
- * A collection longer than this many pages is not read to the end: at the services' page sizes
- * (Graph up to 1,000 rows, Dataverse 5,000) that is millions of rows, far past any plan or
- * calendar, so a server that keeps sending new links is misbehaving.
- */
-export const MAX_PAGES = 2_000;
-
 /** Why a request failed for good; the client says what it means to its users. */
 export type TransportFailure<E> =
   | { kind: 'token'; cause: unknown }
@@ -60,8 +54,8 @@ export type TransportFailure<E> =
   | { kind: 'http'; error: E }
   /** A success status whose body is not JSON: a proxy's or sign-in page, or a truncated answer. Never retried; a write may have landed. */
   | { kind: 'not-json'; status: number; contentType: string | null; idempotent: boolean }
-  /** A collection whose `@odata.nextLink` repeated, or ran past MAX_PAGES: reading stopped. */
-  | { kind: 'paging'; pages: number; repeated: boolean };
+  /** A collection whose `@odata.nextLink` repeated, or ran past MAX_PAGES (next-links.ts): reading stopped. */
+  | ({ kind: 'paging' } & PagingStopped);
 
 /** Caps requests in flight; a pause holds every request of the connection (request-gate.ts). */
 export interface InFlightGate {
@@ -145,16 +139,15 @@ export class ODataTransport<E extends { status: number }, R extends ODataRequest
   /** Every row of a collection: each page's `value`, following `@odata.nextLink` with the same headers. */
   async all(request: R): Promise<unknown[]> {
     const rows: unknown[] = [];
-    const links = new Set<string>();
+    const links = new NextLinks();
     let next: R | null = request;
     while (next) {
       const { body } = await this.send(next);
       for (const row of (body?.value as unknown[] | undefined) ?? []) rows.push(row);
       const link: unknown = body?.['@odata.nextLink'];
       if (typeof link !== 'string') break;
-      // A link seen before would be read again for ever; so would links without end.
-      if (links.has(link) || links.size + 1 >= MAX_PAGES) throw this.service.explain({ kind: 'paging', pages: links.size + 1, repeated: links.has(link) }, request);
-      links.add(link);
+      const stopped = links.follow(link);
+      if (stopped) throw this.service.explain({ kind: 'paging', ...stopped }, request);
       next = { ...request, path: link, query: {} };
     }
     return rows;

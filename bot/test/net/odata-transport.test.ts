@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RequestGate } from '../../src/net/request-gate.js';
 import { UserFacingError } from '../../src/errors.js';
 import { readErrorBody, type ErrorBody } from '../../src/net/error-body.js';
-import { MAX_PAGES, ODataTransport, type ODataConnectionOptions, type ODataRequest, type TransportFailure } from '../../src/net/odata-transport.js';
+import { MAX_PAGES } from '../../src/net/next-links.js';
+import { ODataTransport, type ODataConnectionOptions, type ODataRequest, type TransportFailure } from '../../src/net/odata-transport.js';
 import { GATEWAY_AND_THROTTLE, type RetryLimits } from '../../src/net/retry-policy.js';
 import { json, startFakeServer, type FakeServer } from './fake-server.js';
 

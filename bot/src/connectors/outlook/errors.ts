@@ -1,3 +1,4 @@
+import { pagingStoppedMessage } from '../../net/next-links.js';
 import { UserFacingError } from '../../errors.js';
 import { readErrorBody } from '../../net/error-body.js';
 import type { TransportFailure } from '../../net/odata-transport.js';
@@ -114,6 +115,6 @@ export function explainGraphFailure(failure: TransportFailure<GraphHttpError>, c
       // An answer that cannot be read leaves the outcome as unknown as no answer: 'unreachable' (a write is never sent again).
       return new OutlookError('unreachable', `Microsoft Graph at ${new URL(baseUrl).host} answered ${failure.status} with ${failure.contentType ?? 'no content type'} instead of JSON, so PlanBridge could not read it (a proxy or sign-in page in the way?). Try again later.${failure.idempotent ? '' : ' The request may have landed; PlanBridge looks for it before trying again.'}`, { status: failure.status });
     case 'paging':
-      return new OutlookError('server-error', `Microsoft Graph ${failure.repeated ? 'sent the same next-page link twice' : `kept sending next-page links past ${failure.pages} pages`} while listing, so PlanBridge stopped reading rather than go round for ever. Try again later.`);
+      return new OutlookError('server-error', pagingStoppedMessage('Microsoft Graph', failure));
   }
 }

@@ -1,3 +1,4 @@
+import { pagingStoppedMessage } from '../../net/next-links.js';
 import { readErrorBody } from '../../net/error-body.js';
 import type { TransportFailure } from '../../net/odata-transport.js';
 import { PlanConnectorError } from '../ppm.js';
@@ -75,6 +76,6 @@ export function explainDataverseFailure(failure: TransportFailure<DataverseHttpE
       // An answer that cannot be read leaves the outcome as unknown as no answer: 'unreachable' (a write is never sent again).
       return new PlanConnectorError('unreachable', `The Dataverse environment at ${environmentUrl} answered ${failure.status} with ${failure.contentType ?? 'no content type'} instead of JSON, so PlanBridge could not read it. Check that the connection's URL is the environment's own (https://<org>.crm.dynamics.com), not a portal or sign-in page.${failure.idempotent ? '' : ' The change may have been made: check the plan before you try again.'}`, { status: failure.status });
     case 'paging':
-      return new PlanConnectorError('server-error', `Dataverse ${failure.repeated ? 'sent the same next-page link twice' : `kept sending next-page links past ${failure.pages} pages`} while listing, so PlanBridge stopped reading rather than go round for ever. Try again later.`);
+      return new PlanConnectorError('server-error', pagingStoppedMessage('Dataverse', failure));
   }
 }

@@ -4,7 +4,7 @@ import { InjectHeaders, type Queryable } from '@pnp/queryable';
 import { PlanConnectorError } from '../ppm.js';
 import { authorizationHeader, describeAuth, needsFormDigest, type PwaAuth } from './auth.js';
 import { createNtlmFetch, parseNtlmUser } from './ntlm/index.js';
-import { toPlanError, PwaHttpError } from './errors.js';
+import { notJsonAnswer, pagingStopped, toPlanError, PwaHttpError } from './errors.js';
 import { DEFAULT_DIGEST_SECONDS, DIGEST_EARLY_REFRESH_SECONDS, PWA_MAX_IN_FLIGHT, PWA_RETRY } from './limits.js';
 import { readPages, type Page } from './page-pool.js';
 // --- URL safety (issue 16): imports ---
@@ -12,6 +12,7 @@ import { createGuardedFetch, siteGuard, type FetchLike } from '../../net/guarded
 import { createGuardedAgents, type NetworkGuard } from '../../net/guarded-agent.js';
 import { checkUrlText, UnsafeUrlError } from '../../net/url-safety.js';
 import type { ClientTuning } from '../../net/client-tuning.js';
+import { NextLinks } from '../../net/next-links.js';
 // --- end URL safety ---
 
 /**
@@ -92,6 +93,8 @@ export class PwaClient {
   private digest: { value: string; expires: number } | null = null;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly fetch: FetchLike;
+  /** The method each answer was asked with, for the parse step (which sees only the answer). */
+  private readonly methods = new WeakMap<Response, string>();
 
   constructor(private readonly options: PwaClientOptions) {
     this.siteUrl = options.siteUrl.replace(/\/+$/, '');
@@ -122,7 +125,12 @@ export class PwaClient {
           if (!response.ok) throw await PwaHttpError.from(response);
           if (response.status === 204) return [url, response, {}];
           const text = await response.text();
-          return [url, response, text.trim() ? JSON.parse(text) : {}];
+          if (!text.trim()) return [url, response, {}];
+          try {
+            return [url, response, JSON.parse(text)];
+          } catch {
+            throw notJsonAnswer(client.siteUrl, response.status, response.headers.get('content-type'), client.methods.get(response) ?? 'GET');
+          }
         });
         return instance;
       },
@@ -177,6 +185,7 @@ export class PwaClient {
           continue;
         }
       }
+      this.methods.set(response, method);
       return response;
     }
   }
@@ -227,11 +236,14 @@ export class PwaClient {
     const rows: Row[] = [];
     let next: string | null = null;
     let first = true;
+    const links = new NextLinks();
     while (first || next) {
       const page = await this.page(first ? this.query(path, params) : this.query(next!));
       first = false;
       rows.push(...page.rows);
       next = page.next;
+      const stopped = next ? links.follow(next) : undefined;
+      if (stopped) throw pagingStopped(this.siteUrl, stopped);
     }
     return rows;
   }

@@ -1,4 +1,5 @@
 import { readErrorBody } from '../../net/error-body.js';
+import { pagingStoppedMessage, type PagingStopped } from '../../net/next-links.js';
 import { PlanConnectorError } from '../ppm.js';
 
 /** An HTTP failure from PWA with its OData error code and message (from `error` or `odata.error`). */
@@ -66,4 +67,18 @@ export function toPlanError(err: unknown, authDescription: string): PlanConnecto
     return new PlanConnectorError('invalid-request', `Project Web App rejected a value: ${err.message}`, base);
   }
   return new PlanConnectorError('server-error', `Project Web App failed (${err.status}${name ? `, ${name}` : ''}): ${err.message.split('\r\n')[0]}`, base);
+}
+
+/**
+ * A success status whose body is not JSON: a proxy's or sign-in page in front of the site, or a URL
+ * that is not a PWA site. What it did is unknown, so a write is treated as one that got no answer.
+ */
+export function notJsonAnswer(siteUrl: string, status: number, contentType: string | null, method: string): PlanConnectorError {
+  const write = method !== 'GET' ? ' The change may have been made: check the plan before you try again.' : '';
+  return new PlanConnectorError('unreachable', `Project Web App at ${siteUrl} answered ${status} with ${contentType ?? 'no content type'} instead of JSON, so PlanBridge could not read it. Check that the connection's URL is the PWA site itself (for example https://contoso.sharepoint.com/sites/pwa), not a sign-in page or a proxy.${write}`, { status });
+}
+
+/** A collection whose next-page link repeated, or that ran past MAX_PAGES (net/next-links.ts). */
+export function pagingStopped(siteUrl: string, stopped: PagingStopped): PlanConnectorError {
+  return new PlanConnectorError('server-error', pagingStoppedMessage(`Project Web App at ${siteUrl}`, stopped));
 }

@@ -68,6 +68,22 @@ describe('PWA connector: auth, throttling, digests, paging, queue', () => {
     expect(err.details.status).toBe(503);
   });
 
+  it('a sign-in page answered in place of JSON is a clear error naming the site, sent once; for a write it says the change may have been made', async () => {
+    sim.injectFault({ status: 'proxy-page', count: 1 });
+    const read = connectorFor(sim, 'oauth', 'nometadata');
+    const readErr = await failure(read.listProjects());
+    expect(readErr.code).toBe('unreachable');
+    expect(readErr.message).toContain(`Project Web App at ${sim.url} answered 200 with text/html; charset=utf-8 instead of JSON`);
+    expect(readErr.message).not.toMatch(/may have been made/);
+    expect(read.client.requestCount).toBe(1);
+
+    sim.injectFault({ status: 'proxy-page', count: 1, pathIncludes: 'CustomFields/Add' });
+    const write = connectorFor(sim, 'oauth', 'nometadata');
+    const writeErr = await failure(write.createFields([{ name: 'Proxied', type: 'text', entity: 'task', description: '' }]));
+    expect(writeErr.code).toBe('unreachable');
+    expect(writeErr.message).toMatch(/instead of JSON.*The change may have been made/);
+  });
+
   it('refreshes an expired form digest once and carries on (on-premises)', async () => {
     const c = connectorFor(sim, 'onprem', 'nometadata');
     await c.createFields([{ name: 'First', type: 'text', entity: 'task', description: '' }]);
