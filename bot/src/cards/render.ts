@@ -109,9 +109,8 @@ const expanded = new Map<string, { key: string; card: AdaptiveCardJson; chars: n
 /**
  * KEPT_KEY: a hit is moved to the end of the Map under the key string it was first stored with,
  * not the one this lookup just built. Re-setting with the fresh string made the long-lived Map
- * hold a new string every hit (5 KB for the connections card): each one survived the next
- * scavenge into old space, as garbage there (issue 19: PlanBridge's scavenges cost ~30% more than
- * a bare bot's sending the same card).
+ * hold a new string on every hit (5 KB for the connections card), which the next scavenge then
+ * copied and promoted into old space, only to become garbage there at the following hit.
  */
 let expandedChars = 0;
 
