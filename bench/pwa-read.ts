@@ -3,7 +3,7 @@ import type { PlanTask } from '../bot/src/connectors/ppm.js';
 import { PWA_MAX_IN_FLIGHT } from '../bot/src/connectors/pwa/limits.js';
 import { SERVER_PAGE_SIZE } from '../sim/pwa/odata.js';
 import { PWA_DEMO_CREDENTIALS, startPwaSimulator } from '../sim/pwa/server.js';
-import { median, writerOf, type BenchOptions } from './options.js';
+import { median, readLines, timedRead, writerOf, type BenchOptions, type TimedRead } from './options.js';
 import { startPwaSimulatorThread, type ThreadedPwaSimulator } from '../sim/pwa/thread.js';
 
 /**
@@ -41,27 +41,16 @@ export async function run(options: BenchOptions = {}): Promise<PwaReadResult> {
   const ROUNDS = smoke ? 2 : 5;
   const sim = await startSimulator(TASKS, LATENCY_MS, smoke);
   try {
-    // Several reads, each by a new connector, as each run of a sync reads: one read on a shared
-    // machine is too noisy for a 1.5x target, so the target is the median.
-    const reads: { wallMs: number; peakRss: number }[] = [];
-    let tasks: PlanTask[] = [];
+    // Several reads, each by a new connector, as each run of a sync reads.
+    const reads: TimedRead<PlanTask[]>[] = [];
     let requests: readonly string[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const connector = new PwaConnector({ siteUrl: sim.url, auth: { kind: 'oauth', getAccessToken: async () => PWA_DEMO_CREDENTIALS.bearerToken } });
-      // The sampler shares the thread doing the read, and each look at RSS reads /proc (0.1-0.2 ms on a
-      // busy machine): memoryUsage.rss() rather than memoryUsage() (no V8 heap statistics besides), 50
-      // times a second rather than 200. RSS hardly falls within a read, and it is sampled again at the end.
-      let peakRss = process.memoryUsage.rss();
-      const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, 20);
-      (globalThis as { gc?: () => void }).gc?.();
       await sim.clearRequests();
-      const started = performance.now();
-      tasks = await connector.readTasks(sim.projectId);
-      const wallMs = performance.now() - started;
-      clearInterval(sampler);
-      reads.push({ wallMs, peakRss: Math.max(peakRss, process.memoryUsage.rss()) });
+      reads.push(await timedRead(() => connector.readTasks(sim.projectId)));
       requests = await sim.requestPaths();
     }
+    const tasks = reads.at(-1)!.result;
     const wallMs = median(reads.map((r) => r.wallMs));
     const peakRss = Math.max(...reads.map((r) => r.peakRss));
     const taskPages = requests.filter((path) => path.includes('/Tasks')).length;
@@ -71,14 +60,12 @@ export async function run(options: BenchOptions = {}): Promise<PwaReadResult> {
     // and custom fields are independent; the task $select needs the fields), the first page alone (it
     // shows the page size), then the rest PWA_MAX_IN_FLIGHT at a time. The links are read beside the tasks.
     const floorMs = (1 + 1 + Math.ceil((minimumPages - 1) / PWA_MAX_IN_FLIGHT)) * LATENCY_MS;
-    const ratio = wallMs / floorMs;
     const lines = [
       `project: ${TASKS} tasks, 5 outline levels; latency ${LATENCY_MS} ms per request; server page size ${SERVER_PAGE_SIZE}`,
       `tasks read: ${tasks.length} (max outline level ${Math.max(...tasks.map((t) => t.outlineLevel))})`,
       `requests: ${requests.length} total = ${taskPages} task pages (minimum ${minimumPages}) + ${overhead} for project, links and custom-field metadata`,
       `floor ${floorMs} ms (1 metadata round + the first page + ${PWA_MAX_IN_FLIGHT} pages in flight)`,
-      `wall time of ${ROUNDS} reads in one process, as a running bot reads: ${reads.map((r) => `${r.wallMs.toFixed(0)} ms (${(r.wallMs / floorMs).toFixed(2)}x)`).join(', ')}; the first is in a cold process (code not yet compiled by the JIT)`,
-      `median ${wallMs.toFixed(0)} ms: ${ratio.toFixed(2)}x the floor (target <= 1.5x, issue 19) ${ratio <= 1.5 ? 'MET' : 'MISSED'}`,
+      ...readLines(reads, floorMs, 1.5, (ms) => `${ms.toFixed(0)} ms`),
       `  (sequential pages would have a floor of ${(requests.length * LATENCY_MS).toFixed(0)} ms)`,
       `peak RSS: ${(peakRss / 1024 / 1024).toFixed(1)} MiB (one process: the connector plus the simulator${smoke ? '' : "'s thread holding the plan"})`,
     ];

@@ -1,8 +1,4 @@
-/**
- * Caps one connection's requests in flight (an ADO organization, a Dataverse environment, a
- * mailbox) and slows down before the service throttles: a Retry-After pauses every request of the
- * connection, and ADO's low X-RateLimit-Remaining spreads the remaining budget until X-RateLimit-Reset.
- */
+/** The X-RateLimit-* values and Retry-After of an ADO answer (`observe`). */
 export interface RateLimitInfo {
   resource?: string;
   delay?: number;
@@ -22,6 +18,11 @@ export interface GateOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/**
+ * Caps one connection's requests in flight (an ADO organization, a Dataverse environment, a
+ * mailbox) and slows down before the service throttles: a Retry-After pauses every request of the
+ * connection, and ADO's low X-RateLimit-Remaining spreads the remaining budget until X-RateLimit-Reset.
+ */
 export class RequestGate {
   readonly maxInFlight: number;
   private active = 0;

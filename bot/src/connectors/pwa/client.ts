@@ -1,5 +1,5 @@
 import { DefaultInit, SPQueryable, spGet, spPost, spPostMerge, type ISPQueryable } from '@pnp/sp';
-import { decideRetry, type RetryLimits } from '../../net/retry-policy.js';
+import { decideRetry, withOverrides } from '../../net/retry-policy.js';
 import { InjectHeaders, type Queryable } from '@pnp/queryable';
 import { PlanConnectorError } from '../ppm.js';
 import { authorizationHeader, describeAuth, needsFormDigest, type PwaAuth } from './auth.js';
@@ -142,7 +142,7 @@ export class PwaClient {
   }
 
   private async send(url: URL, init: RequestInit): Promise<Response> {
-    const limits = this.retryLimits;
+    const limits = withOverrides(PWA_RETRY, this.options);
     const method = (init.method ?? 'GET').toUpperCase();
     let digestRefreshed = false;
     for (let attempt = 0; ; attempt += 1) {
@@ -188,15 +188,6 @@ export class PwaClient {
       this.methods.set(response, method);
       return response;
     }
-  }
-
-  /** PWA's limits (limits.ts), with the caller's overrides. */
-  private get retryLimits(): RetryLimits {
-    return {
-      ...PWA_RETRY,
-      ...(this.options.maxRetries !== undefined ? { maxRetries: this.options.maxRetries } : {}),
-      ...(this.options.maxRetryWaitMs !== undefined ? { maxRetryAfterMs: this.options.maxRetryWaitMs } : {}),
-    };
   }
 
   /** Form digest for on-premises writes, cached until shortly before it expires. */
