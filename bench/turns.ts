@@ -64,7 +64,7 @@ export async function measureTurns(options: TurnsOptions = {}): Promise<TurnsCas
   const cardsFile = join(cardsDir, 'cards.json');
   const start = (kind: TargetKind): Promise<TurnTarget> => options.inProcess
     ? (kind === 'planbridge' ? startPlanBridge() : startBareBot('error', kind === 'bare-card' ? cardsOf(cardsFile) : undefined))
-    : spawnTarget(kind, kind === 'planbridge' ? options.planBridgeNodeArgs : [], placement.botPrefix, kind === 'bare-card' ? cardsFile : undefined);
+    : spawnTarget(kind, { nodeArgs: kind === 'planbridge' ? options.planBridgeNodeArgs : [], prefix: placement.botPrefix, ...(kind === 'bare-card' ? { cardsFile } : {}) });
   const started: Partial<Record<TargetKind, TurnTarget>> = {};
   const cases: TurnsCase[] = [];
   try {

@@ -16,6 +16,8 @@ import { ADA, TENANT } from './activities.js';
 export interface TurnTarget {
   url: string;
   stop(): Promise<void>;
+  /** The bot's process, when it runs in one of its own (spawnTarget). */
+  pid?: number;
 }
 
 /** `bare-card`: the bare bot answering with PlanBridge's own cards (see `startBareBot`). */
@@ -87,14 +89,21 @@ async function seed(store: Awaited<ReturnType<typeof startBot>>['store']): Promi
   }
 }
 
-/**
- * Starts a target in its own Node process (bench/turns/bot-process.js next to this file), so the
- * bot never shares an event loop with the load generator. `nodeArgs` e.g. ['--cpu-prof'];
- * `prefix` e.g. ['taskset', '-c', '1'] (cores.ts).
- */
-export async function spawnTarget(kind: TargetKind, nodeArgs: string[] = [], prefix: string[] = [], cardsFile?: string): Promise<TurnTarget> {
-  const entry = new URL('./bot-process.js', import.meta.url);
-  const [command, ...args] = [...prefix, process.execPath, ...nodeArgs, entry.pathname, kind, ...(cardsFile ? [cardsFile] : [])];
+export interface SpawnOptions {
+  /** Extra Node flags, e.g. ['--cpu-prof']. */
+  nodeArgs?: string[];
+  /** Prefix for the command line, e.g. ['taskset', '-c', '1'] (cores.ts). */
+  prefix?: string[];
+  /** For `bare-card`: the JSON file of PlanBridge's cards (captureCards). */
+  cardsFile?: string;
+  /** The child entry to run; defaults to bot-process.js beside this file. The A/B driver (ab.ts) points it at another build. */
+  entry?: string;
+}
+
+/** Starts a target in its own Node process, so the bot never shares an event loop with the load generator. */
+export async function spawnTarget(kind: TargetKind, options: SpawnOptions = {}): Promise<TurnTarget> {
+  const entry = options.entry ?? new URL('./bot-process.js', import.meta.url).pathname;
+  const [command, ...args] = [...(options.prefix ?? []), process.execPath, ...(options.nodeArgs ?? []), entry, kind, ...(options.cardsFile ? [options.cardsFile] : [])];
   const child = spawn(command!, args, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('message', (m: { url?: string }) => (m.url ? resolve(m.url) : reject(new Error(`${kind} bot did not start`))));
@@ -102,6 +111,7 @@ export async function spawnTarget(kind: TargetKind, nodeArgs: string[] = [], pre
   });
   return {
     url,
+    ...(child.pid !== undefined ? { pid: child.pid } : {}),
     stop: () => new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());

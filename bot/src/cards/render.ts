@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ACData from 'adaptivecards-templating';
+import { deepFreeze } from '../deep-freeze.js';
 import type { CardDataByName, CardName } from './card-data.js';
 
 /** An expanded Adaptive Card, ready to send as an attachment. */
@@ -113,12 +114,6 @@ const expanded = new Map<string, { key: string; card: AdaptiveCardJson; chars: n
  * copied and promoted into old space, only to become garbage there at the following hit.
  */
 let expandedChars = 0;
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value !== 'object' || value === null) return value;
-  for (const child of Object.values(value)) deepFreeze(child);
-  return Object.freeze(value);
-}
 
 export function cardAttachment(card: AdaptiveCardJson): AdaptiveCardAttachment {
   return { contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: card };

@@ -14,7 +14,12 @@ export interface Token {
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
 
+/** What cleanMessageText changes: tags, entities, smart quotes, and whitespace other than single spaces. */
+const NEEDS_CLEANING = /[<&\u201C\u201D\u201E\u00AB\u00BB\u2018\u2019]|[^\S ]| {2}/;
+
 export function cleanMessageText(raw: string): string {
+  // Most messages are plain words ("status"): one test instead of six replaces.
+  if (!NEEDS_CLEANING.test(raw)) return raw.trim();
   return raw
     .replace(/<at>[^<]*<\/at>/gi, ' ')
     .replace(/<[^>]{0,200}>/g, ' ')
@@ -40,3 +45,19 @@ export function tokenize(text: string): Token[] {
   }
   return tokens;
 }
+
+/** A message cleaned and split once, for each grammar that reads it (outlook-commands.ts, then parse.ts). */
+export interface MessageWords {
+  /** The cleaned text. */
+  readonly text: string;
+  /** Shared by both grammars: read, never changed. */
+  readonly tokens: Token[];
+}
+
+export function readWords(raw: string): MessageWords {
+  const text = cleanMessageText(raw);
+  return { text, tokens: tokenize(text) };
+}
+
+/** Accepts raw text or words already read, so callers with both grammars read a message once. */
+export const wordsOf = (message: string | MessageWords): MessageWords => (typeof message === 'string' ? readWords(message) : message);

@@ -3,7 +3,7 @@
  * they are: "connect outlook", "link project ‹plan› to Outlook", "sync project ‹plan› to Outlook"
  * (or "preview ... to Outlook"), "usage". Anything else returns undefined and goes to parse.ts.
  */
-import { cleanMessageText, tokenize, type Token } from './normalize.js';
+import { wordsOf, type MessageWords, type Token } from './normalize.js';
 
 export type OutlookIntent =
   | { kind: 'connect-outlook' }
@@ -14,8 +14,8 @@ export type OutlookIntent =
 const FILLER = new Set(['please', 'pls', 'hey', 'hi', 'planbridge', '@planbridge', 'can', 'you', 'could', 'show', 'my']);
 const OUTLOOK = new Set(['outlook', 'outlook-events', 'office365', 'o365', 'calendar', 'events']);
 
-export function parseOutlookCommand(raw: string): OutlookIntent | undefined {
-  let tokens = tokenize(cleanMessageText(raw));
+export function parseOutlookCommand(message: string | MessageWords): OutlookIntent | undefined {
+  let tokens = wordsOf(message).tokens;
   while (tokens.length > 0 && !tokens[0]!.quoted && FILLER.has(tokens[0]!.word)) tokens = tokens.slice(1);
   const words = tokens.map((t) => (t.quoted ? '\u0000' : t.word));
   const verb = words[0];

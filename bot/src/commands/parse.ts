@@ -1,16 +1,16 @@
 import { editDistance } from '../text/edit-distance.js';
 import { COMMANDS, commandInfo } from './catalog.js';
 import type { CommandId, CommandSuggestion, Intent, PlanSystem, SyncDirection } from './intent.js';
-import { cleanMessageText, tokenize, type Token } from './normalize.js';
+import { wordsOf, type MessageWords, type Token } from './normalize.js';
 import { parseScheduleSpec, SCHEDULE_KEYWORDS, splitStartDate } from './schedule-spec.js';
 
 /**
  * The command grammar: chat text in, intent out. Pure, so every phrasing users try can be
  * pinned in a unit test. Names may be quoted ("Apollo Rollout") or bare multi-word.
  */
-export function parseCommand(raw: string): Intent {
-  const text = cleanMessageText(raw);
-  let tokens = tokenize(text);
+export function parseCommand(message: string | MessageWords): Intent {
+  const { text, tokens: read } = wordsOf(message);
+  let tokens = read;
   while (tokens.length > 0 && FILLER.has(tokens[0]!.word) && !tokens[0]!.quoted) tokens = tokens.slice(1);
   const verb = tokens[0]?.quoted ? undefined : tokens[0]?.word;
   const rest = tokens.slice(1);

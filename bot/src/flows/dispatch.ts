@@ -1,3 +1,4 @@
+import { readWords } from '../commands/normalize.js';
 import { parseCommand } from '../commands/parse.js';
 import { parseOutlookCommand } from '../commands/outlook-commands.js';
 import { handleOutlookIntent } from './outlook/dispatch-outlook.js';
@@ -24,9 +25,10 @@ export async function handleMessageText(turn: ChatTurn, text: string, options: D
     return;
   }
   // Outlook events and usage (issue 18) have their own small grammar, tried first.
-  const outlook = services ? parseOutlookCommand(text) : undefined;
+  const words = readWords(text);
+  const outlook = services ? parseOutlookCommand(words) : undefined;
   if (outlook) return handleOutlookIntent(services!, turn, outlook);
-  const intent = parseCommand(text);
+  const intent = parseCommand(words);
   switch (intent.kind) {
     case 'help':
       return sendHelp(turn);

@@ -2,6 +2,7 @@ import type { Container, ItemDefinition, PartitionKey, SqlQuerySpec } from '@azu
 import {
   ConcurrencyError, DocumentTooLargeError, DuplicateError, cosmosStatus,
 } from './errors.js';
+import { deepFreeze } from '../deep-freeze.js';
 import type { QueryCache } from './query-cache.js';
 import { upgradeDocument, type DocumentSchema } from './schema.js';
 
@@ -21,6 +22,7 @@ export interface BaseDocument {
 export type Stored<T> = T & { readonly etag: string };
 
 export interface Page<T> {
+  /** From a query: each item is frozen (copy it to change it); the array itself is the caller's. */
   items: T[];
   /** Present when more items follow; pass it back to get the next page. */
   continuation?: string;
@@ -132,11 +134,11 @@ export class DocumentCollection<T extends BaseDocument> {
   /**
    * One page of a query. `where` is added to the mandatory tenant filter (parameter @tenantId);
    * `pk` scopes the query to one partition on real Cosmos (the embedded server ignores it,
-   * which is why the tenant filter is always in the SQL).
+   * which is why the tenant filter is always in the SQL). The documents are frozen (see
+   * `fetchPage`); the array is the caller's own.
    */
   async page(tenantId: string, query: DocumentQuery, pk: PartitionKey | undefined, request: PageRequest = {}): Promise<Page<Stored<T>>> {
-    const { resources, continuation } = await this.fetchPage(sqlOf('*', tenantId, query), pk, request);
-    return pageOf(this.allFromCosmos(tenantId, resources), continuation);
+    return this.fetchPage(sqlOf('*', tenantId, query), pk, request, (resources) => this.allFromCosmos(tenantId, resources));
   }
 
   /**
@@ -144,27 +146,26 @@ export class DocumentCollection<T extends BaseDocument> {
    * and must not read whole documents (a run carries its plan: up to 2 MB). `fields` maps each
    * output name to a path under `c`, e.g. `{ counts: 'plan.counts' }`; a missing path leaves its
    * name out of the row, as Cosmos does. Rows are tenant-checked like documents; they are not
-   * upgraded by the schema, so project only fields every schema version has.
+   * upgraded by the schema, so project only fields every schema version has. Rows are frozen.
    */
   async project<R extends object>(tenantId: string, fields: Record<string, string>, query: DocumentQuery, pk: PartitionKey | undefined, request: PageRequest = {}): Promise<Page<R>> {
-    const { resources, continuation } = await this.fetchPage(sqlOf(selectOf(fields), tenantId, query), pk, request);
-    const rows = resources.filter((r) => r.tenantId === tenantId).map(({ tenantId: _tenant, ...row }) => row as R);
-    return pageOf(rows, continuation);
+    return this.fetchPage(sqlOf(selectOf(fields), tenantId, query), pk, request, (resources) => resources.filter((r) => r.tenantId === tenantId).map(({ tenantId: _tenant, ...row }) => row as R));
   }
 
-  /** Raw results of one page; first pages are served from and kept in the cache (embedded mode). */
-  private async fetchPage(spec: SqlQuerySpec, pk: PartitionKey | undefined, request: PageRequest): Promise<{ resources: ItemDefinition[]; continuation?: string }> {
+  /**
+   * One page, converted by `convert` and deeply frozen, in every mode: query results are read,
+   * never changed in place (a change is a new object given to replace or update), and frozen
+   * results let the cache (embedded mode) hand the same documents to every caller. First pages
+   * are served from and kept in the cache, each with its continuation token: the token only names
+   * a position in the results, which stay as they were until a write drops the page.
+   */
+  private async fetchPage<R>(spec: SqlQuerySpec, pk: PartitionKey | undefined, request: PageRequest, convert: (resources: ItemDefinition[]) => R[]): Promise<Page<R>> {
     const pageSize = Math.min(Math.max(request.pageSize ?? 100, 1), 1000);
-    // Only first pages are kept, each with its continuation token: the token only names a position
-    // in the results, which stay as they were until a write drops the page.
     const cache = this.cache && !request.continuation ? this.cache : undefined;
     const partition = pk === undefined ? undefined : partitionName(pk);
     const key = cache ? JSON.stringify([this.container.id, partition, this.kind, spec, pageSize]) : '';
     const hit = cache?.get(key);
-    if (hit !== undefined) {
-      const [continuation, resources] = JSON.parse(hit) as [string | null, ItemDefinition[]];
-      return continuation ? { resources, continuation } : { resources };
-    }
+    if (hit !== undefined) return pageOf([...hit.items] as R[], hit.continuation);
     const generation = cache?.generation(this.container.id) ?? 0;
     const iterator = this.container.items.query<ItemDefinition>(spec, {
       maxItemCount: pageSize,
@@ -174,9 +175,9 @@ export class DocumentCollection<T extends BaseDocument> {
     const response = await iterator.fetchNext();
     const resources = response.resources ?? [];
     const continuation = response.hasMoreResults && response.continuationToken ? response.continuationToken : undefined;
-    // Kept raw, so a hit is upgraded and tenant-checked exactly like a miss.
-    cache?.set(this.container.id, partition, key, JSON.stringify([continuation ?? null, resources]), generation);
-    return continuation ? { resources, continuation } : { resources };
+    const items = convert(resources).map(deepFreeze);
+    cache?.set(this.container.id, partition, key, pageOf(items, continuation), JSON.stringify(resources).length, generation);
+    return pageOf(cache ? [...items] : items, continuation);
   }
 
   /** Every match, page by page. For bounded sets (one partition); big scans should page themselves. */

@@ -13,13 +13,15 @@
  * Not for a database other processes write (COSMOS_ENDPOINT: several instances may share it, and
  * nothing tells this one of their writes), so openStore only makes one in embedded mode.
  *
- * Entries are the raw JSON of first pages (with their continuation token), so a hit hands out
- * fresh objects that callers may change, and goes through the same fromCosmos step as a miss.
+ * Entries are first pages as the store hands them out: documents already converted (fromCosmos)
+ * and deeply frozen, so a hit costs a lookup and one array copy, not a JSON parse and a conversion
+ * of every document (issue 19: that was most of the store's cost on a "status" turn). Every
+ * caller gets the same frozen documents, so none can change what another sees.
  * Entries also expire after `maxAgeMs`: a backstop for a write whose outcome this process never
  * saw (a request that timed out in the SDK and that the server still applied afterwards).
  */
 export interface QueryCacheOptions {
-  /** Total characters of cached JSON; the least recently used go first. */
+  /** Total size of kept pages, in characters of their JSON; the least recently used go first. */
   maxChars?: number;
   /** A result bigger than this is not kept (runs with long plans, a page of links). */
   maxEntryChars?: number;
@@ -29,11 +31,19 @@ export interface QueryCacheOptions {
   now?: () => number;
 }
 
+/** A kept first page: its frozen items and the token to the next page. */
+export interface KeptPage {
+  readonly items: readonly unknown[];
+  readonly continuation?: string;
+}
+
 interface Entry {
   /** The key string it was stored with; hits re-insert under it (see cards/render.ts, KEPT_KEY). */
   key: string;
   scope: string;
-  json: string;
+  page: KeptPage;
+  /** Size estimate: the JSON length of the page as the server sent it. */
+  chars: number;
   at: number;
 }
 
@@ -65,7 +75,7 @@ export class QueryCache {
     return this.generations.get(container) ?? 0;
   }
 
-  get(key: string): string | undefined {
+  get(key: string): KeptPage | undefined {
     const hit = this.entries.get(key);
     if (!hit) return undefined;
     if (this.now() - hit.at > this.maxAgeMs) {
@@ -74,22 +84,22 @@ export class QueryCache {
     }
     this.entries.delete(key); // Map order is recency order
     this.entries.set(hit.key, hit);
-    return hit.json;
+    return hit.page;
   }
 
   /**
    * Keeps a first page, unless the container was written since `generation` was taken:
    * then the result may predate a write whose invalidation already ran.
    */
-  set(container: string, partition: string | undefined, key: string, json: string, generation: number): void {
-    if (json.length > this.maxEntryChars || this.generation(container) !== generation) return;
+  set(container: string, partition: string | undefined, key: string, page: KeptPage, chars: number, generation: number): void {
+    if (chars > this.maxEntryChars || this.generation(container) !== generation) return;
     this.remove(key);
     const scope = scopeOf(container, partition ?? ANY_PARTITION);
-    this.entries.set(key, { key, scope, json, at: this.now() });
+    this.entries.set(key, { key, scope, page, chars, at: this.now() });
     let keys = this.byScope.get(scope);
     if (!keys) this.byScope.set(scope, (keys = new Set()));
     keys.add(key);
-    this.chars += json.length;
+    this.chars += chars;
     while (this.chars > this.maxChars) {
       const oldest = this.entries.keys().next();
       if (oldest.done) break;
@@ -114,7 +124,7 @@ export class QueryCache {
     const entry = this.entries.get(key);
     if (!entry) return;
     this.entries.delete(key);
-    this.chars -= entry.json.length;
+    this.chars -= entry.chars;
     const keys = this.byScope.get(entry.scope);
     keys?.delete(key);
     if (keys?.size === 0) this.byScope.delete(entry.scope);

@@ -16,45 +16,52 @@ import { openTestStore, REMOTE, tenant, type TestStore } from './support.js';
 
 const logger = createLogger({ level: 'silent' });
 
+/** A kept page of plain values, sized by its JSON as the store sizes a server's answer. */
+const kept = (...items: unknown[]) => ({ items });
+const put = (cache: QueryCache, container: string, partition: string | undefined, key: string, items: unknown[], generation = 0) =>
+  cache.set(container, partition, key, kept(...items), JSON.stringify(items).length, generation);
+const itemsOf = (cache: QueryCache, key: string) => cache.get(key)?.items;
+
 describe('QueryCache', () => {
   it('drops the written partition and every cross-partition result of that container, nothing else', () => {
     const cache = new QueryCache();
-    cache.set('runs', '"a"', 'k-a', '[1]', 0);
-    cache.set('runs', '"b"', 'k-b', '[2]', 0);
-    cache.set('runs', undefined, 'k-all', '[1,2]', 0);
-    cache.set('links', '"a"', 'k-links', '[3]', 0);
+    put(cache, 'runs', '"a"', 'k-a', [1]);
+    put(cache, 'runs', '"b"', 'k-b', [2]);
+    put(cache, 'runs', undefined, 'k-all', [1, 2]);
+    put(cache, 'links', '"a"', 'k-links', [3]);
     cache.invalidate('runs', '"a"');
-    expect([cache.get('k-a'), cache.get('k-b'), cache.get('k-all'), cache.get('k-links')]).toEqual([undefined, '[2]', undefined, '[3]']);
+    expect([itemsOf(cache, 'k-a'), itemsOf(cache, 'k-b'), itemsOf(cache, 'k-all'), itemsOf(cache, 'k-links')]).toEqual([undefined, [2], undefined, [3]]);
   });
 
   it('does not keep a result read across a write to its container', () => {
     const cache = new QueryCache();
     const before = cache.generation('connections');
     cache.invalidate('connections', '"other-tenant"'); // a write finished while the query was out
-    cache.set('connections', '"t"', 'k', '[]', before);
+    put(cache, 'connections', '"t"', 'k', [], before);
     expect(cache.get('k')).toBeUndefined();
-    cache.set('connections', '"t"', 'k', '[]', cache.generation('connections'));
-    expect(cache.get('k')).toBe('[]');
+    put(cache, 'connections', '"t"', 'k', [], cache.generation('connections'));
+    expect(itemsOf(cache, 'k')).toEqual([]);
   });
 
   it('keeps within its size, least recently used out first, and skips big results', () => {
     const cache = new QueryCache({ maxChars: 30, maxEntryChars: 12 });
-    cache.set('c', '"p"', 'a', 'x'.repeat(10), 0);
-    cache.set('c', '"p"', 'b', 'x'.repeat(10), 0);
+    const ten = ['x'.repeat(6)]; // ["xxxxxx"]: 10 characters of JSON
+    put(cache, 'c', '"p"', 'a', ten);
+    put(cache, 'c', '"p"', 'b', ten);
     expect(cache.get('a')).toBeDefined(); // now b is the least recently used
-    cache.set('c', '"p"', 'c', 'x'.repeat(10), 0);
-    cache.set('c', '"p"', 'd', 'x'.repeat(10), 0);
+    put(cache, 'c', '"p"', 'c', ten);
+    put(cache, 'c', '"p"', 'd', ten);
     expect([cache.get('a'), cache.get('b'), cache.get('c'), cache.get('d')].map(Boolean)).toEqual([true, false, true, true]);
-    cache.set('c', '"p"', 'big', 'x'.repeat(13), 0);
+    put(cache, 'c', '"p"', 'big', ['x'.repeat(9)]); // 13 characters
     expect(cache.get('big')).toBeUndefined();
   });
 
   it('does not use an entry past its age', () => {
     let now = 0;
     const cache = new QueryCache({ maxAgeMs: 1000, now: () => now });
-    cache.set('c', '"p"', 'k', '[]', 0);
+    put(cache, 'c', '"p"', 'k', []);
     now = 1000;
-    expect(cache.get('k')).toBe('[]');
+    expect(itemsOf(cache, 'k')).toEqual([]);
     now = 1001;
     expect(cache.get('k')).toBeUndefined();
     expect(cache.size).toBe(0);
@@ -120,15 +127,27 @@ describe('query results kept by the store (embedded mode)', () => {
     expect(await names()).toEqual(['A', 'AA', 'B', 'C']);
   });
 
-  it('hands out copies: changing what a list returned does not change the next list', async () => {
+  it('hands out frozen documents: a caller cannot change what the next list returns, and its own array is its own', async () => {
     const tenantId = tenant();
     await t.store.connections.create(tenantId, { ...ado, name: 'kept' });
     const first = await t.store.connections.list(tenantId);
-    first[0]!.name = 'changed by a caller';
-    (first[0]!.auth as { type: string }).type = 'basic';
+    expect(() => { first[0]!.name = 'changed by a caller'; }).toThrow(TypeError);
+    expect(() => { (first[0]!.auth as { type: string }).type = 'basic'; }).toThrow(TypeError);
+    first.push({ ...first[0]!, name: 'added by a caller' });
     const second = await t.store.connections.list(tenantId);
-    expect(second[0]!.name).toBe('kept');
+    expect(second.map((c) => c.name)).toEqual(['kept']);
     expect(second[0]!.auth.type).toBe('pat');
+    // A change is a new object built around the frozen one.
+    expect({ ...second[0]!, name: 'renamed' }.name).toBe('renamed');
+  });
+
+  it('projected rows are frozen too', async () => {
+    const tenantId = tenant();
+    const i = await t.store.integrations.create(tenantId, { name: 'P', planConnectionId: 'p', planProjectId: 'P', adoConnectionId: 'a', adoProjects: ['P'], direction: 'two-way', mapping: [], hierarchy: { levels: [], leafType: 'Task' }, notifications: { onFailure: true, onSuccess: false } });
+    await t.store.runs.start(tenantId, { integrationId: i.id, trigger: { kind: 'chat', key: `k-${i.id}` } });
+    const [row] = (await t.store.runs.summaries(tenantId, i.id)).items;
+    expect(Object.isFrozen(row)).toBe(true);
+    expect(Object.isFrozen(row!.approvals)).toBe(true);
   });
 });
 
