@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     bots.set('bare', await spawnTarget('bare', { prefix: placement.botPrefix, nodeArgs: bareNodeArgs }));
     for (const v of variants) bots.set(v.name, await spawnTarget('planbridge', { prefix: placement.botPrefix, entry: v.entry, nodeArgs: v.nodeArgs }));
     const names = [...bots.keys()];
-    for (const name of names) await drive(bots.get(name)!, connector, { kind, conversations: 10, turns: 100, warmup: 0 }, name);
+    for (const name of names) await drive(bots.get(name)!, connector, { kind, conversations: 10, turns: 300, warmup: 0 }, name);
     const results = new Map<string, LoadResult[]>(names.map((n) => [n, []]));
     const cpu = new Map<string, number[]>(names.map((n) => [n, []]));
     process.stdout.write(`${kind}, ${load.conversations} conv × ${load.turns}, ${rounds} rounds; ${placement.description}\n`);

@@ -31,6 +31,8 @@ export function cleanMessageText(raw: string): string {
 }
 
 export function tokenize(text: string): Token[] {
+  // Without quotes every token is a run of non-spaces: split, not the quote-aware pattern.
+  if (!text.includes('"')) return text.split(/\s+/).map(bareToken).filter((t): t is Token => t !== undefined);
   const tokens: Token[] = [];
   // A quoted phrase is one token; otherwise split on spaces.
   const pattern = /"([^"]*)"|(\S+)/g;
@@ -40,10 +42,16 @@ export function tokenize(text: string): Token[] {
       if (inner) tokens.push({ text: inner, word: inner.toLowerCase(), quoted: true });
       continue;
     }
-    const bare = m[2]!.replace(/^[([{'"]+/, '').replace(/[)\]}'".,;:!?]+$/, '');
-    if (bare) tokens.push({ text: bare, word: bare.toLowerCase(), quoted: false });
+    const token = bareToken(m[2]!);
+    if (token) tokens.push(token);
   }
   return tokens;
+}
+
+/** An unquoted word without the brackets and punctuation around it; undefined when nothing is left. */
+function bareToken(word: string): Token | undefined {
+  const bare = word.replace(/^[([{'"]+/, '').replace(/[)\]}'".,;:!?]+$/, '');
+  return bare ? { text: bare, word: bare.toLowerCase(), quoted: false } : undefined;
 }
 
 /** A message cleaned and split once, for each grammar that reads it (outlook-commands.ts, then parse.ts). */

@@ -163,7 +163,9 @@ export class DocumentCollection<T extends BaseDocument> {
     const pageSize = Math.min(Math.max(request.pageSize ?? 100, 1), 1000);
     const cache = this.cache && !request.continuation ? this.cache : undefined;
     const partition = pk === undefined ? undefined : partitionName(pk);
-    const key = cache ? JSON.stringify([this.container.id, partition, this.kind, spec, pageSize]) : '';
+    // Container and kind are fixed per collection, SQL text is code and the partition is JSON, so
+    // only the parameter values need writing as JSON; NUL never occurs in any of them.
+    const key = cache ? `${this.container.id}\0${this.kind}\0${pageSize}\0${partition ?? '*'}\0${spec.query}\0${JSON.stringify(spec.parameters ?? [])}` : '';
     const hit = cache?.get(key);
     if (hit !== undefined) return pageOf([...hit.items] as R[], hit.continuation);
     const generation = cache?.generation(this.container.id) ?? 0;

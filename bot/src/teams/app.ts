@@ -57,10 +57,9 @@ export function createTeamsApp(options: TeamsAppOptions): App {
     if (!options.conversations || !tenantId) return;
     const key = `${tenantId}\n${ctx.ref.conversation.id}`;
     // The activity id changes every turn and is never read back (see sameConversationReference).
-    const stable = JSON.stringify({ ...ctx.ref, activityId: undefined });
-    if (!viaStore && remembered.has(key, stable)) return;
+    if (!viaStore && remembered.has(key, ctx.ref)) return;
     await options.conversations.remember(tenantId, ctx.ref).then(
-      () => remembered.set(key, stable),
+      () => remembered.set(key, ctx.ref),
       (err: unknown) => {
         logger.warn({ err: errorName(err), conversation: ctx.ref.conversation.id }, 'could not store conversation reference');
       },

@@ -17,10 +17,25 @@ function cleanedTheLongWay(raw: string): string {
     .trim();
 }
 
+/** The quote-aware pattern, always used: what tokenize's split for text without quotes must agree with. */
+function tokensTheLongWay(text: string) {
+  const tokens: Array<{ text: string; word: string; quoted: boolean }> = [];
+  for (const m of text.matchAll(/"([^"]*)"|(\S+)/g)) {
+    if (m[1] !== undefined) {
+      const inner = m[1].trim();
+      if (inner) tokens.push({ text: inner, word: inner.toLowerCase(), quoted: true });
+      continue;
+    }
+    const bare = m[2]!.replace(/^[([{'"]+/, '').replace(/[)\]}'".,;:!?]+$/, '');
+    if (bare) tokens.push({ text: bare, word: bare.toLowerCase(), quoted: false });
+  }
+  return tokens;
+}
+
 // Plain words most of the time, with the characters that need cleaning mixed in.
 const messageChar = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(...'status sync Apollo to ADO 42 .,!?'.split('')) },
-  { weight: 1, arbitrary: fc.constantFrom('<', '>', '&', ';', 'amp', 'nbsp', '<at>', '</at>', '\u201C', '\u2019', '\u00AB', '\u00A0', '\t', '\n', '\u2003', '\u3000', '  ') },
+  { weight: 1, arbitrary: fc.constantFrom('"', '(', ')', "'", '<', '>', '&', ';', 'amp', 'nbsp', '<at>', '</at>', '\u201C', '\u2019', '\u00AB', '\u00A0', '\t', '\n', '\u2003', '\u3000', '  ') },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 2 }) },
 );
 const message = fc.array(messageChar, { maxLength: 40 }).map((parts) => parts.join(''));
@@ -29,6 +44,13 @@ describe('reading a chat message', () => {
   it('cleans plain text the same way as every cleaning step would', () => {
     fc.assert(fc.property(message, (raw) => {
       expect(cleanMessageText(raw)).toBe(cleanedTheLongWay(raw));
+    }), { numRuns: 3000 });
+  });
+
+  it('splits text with and without quotes as the quote-aware pattern does', () => {
+    fc.assert(fc.property(message, (raw) => {
+      expect(tokenize(raw)).toEqual(tokensTheLongWay(raw));
+      expect(tokenize(cleanMessageText(raw))).toEqual(tokensTheLongWay(cleanMessageText(raw)));
     }), { numRuns: 3000 });
   });
 
