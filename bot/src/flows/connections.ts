@@ -59,8 +59,29 @@ function row(s: FlowServices, tenantId: string, c: ConnectionDocument): Connecti
   };
 }
 
+/**
+ * The last connections card of each tenant, with what it was built from. A list the store answers
+ * from its cache (embedded mode) hands out the same frozen documents again, so an unchanged list
+ * on the same day is the same card, and rebuilding its rows and buttons (about 20 objects per
+ * connection) and writing them as the render cache's key was most of a "connections" turn
+ * (issue 19). Any write gives new documents, so a changed list never matches.
+ */
+const lastCards = new Map<string, { docs: readonly ConnectionDocument[]; headline: string | undefined; today: string; card: AdaptiveCardJson }>();
+const LAST_CARDS_MAX = 1000;
+
 export async function connectionsCard(s: FlowServices, tenantId: string, headline?: string): Promise<AdaptiveCardJson> {
   const all = await s.store.connections.list(tenantId);
+  const today = day(s.now());
+  const last = lastCards.get(tenantId);
+  if (last && last.headline === headline && last.today === today && last.docs.length === all.length && last.docs.every((d, i) => d === all[i])) return last.card;
+  const card = buildConnectionsCard(s, tenantId, all, headline);
+  lastCards.delete(tenantId);
+  lastCards.set(tenantId, { docs: all, headline, today, card });
+  if (lastCards.size > LAST_CARDS_MAX) lastCards.delete(lastCards.keys().next().value!);
+  return card;
+}
+
+function buildConnectionsCard(s: FlowServices, tenantId: string, all: ConnectionDocument[], headline: string | undefined): AdaptiveCardJson {
   const attention = all.filter((c) => attentionReason(c, s.now())).length;
   const summary = all.length === 0
     ? 'No connections yet. Connect Azure DevOps and a plan system (Project Web App or Planner premium) to start.'
