@@ -159,13 +159,13 @@ export class DocumentCollection<T extends BaseDocument> {
    * are served from and kept in the cache, each with its continuation token: the token only names
    * a position in the results, which stay as they were until a write drops the page.
    */
-  private async fetchPage<R>(spec: SqlQuerySpec, pk: PartitionKey | undefined, request: PageRequest, convert: (resources: ItemDefinition[]) => R[]): Promise<Page<R>> {
+  private async fetchPage<R>({ spec, shape }: Sql, pk: PartitionKey | undefined, request: PageRequest, convert: (resources: ItemDefinition[]) => R[]): Promise<Page<R>> {
     const pageSize = Math.min(Math.max(request.pageSize ?? 100, 1), 1000);
     const cache = this.cache && !request.continuation ? this.cache : undefined;
-    const partition = pk === undefined ? undefined : partitionName(pk);
-    // Container and kind are fixed per collection, SQL text is code and the partition is JSON, so
-    // only the parameter values need writing as JSON; NUL never occurs in any of them.
-    const key = cache ? `${this.container.id}\0${this.kind}\0${pageSize}\0${partition ?? '*'}\0${spec.query}\0${JSON.stringify(spec.parameters ?? [])}` : '';
+    const partition = cache && pk !== undefined ? partitionName(pk) : undefined;
+    // Container and kind are fixed per collection, the shape names the SQL text and the partition
+    // is JSON, so only the parameters need writing as JSON; NUL occurs in none of them.
+    const key = cache ? `${this.container.id}\0${this.kind}\0${shape}\0${pageSize}\0${partition ?? '*'}\0${JSON.stringify(spec.parameters)}` : '';
     const hit = cache?.get(key);
     if (hit !== undefined) return pageOf([...hit.items] as R[], hit.continuation);
     const generation = cache?.generation(this.container.id) ?? 0;
@@ -234,11 +234,38 @@ export interface DocumentQuery {
   parameters?: SqlQuerySpec['parameters'];
 }
 
-function sqlOf(select: string, tenantId: string, query: DocumentQuery): SqlQuerySpec {
-  return {
-    query: `SELECT ${select} FROM c WHERE c.tenantId = @tenantId${query.where ? ` AND (${query.where})` : ''}${query.orderBy ? ` ORDER BY ${query.orderBy}` : ''}`,
-    parameters: [{ name: '@tenantId', value: tenantId }, ...(query.parameters ?? [])],
-  };
+/** A query's SQL with its parameters, and the short name of its text the cache keys by. */
+interface Sql {
+  spec: SqlQuerySpec;
+  shape: string;
+}
+
+/**
+ * Query texts, built once per shape (SELECT list, filter, order), each with a short name for the
+ * query cache's key. Shapes are code, so there are a few dozen; past MAX_SHAPES (a caller building
+ * filters from data) texts are built each time and named by themselves.
+ */
+const shapes = new Map<string, Map<string, Map<string, { text: string; shape: string }>>>();
+let shapeCount = 0;
+const MAX_SHAPES = 256;
+
+function sqlOf(select: string, tenantId: string, query: DocumentQuery): Sql {
+  const where = query.where ?? '';
+  const orderBy = query.orderBy ?? '';
+  let byWhere = shapes.get(select);
+  let byOrder = byWhere?.get(where);
+  let known = byOrder?.get(orderBy);
+  if (!known) {
+    const text = `SELECT ${select} FROM c WHERE c.tenantId = @tenantId${where ? ` AND (${where})` : ''}${orderBy ? ` ORDER BY ${orderBy}` : ''}`;
+    known = { text, shape: text };
+    if (shapeCount < MAX_SHAPES) {
+      known.shape = `#${++shapeCount}`;
+      if (!byWhere) shapes.set(select, (byWhere = new Map()));
+      if (!byOrder) byWhere.set(where, (byOrder = new Map()));
+      byOrder.set(orderBy, known);
+    }
+  }
+  return { spec: { query: known.text, parameters: [{ name: '@tenantId', value: tenantId }, ...(query.parameters ?? [])] }, shape: known.shape };
 }
 
 /** Projected names and paths are code, never input; these keep them plain identifiers anyway. */
