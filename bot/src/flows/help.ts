@@ -1,7 +1,7 @@
 import { COMMANDS, commandInfo } from '../commands/catalog.js';
 import type { CommandId, Intent } from '../commands/intent.js';
 import type { HelpGroup } from '../cards/card-data.js';
-import { renderCard } from '../cards/render.js';
+import { renderCard, type AdaptiveCardJson } from '../cards/render.js';
 import { looksLikeSecret, maskSecrets } from '../text/secrets.js';
 import type { ChatTurn, ConversationKind } from './chat.js';
 
@@ -26,17 +26,22 @@ export async function sendWelcome(turn: ChatTurn): Promise<void> {
   });
 }
 
-/** The catalog is fixed for the process: its card data is built once, not on every "help". */
-let helpGroups: HelpGroup[] | undefined;
+/**
+ * The catalog is fixed for the process, so the help card is rendered once, not on every "help":
+ * looking it up in the render cache meant writing its 8 KB of data as the key every time.
+ */
+let helpCard: AdaptiveCardJson | undefined;
 
 export async function sendHelp(turn: ChatTurn): Promise<void> {
-  helpGroups ??= [...new Set(COMMANDS.map((c) => c.group))].map((title) => ({
-    title,
-    commands: COMMANDS.filter((c) => c.group === title).map((c) => ({
-      usage: c.usage, description: c.description, examples: c.examples, available: c.available,
+  helpCard ??= renderCard('help', {
+    groups: [...new Set(COMMANDS.map((c) => c.group))].map((title): HelpGroup => ({
+      title,
+      commands: COMMANDS.filter((c) => c.group === title).map((c) => ({
+        usage: c.usage, description: c.description, examples: c.examples, available: c.available,
+      })),
     })),
-  }));
-  await turn.send({ card: renderCard('help', { groups: helpGroups }) });
+  });
+  await turn.send({ card: helpCard });
 }
 
 /** Longest echo of unrecognised text; the rest is cut so a pasted essay is not repeated back. */
