@@ -45,7 +45,11 @@ export interface TurnsCase {
   ownP95Ratio: number;
 }
 
-const KINDS_IN_ORDER: TargetKind[] = ['bare', 'bare-card', 'planbridge'];
+/**
+ * The echo bot sits between the other two, so PlanBridge is always measured right beside it (the
+ * targets are against it) and the machine has the least time to drift within a pair.
+ */
+const KINDS_IN_ORDER: TargetKind[] = ['bare-card', 'bare', 'planbridge'];
 
 const KINDS: TurnKind[] = ['help', 'status', 'connections', 'card'];
 export const DEFAULT_LOADS: Load[] = KINDS.flatMap((kind) => [
@@ -56,7 +60,7 @@ export const DEFAULT_LOADS: Load[] = KINDS.flatMap((kind) => [
 
 export async function measureTurns(options: TurnsOptions = {}): Promise<TurnsCase[]> {
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const rounds = options.rounds ?? 7;
+  const rounds = options.rounds ?? 9;
   // The smoke run shares one process with vitest: nothing to pin.
   const placement = options.inProcess ? { botPrefix: [], description: 'in this process (smoke run)', release: () => undefined } : placeProcesses();
   const connector = await new CountingConnector().start();

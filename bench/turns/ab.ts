@@ -38,6 +38,8 @@ async function main(): Promise<void> {
       conversations: { type: 'string', default: '50' },
       turns: { type: 'string', default: '20' },
       rounds: { type: 'string', default: '9' },
+      /** New conversations every round, as `npm run bench -- turns` does (each first turn stores a reference); otherwise the same ones. */
+      fresh: { type: 'boolean', default: false },
       variant: { type: 'string', multiple: true, default: [] },
       /** Node flags for the bare bot too, e.g. --bare-node-args="--cpu-prof --cpu-prof-dir=prof/bare" to compare profiles. */
       'bare-node-args': { type: 'string', default: '' },
@@ -58,7 +60,8 @@ async function main(): Promise<void> {
     bots.set('bare', await spawnTarget('bare', { prefix: placement.botPrefix, nodeArgs: bareNodeArgs }));
     for (const v of variants) bots.set(v.name, await spawnTarget('planbridge', { prefix: placement.botPrefix, entry: v.entry, nodeArgs: v.nodeArgs }));
     const names = [...bots.keys()];
-    for (const name of names) await drive(bots.get(name)!, connector, { kind, conversations: 10, turns: 300, warmup: 0 }, name);
+    // Every kind of turn first, as in `npm run bench -- turns` (and in use): code that has seen them all is measured.
+    for (const name of names) for (const k of ['help', 'status', 'connections', 'card', kind] as const) await drive(bots.get(name)!, connector, { kind: k, conversations: 10, turns: 100, warmup: 0 }, name);
     const results = new Map<string, LoadResult[]>(names.map((n) => [n, []]));
     const cpu = new Map<string, number[]>(names.map((n) => [n, []]));
     process.stdout.write(`${kind}, ${load.conversations} conv × ${load.turns}, ${rounds} rounds; ${placement.description}\n`);
@@ -67,8 +70,7 @@ async function main(): Promise<void> {
       for (const name of order) {
         const bot = bots.get(name)!;
         const before = cpuSeconds(bot.pid!);
-        // The same conversations every round: steady turns only, no first-turn reference writes.
-        const result = await drive(bot, connector, load, name);
+        const result = await drive(bot, connector, load, values.fresh ? `${name}-${r}` : name);
         results.get(name)!.push(result);
         cpu.get(name)!.push(((cpuSeconds(bot.pid!) - before) * 1e6) / result.turns);
       }

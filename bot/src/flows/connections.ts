@@ -66,12 +66,13 @@ function row(s: FlowServices, tenantId: string, c: ConnectionDocument): Connecti
  * connection) and writing them as the render cache's key was most of a "connections" turn
  * (issue 19). Any write gives new documents, so a changed list never matches.
  */
-const lastCards = new Map<string, { docs: readonly ConnectionDocument[]; headline: string | undefined; today: string; card: AdaptiveCardJson }>();
+const lastCards = new Map<string, { docs: readonly ConnectionDocument[]; headline: string | undefined; today: number; card: AdaptiveCardJson }>();
 const LAST_CARDS_MAX = 1000;
+const DAY_MS = 86_400_000;
 
 export async function connectionsCard(s: FlowServices, tenantId: string, headline?: string): Promise<AdaptiveCardJson> {
   const all = await s.store.connections.list(tenantId);
-  const today = day(s.now());
+  const today = Math.floor(s.now().getTime() / DAY_MS); // the UTC day, as `day` writes it, without writing it
   const last = lastCards.get(tenantId);
   if (last && last.headline === headline && last.today === today && last.docs.length === all.length && last.docs.every((d, i) => d === all[i])) return last.card;
   const card = buildConnectionsCard(s, tenantId, all, headline);

@@ -25,8 +25,9 @@ export function chatTurnFrom(ctx: IActivityContext<Activity>): ChatTurn {
 
 /** A card action's turn: the chat turn plus the id of the message that holds the card. */
 export function actionTurnFrom(ctx: IActivityContext<Activity>): ActionTurn {
+  // Added to the chat turn, not spread into a copy of it: every card action builds one.
   const replyToId = ctx.activity.replyToId;
-  return { ...chatTurnFrom(ctx), ...(replyToId ? { cardActivityId: replyToId } : {}), conversationRef: { ...ctx.ref } };
+  return Object.assign(chatTurnFrom(ctx), replyToId ? { cardActivityId: replyToId, conversationRef: { ...ctx.ref } } : { conversationRef: { ...ctx.ref } });
 }
 
 function kindOf(type: string | undefined): ConversationKind {
