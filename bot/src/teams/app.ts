@@ -44,7 +44,8 @@ export function createTeamsApp(options: TeamsAppOptions): App {
     // Local mode has no credentials; the listener is loopback-only (enforced in config).
     dangerouslyAllowUnauthenticatedRequests: config.auth.mode === 'local',
     logger: sdkLogger(logger),
-    activity: { mentions: { stripText: true } },
+    // No `mentions.stripText`: commands/normalize.ts removes every <at>…</at> itself, so the SDK's
+    // pass over the same text was a second middleware step on every message for nothing.
     ...(options.cloud ? { cloud: options.cloud } : {}),
     ...(options.token ? { token: options.token } : {}),
   });
