@@ -40,6 +40,8 @@ export interface TurnsCase {
   planbridge: LoadResult;
   throughputRatio: number;
   p95Ratio: number;
+  /** Lowest and highest of the rounds' throughput ratios against the echo bot: how noisy the machine was. */
+  throughputRange: [number, number];
   /** PlanBridge against the bare bot carrying the same cards. */
   ownThroughputRatio: number;
   ownP95Ratio: number;
@@ -60,7 +62,7 @@ export const DEFAULT_LOADS: Load[] = KINDS.flatMap((kind) => [
 
 export async function measureTurns(options: TurnsOptions = {}): Promise<TurnsCase[]> {
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const rounds = options.rounds ?? 9;
+  const rounds = options.rounds ?? 11;
   // The smoke run shares one process with vitest: nothing to pin.
   const placement = options.inProcess ? { botPrefix: [], description: 'in this process (smoke run)', release: () => undefined } : placeProcesses();
   const connector = await new CountingConnector().start();
@@ -99,6 +101,7 @@ export async function measureTurns(options: TurnsOptions = {}): Promise<TurnsCas
       const c: TurnsCase = {
         load, bare: median(results.bare), bareCard: median(results['bare-card']), planbridge: median(results.planbridge),
         throughputRatio: middle(pairs.map((p) => p.throughput)), p95Ratio: middle(pairs.map((p) => p.p95)),
+        throughputRange: [Math.min(...pairs.map((p) => p.throughput)), Math.max(...pairs.map((p) => p.throughput))],
         ownThroughputRatio: middle(own.map((p) => p.throughput)), ownP95Ratio: middle(own.map((p) => p.p95)),
       };
       cases.push(c);
@@ -129,7 +132,7 @@ function printCase(write: (line: string) => void, c: TurnsCase): void {
       `p95 ${up(c.p95Ratio)}× (target ≤ ${TARGET_P95_RATIO}×) ${c.p95Ratio <= TARGET_P95_RATIO ? 'met' : 'NOT met'}`
     : `   throughput ${c.throughputRatio.toFixed(2)}×, p95 ${c.p95Ratio.toFixed(2)}× (no target below ${TARGET_AT} conversations)`;
   write(`${''.padEnd(26)} ${row('PlanBridge', c.planbridge)}${verdict}`);
-  write(`${''.padEnd(26)} ${''.padEnd(11)} ${''.padEnd(26)}   against bare + card: throughput ${c.ownThroughputRatio.toFixed(2)}×, p95 ${c.ownP95Ratio.toFixed(2)}× (PlanBridge's own work)`);
+  write(`${''.padEnd(26)} ${''.padEnd(11)} ${''.padEnd(26)}   rounds ranged ${c.throughputRange[0].toFixed(2)}–${c.throughputRange[1].toFixed(2)}×; against bare + card: throughput ${c.ownThroughputRatio.toFixed(2)}×, p95 ${c.ownP95Ratio.toFixed(2)}× (PlanBridge's own work)`);
 }
 
 /** Ratios shown against a target are rounded away from it, so 0.797 shows as 0.79 beside "NOT met", not 0.80. */

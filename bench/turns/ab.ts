@@ -40,6 +40,10 @@ async function main(): Promise<void> {
       rounds: { type: 'string', default: '9' },
       /** New conversations every round, as `npm run bench -- turns` does (each first turn stores a reference); otherwise the same ones. */
       fresh: { type: 'boolean', default: false },
+      /** Rounds of chat turns in new conversations before measuring (each stores a reference), as the cases before the last one in `npm run bench -- turns`. */
+      history: { type: 'string', default: '0' },
+      /** Turns per conversation of each kind in the warm-up (10 conversations). */
+      warm: { type: 'string', default: '100' },
       variant: { type: 'string', multiple: true, default: [] },
       /** Node flags for the bare bot too, e.g. --bare-node-args="--cpu-prof --cpu-prof-dir=prof/bare" to compare profiles. */
       'bare-node-args': { type: 'string', default: '' },
@@ -61,7 +65,10 @@ async function main(): Promise<void> {
     for (const v of variants) bots.set(v.name, await spawnTarget('planbridge', { prefix: placement.botPrefix, entry: v.entry, nodeArgs: v.nodeArgs }));
     const names = [...bots.keys()];
     // Every kind of turn first, as in `npm run bench -- turns` (and in use): code that has seen them all is measured.
-    for (const name of names) for (const k of ['help', 'status', 'connections', 'card', kind] as const) await drive(bots.get(name)!, connector, { kind: k, conversations: 10, turns: 100, warmup: 0 }, name);
+    for (const name of names) for (const k of ['help', 'status', 'connections', 'card', kind] as const) await drive(bots.get(name)!, connector, { kind: k, conversations: 10, turns: Number(values.warm), warmup: 0 }, name);
+    for (let h = 0; h < Number(values.history); h++) {
+      for (const name of names) await drive(bots.get(name)!, connector, { kind: 'status', conversations: 50, turns: 20, warmup: 2 }, `${name}-history-${h}`);
+    }
     const results = new Map<string, LoadResult[]>(names.map((n) => [n, []]));
     const cpu = new Map<string, number[]>(names.map((n) => [n, []]));
     process.stdout.write(`${kind}, ${load.conversations} conv × ${load.turns}, ${rounds} rounds; ${placement.description}\n`);
