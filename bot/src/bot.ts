@@ -101,7 +101,7 @@ export async function startBot(config: Config, logger: Logger, seams: BotSeams =
     server,
     flows,
     conversations: {
-      remember: (tenantId, ref) => store.conversations.save(tenantId, ref),
+      remember: (tenantId, ref, likelyNew) => store.conversations.save(tenantId, ref, { likelyNew }),
       forget: (tenantId, conversationId) => store.conversations.remove(tenantId, conversationId),
     },
     ...sdkSeams,

@@ -1,6 +1,7 @@
 import type { ConversationReference } from '@microsoft/teams.api';
 import { isDeepStrictEqual } from 'node:util';
 import { DocumentCollection, type BaseDocument, type Page, type PageRequest, type Stored } from './document-collection.js';
+import { DuplicateError } from './errors.js';
 import { tenantPartition } from './containers.js';
 import { encodeId } from './ids.js';
 import type { DocumentSchema } from './schema.js';
@@ -18,8 +19,13 @@ export interface ConversationDocument extends BaseDocument {
 }
 
 export interface ConversationRepository {
-  /** Stores or refreshes the reference (at install and on each message). Writes only when it changed (the activity id aside). */
-  save(tenantId: string, ref: ConversationReference): Promise<void>;
+  /**
+   * Stores or refreshes the reference (at install and on each message). Writes only when it
+   * changed (the activity id aside). `likelyNew`: the caller has never seen this conversation, so
+   * it is created outright (one request instead of a read that misses and then a create); if it
+   * exists after all (another instance, a restart), it is read and compared as usual.
+   */
+  save(tenantId: string, ref: ConversationReference, options?: { likelyNew?: boolean }): Promise<void>;
   get(tenantId: string, conversationId: string): Promise<Stored<ConversationDocument> | undefined>;
   /** Forgets the conversation (uninstall). Removing an unknown conversation is not an error. */
   remove(tenantId: string, conversationId: string): Promise<void>;
@@ -43,24 +49,30 @@ export const conversationSchema: DocumentSchema<ConversationDocument> = {
 
 export function createConversationRepository(docs: DocumentCollection<ConversationDocument>, now: () => Date = () => new Date()): ConversationRepository {
   return {
-    async save(tenantId, ref) {
+    async save(tenantId, ref, options = {}) {
       const conversationId = ref.conversation.id;
       const id = encodeId(conversationId);
       // Compare the JSON form: the SDK's object may hold undefined fields that storage drops.
       const reference = JSON.parse(JSON.stringify(ref)) as ConversationReference;
-      await docs.update(tenantId, id, tenantPartition(tenantId), (current) => {
-        if (current && sameConversationReference(current.reference, reference)) return undefined;
-        return {
-          id,
-          tenantId,
-          pk: tenantPartition(tenantId),
-          schemaVersion: conversationSchema.current,
-          conversationId,
-          ...(ref.conversation.conversationType ? { conversationType: ref.conversation.conversationType } : {}),
-          reference,
-          updatedAt: now().toISOString(),
-        };
+      const document = (): ConversationDocument => ({
+        id,
+        tenantId,
+        pk: tenantPartition(tenantId),
+        schemaVersion: conversationSchema.current,
+        conversationId,
+        ...(ref.conversation.conversationType ? { conversationType: ref.conversation.conversationType } : {}),
+        reference,
+        updatedAt: now().toISOString(),
       });
+      if (options.likelyNew) {
+        try {
+          await docs.create(document());
+          return;
+        } catch (err) {
+          if (!(err instanceof DuplicateError)) throw err;
+        }
+      }
+      await docs.update(tenantId, id, tenantPartition(tenantId), (current) => (current && sameConversationReference(current.reference, reference) ? undefined : document()));
     },
     get: (tenantId, conversationId) => docs.read(tenantId, encodeId(conversationId), tenantPartition(tenantId)),
     async remove(tenantId, conversationId) {

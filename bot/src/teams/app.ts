@@ -16,7 +16,8 @@ import { REMEMBERED_MAX, REMEMBERED_TTL_MS, RememberedReferences } from './remem
 
 /** Where conversation references go so later proactive messages can reach the chat. */
 export interface ConversationDirectory {
-  remember(tenantId: string, ref: ConversationReference): Promise<void>;
+  /** `likelyNew`: this instance never stored a reference for the chat (see ConversationRepository.save). */
+  remember(tenantId: string, ref: ConversationReference, likelyNew: boolean): Promise<void>;
   forget(tenantId: string, conversationId: string): Promise<void>;
 }
 
@@ -59,7 +60,7 @@ export function createTeamsApp(options: TeamsAppOptions): App {
     const key = `${tenantId}\n${ctx.ref.conversation.id}`;
     // The activity id changes every turn and is never read back (see sameConversationReference).
     if (!viaStore && remembered.has(key, ctx.ref)) return;
-    await options.conversations.remember(tenantId, ctx.ref).then(
+    await options.conversations.remember(tenantId, ctx.ref, !remembered.knows(key)).then(
       () => remembered.set(key, ctx.ref),
       (err: unknown) => {
         logger.warn({ err: errorName(err), conversation: ctx.ref.conversation.id }, 'could not store conversation reference');

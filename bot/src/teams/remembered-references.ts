@@ -24,6 +24,11 @@ export class RememberedReferences {
     return true;
   }
 
+  /** Whether this instance stored a reference for `key` at all, however long ago (a new chat has none). */
+  knows(key: string): boolean {
+    return this.entries.has(key);
+  }
+
   set(key: string, ref: Reference): void {
     this.entries.delete(key);
     // A copy as storage keeps it: the SDK's object is the turn's, and may be changed after this.

@@ -39,6 +39,21 @@ describe('conversation references (contract)', () => {
     for (const id of ids) expect((await t.store.conversations.get(tenantId, id))?.reference.locale).toBe(id);
   });
 
+  it('creates a reference the caller never saw outright, and one that exists after all is compared as usual', async () => {
+    const tenantId = tenant();
+    await t.store.conversations.save(tenantId, reference(tenantId, 'new-chat'), { likelyNew: true });
+    const created = await t.store.conversations.get(tenantId, 'new-chat');
+    expect(created?.reference).toEqual(reference(tenantId, 'new-chat'));
+    // Another instance (or this one before a restart) stored it: the same reference is left as it is...
+    await t.store.conversations.save(tenantId, reference(tenantId, 'new-chat'), { likelyNew: true });
+    expect((await t.store.conversations.get(tenantId, 'new-chat'))?.etag).toBe(created?.etag);
+    // ...and a changed one replaces it.
+    await t.store.conversations.save(tenantId, reference(tenantId, 'new-chat', { locale: 'fr-FR' }), { likelyNew: true });
+    const replaced = await t.store.conversations.get(tenantId, 'new-chat');
+    expect(replaced?.reference.locale).toBe('fr-FR');
+    expect(replaced?.etag).not.toBe(created?.etag);
+  });
+
   it('refreshes a changed reference and leaves an unchanged one untouched', async () => {
     const tenantId = tenant();
     await t.store.conversations.save(tenantId, reference(tenantId, 'c1'));
