@@ -17,8 +17,8 @@ const day = (iso: string): string => iso.slice(0, 10);
 const lastDay = (endExclusive: string): string => new Date(Date.parse(endExclusive) - 86_400_000).toISOString().slice(0, 10);
 
 export async function usageCard(s: FlowServices, tenantId: string): Promise<AdaptiveCardJson> {
-  const [current, trend, integrations] = await Promise.all([
-    s.store.usage.current(tenantId), s.store.usage.trend(tenantId, TREND_WINDOWS), s.store.integrations.list(tenantId, { pageSize: 1000 }),
+  const [{ current, trend }, integrations] = await Promise.all([
+    s.store.usage.report(tenantId, TREND_WINDOWS), s.store.integrations.list(tenantId, { pageSize: 1000 }),
   ]);
   const names = new Map(integrations.items.map((i) => [i.id, i.name]));
   const w = current.window;

@@ -79,8 +79,12 @@ export interface UsageRepository {
   /** Counts of the current window, by integration and kind. */
   current(tenantId: string, at?: Date): Promise<UsageSummary>;
   /** The last `windows` windows up to the current one, oldest first (windows before the first use are left out). */
-  trend(tenantId: string, windows: number, at?: Date): Promise<Array<{ window: UsageWindow; total: number; byKind: Record<UsageKind, number> }>>;
+  trend(tenantId: string, windows: number, at?: Date): Promise<UsageTrend>;
+  /** Both at once, from one read of the records (the usage card shows both). */
+  report(tenantId: string, windows: number, at?: Date): Promise<{ current: UsageSummary; trend: UsageTrend }>;
 }
+
+export type UsageTrend = Array<{ window: UsageWindow; total: number; byKind: Record<UsageKind, number> }>;
 
 export const usageSchema: DocumentSchema<UsageDocument> = {
   kind: 'usage record',
@@ -150,6 +154,31 @@ export function createUsageRepository(
     }, tenantPartition(tenantId));
   }
 
+  /** One read of the last `windows` windows' records, counted as the current window's summary and as the trend. */
+  async function report(tenantId: string, windows: number, at = now()): Promise<{ current: UsageSummary; trend: UsageTrend }> {
+    const window = await windowAt(tenantId, at);
+    const first = Math.max(0, window.index - Math.max(1, windows) + 1);
+    const from = Date.parse(window.start) - window.index * WINDOW_MS;
+    const trend: UsageTrend = Array.from({ length: window.index - first + 1 }, (_, i) => ({ window: windowOf(from, first + i), total: 0, byKind: zero() }));
+    const byKind = zero();
+    const byIntegration = new Map<string, UsageCount>();
+    for (const doc of await counts(tenantId, first, window.index)) {
+      const slot = trend[doc.window - first];
+      if (slot) {
+        slot.byKind[doc.itemKind] += 1;
+        slot.total += 1;
+      }
+      if (doc.window !== window.index) continue;
+      byKind[doc.itemKind] += 1;
+      const key = `${doc.integrationId}\u0000${doc.itemKind}`;
+      const entry = byIntegration.get(key) ?? { integrationId: doc.integrationId, kind: doc.itemKind, count: 0 };
+      entry.count += 1;
+      byIntegration.set(key, entry);
+    }
+    const list = [...byIntegration.values()].sort((a, b) => b.count - a.count || a.integrationId.localeCompare(b.integrationId) || a.kind.localeCompare(b.kind));
+    return { current: { window, total: byKind['work-item'] + byKind.event, byKind, byIntegration: list }, trend };
+  }
+
   return {
     async record(tenantId, item, at = now()) {
       const from = (await anchor(tenantId, at))!;
@@ -166,33 +195,9 @@ export function createUsageRepository(
       }
     },
     windowAt,
-    async current(tenantId, at = now()) {
-      const window = await windowAt(tenantId, at);
-      const byKind = zero();
-      const byIntegration = new Map<string, UsageCount>();
-      for (const doc of await counts(tenantId, window.index, window.index)) {
-        byKind[doc.itemKind] += 1;
-        const key = `${doc.integrationId}\u0000${doc.itemKind}`;
-        const entry = byIntegration.get(key) ?? { integrationId: doc.integrationId, kind: doc.itemKind, count: 0 };
-        entry.count += 1;
-        byIntegration.set(key, entry);
-      }
-      const list = [...byIntegration.values()].sort((a, b) => b.count - a.count || a.integrationId.localeCompare(b.integrationId) || a.kind.localeCompare(b.kind));
-      return { window, total: byKind['work-item'] + byKind.event, byKind, byIntegration: list };
-    },
-    async trend(tenantId, windows, at = now()) {
-      const current = await windowAt(tenantId, at);
-      const first = Math.max(0, current.index - Math.max(1, windows) + 1);
-      const from = Date.parse(current.start) - current.index * WINDOW_MS;
-      const out = Array.from({ length: current.index - first + 1 }, (_, i) => ({ window: windowOf(from, first + i), total: 0, byKind: zero() }));
-      for (const doc of await counts(tenantId, first, current.index)) {
-        const slot = out[doc.window - first];
-        if (!slot) continue;
-        slot.byKind[doc.itemKind] += 1;
-        slot.total += 1;
-      }
-      return out;
-    },
+    current: async (tenantId, at = now()) => (await report(tenantId, 1, at)).current,
+    trend: async (tenantId, windows, at = now()) => (await report(tenantId, windows, at)).trend,
+    report,
   };
 }
 

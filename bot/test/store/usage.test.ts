@@ -65,6 +65,10 @@ describe('usage metering (contract, embedded store)', () => {
     const trend = await t.store.usage.trend(tenantId, 6, at(start + 100 * DAY));
     expect(trend.map((w) => [w.window.index, w.total, w.byKind.event])).toEqual([[0, 3, 1], [1, 1, 0], [2, 0, 0], [3, 2, 0]]);
     expect((await t.store.usage.trend(tenantId, 2, at(start + 100 * DAY))).map((w) => w.window.index)).toEqual([2, 3]);
+    // The usage card's one read gives what the two separate reads give.
+    const report = await t.store.usage.report(tenantId, 6, at(start + 100 * DAY));
+    expect(report).toEqual({ current: await t.store.usage.current(tenantId, at(start + 100 * DAY)), trend });
+    expect(report.current.total).toBe(2);
   });
 
   it('meters an ADO sync outcome: each link with a done ADO create or update, once', async () => {
