@@ -184,13 +184,15 @@ export class DocumentCollection<T extends BaseDocument> {
 
   /** Every match, page by page. For bounded sets (one partition); big scans should page themselves. */
   async all(tenantId: string, query: DocumentQuery, pk: PartitionKey | undefined): Promise<Stored<T>[]> {
-    const out: Stored<T>[] = [];
-    let continuation: string | undefined;
-    do {
-      const page = await this.page(tenantId, query, pk, { pageSize: 1000, continuation });
+    const sql = sqlOf('*', tenantId, query);
+    const convert = (resources: ItemDefinition[]) => this.allFromCosmos(tenantId, resources);
+    let page = await this.fetchPage(sql, pk, { pageSize: 1000 }, convert);
+    if (!page.continuation) return page.items; // one page (almost every list): its array is already the caller's
+    const out = [...page.items];
+    while (page.continuation) {
+      page = await this.fetchPage(sql, pk, { pageSize: 1000, continuation: page.continuation }, convert);
       out.push(...page.items);
-      continuation = page.continuation;
-    } while (continuation);
+    }
     return out;
   }
 

@@ -55,6 +55,13 @@ describe('usage metering (contract, embedded store)', () => {
     expect((await t.store.usage.current(tenant())).total).toBe(0);
   });
 
+  it('counts past one page of records (a list reads every page)', async () => {
+    const tenantId = tenant();
+    const when = at(Date.parse('2026-03-05T10:00:00.000Z'));
+    await Promise.all(Array.from({ length: 1001 }, (_, i) => t.store.usage.record(tenantId, { integrationId: 'i', kind: 'work-item', itemKey: `wi-${i}` }, when)));
+    expect((await t.store.usage.current(tenantId, when)).total).toBe(1001);
+  });
+
   it('gives the trend over the last windows, oldest first, with empty windows as zero', async () => {
     const tenantId = tenant();
     const start = Date.parse('2026-03-05T00:00:00.000Z');
