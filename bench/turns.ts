@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { median } from './options.js';
 import { placeProcesses } from './turns/cores.js';
 import { CountingConnector } from './turns/connector.js';
 import { captureCards, drive, type Load, type LoadResult, type TurnKind } from './turns/load.js';
@@ -99,10 +100,10 @@ export async function measureTurns(options: TurnsOptions = {}): Promise<TurnsCas
       const pairs = against(results.bare);
       const own = against(results['bare-card']);
       const c: TurnsCase = {
-        load, bare: median(results.bare), bareCard: median(results['bare-card']), planbridge: median(results.planbridge),
-        throughputRatio: middle(pairs.map((p) => p.throughput)), p95Ratio: middle(pairs.map((p) => p.p95)),
+        load, bare: medianRound(results.bare), bareCard: medianRound(results['bare-card']), planbridge: medianRound(results.planbridge),
+        throughputRatio: median(pairs.map((p) => p.throughput)), p95Ratio: median(pairs.map((p) => p.p95)),
         throughputRange: [Math.min(...pairs.map((p) => p.throughput)), Math.max(...pairs.map((p) => p.throughput))],
-        ownThroughputRatio: middle(own.map((p) => p.throughput)), ownP95Ratio: middle(own.map((p) => p.p95)),
+        ownThroughputRatio: median(own.map((p) => p.throughput)), ownP95Ratio: median(own.map((p) => p.p95)),
       };
       cases.push(c);
       printCase(write, c);
@@ -139,13 +140,10 @@ function printCase(write: (line: string) => void, c: TurnsCase): void {
 const down = (x: number): string => (Math.floor(x * 100) / 100).toFixed(2);
 const up = (x: number): string => (Math.ceil(x * 100) / 100).toFixed(2);
 
-const middle = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
 /** The round with the median throughput, and the median of the rounds' percentiles. */
-function median(results: LoadResult[]): LoadResult {
-  const mid = <T>(xs: T[], by: (x: T) => number): T => [...xs].sort((a, b) => by(a) - by(b))[Math.floor(xs.length / 2)]!;
-  const byThroughput = mid(results, (r) => r.turnsPerSecond);
-  return { ...byThroughput, p50: mid(results, (r) => r.p50).p50, p95: mid(results, (r) => r.p95).p95 };
+function medianRound(results: LoadResult[]): LoadResult {
+  const byThroughput = [...results].sort((a, b) => a.turnsPerSecond - b.turnsPerSecond)[results.length >> 1]!;
+  return { ...byThroughput, p50: median(results.map((r) => r.p50)), p95: median(results.map((r) => r.p95)) };
 }
 
 export async function run(): Promise<void> {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { median } from '../options.js';
 import { placeProcesses } from './cores.js';
 import { CountingConnector } from './connector.js';
 import { drive, type LoadResult, type TurnKind } from './load.js';
@@ -87,14 +88,14 @@ async function main(): Promise<void> {
     const first = results.get(variants[0]!.name)!;
     for (const v of variants) {
       const mine = results.get(v.name)!;
-      const vsBare = middle(mine.map((m, r) => m.turnsPerSecond / bare[r]!.turnsPerSecond));
-      const p95vsBare = middle(mine.map((m, r) => m.p95 / bare[r]!.p95));
-      const vsFirst = middle(mine.map((m, r) => m.turnsPerSecond / first[r]!.turnsPerSecond));
+      const vsBare = median(mine.map((m, r) => m.turnsPerSecond / bare[r]!.turnsPerSecond));
+      const p95vsBare = median(mine.map((m, r) => m.p95 / bare[r]!.p95));
+      const vsFirst = median(mine.map((m, r) => m.turnsPerSecond / first[r]!.turnsPerSecond));
       const myCpu = cpu.get(v.name)!;
-      const cpuVsBare = middle(myCpu.map((c, r) => c / cpu.get('bare')![r]!));
-      const cpuVsFirst = middle(myCpu.map((c, r) => c / cpu.get(variants[0]!.name)![r]!));
+      const cpuVsBare = median(myCpu.map((c, r) => c / cpu.get('bare')![r]!));
+      const cpuVsFirst = median(myCpu.map((c, r) => c / cpu.get(variants[0]!.name)![r]!));
       process.stdout.write(`${v.name.padEnd(12)} throughput ${vsBare.toFixed(3)}× bare, p95 ${p95vsBare.toFixed(3)}× bare, ${vsFirst.toFixed(3)}× ${variants[0]!.name}; ` +
-        `CPU ${middle(myCpu).toFixed(0)} µs/turn, ${cpuVsBare.toFixed(3)}× bare, ${cpuVsFirst.toFixed(3)}× ${variants[0]!.name} (medians of per-round ratios)\n`);
+        `CPU ${median(myCpu).toFixed(0)} µs/turn, ${cpuVsBare.toFixed(3)}× bare, ${cpuVsFirst.toFixed(3)}× ${variants[0]!.name} (medians of per-round ratios)\n`);
     }
   } finally {
     await Promise.all([...bots.values()].map((b) => b.stop()));
@@ -109,9 +110,8 @@ function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
+/** USER_HZ: the unit of /proc times, 100 on every Linux this runs on (getconf CLK_TCK). */
 const TICKS_PER_SECOND = 100;
-
-const middle = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 main().catch((err: unknown) => {
   process.stderr.write(`turns A/B failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

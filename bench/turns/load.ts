@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:http';
+import { percentile } from '../options.js';
 import { ADA, cardActionActivity, messageActivity, TENANT } from './activities.js';
 import type { CountingConnector } from './connector.js';
 import type { CardsByKind, TurnTarget } from './targets.js';
@@ -37,8 +38,7 @@ export async function drive(target: TurnTarget, connector: CountingConnector, lo
     }));
     const seconds = (performance.now() - started) / 1000;
     latencies.sort((a, b) => a - b);
-    const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
-    return { turns: latencies.length, seconds, turnsPerSecond: latencies.length / seconds, p50: pct(0.5), p95: pct(0.95) };
+    return { turns: latencies.length, seconds, turnsPerSecond: latencies.length / seconds, p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95) };
   } finally {
     agent.destroy();
   }

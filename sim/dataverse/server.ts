@@ -12,7 +12,7 @@ import { addBigProject, demoStore } from './seed.js';
 import { Store } from './store.js';
 import { tableBySet, TABLES, type FailedStatusVariant, type Table } from './tables.js';
 import { ALL_USERS, ENVIRONMENT, hasProjectLicense, type DataverseUser } from './users.js';
-import { readBody, header } from '../shared/http.js';
+import { readBody, header, sendProxySignInPage } from '../shared/http.js';
 
 export { DATAVERSE_DEMO_CREDENTIALS } from './users.js';
 export { SEED_IDS } from './seed.js';
@@ -155,11 +155,7 @@ export async function startDataverseSimulator(options: DataverseSimulatorOptions
 
     const decision = protection.admit(user.systemuserid, method, url.pathname);
     if (decision.kind === 'reset') { req.socket.destroy(); return; }
-    if (decision.kind === 'proxy-page') {
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-      res.end('<!DOCTYPE html><html><head><title>Sign in</title></head><body>Sign in to continue to the network.</body></html>');
-      return;
-    }
+    if (decision.kind === 'proxy-page') return sendProxySignInPage(res);
     if (decision.kind === 'error') return send(res, decision.error.status, decision.error.body(), decision.error.headers);
 
     const started = Date.now();

@@ -17,7 +17,7 @@ import { addBigProject, demoState, type BigProjectOptions } from './seed.js';
 import { addOrionProject } from './seed-orion.js';
 import { PwaService, type JobFailure } from './service.js';
 import { Views } from './views.js';
-import { readBody } from '../shared/http.js';
+import { readBody, sendProxySignInPage } from '../shared/http.js';
 
 export { PWA_DEMO_CREDENTIALS } from './auth.js';
 
@@ -156,11 +156,7 @@ export async function startPwaSimulator(options: PwaSimulatorOptions = {}): Prom
     const fault = faults.find((f) => f.count > 0 && (!f.pathIncludes || url.pathname.includes(f.pathIncludes)));
     if (fault) {
       fault.count -= 1;
-      if (fault.status === 'proxy-page') {
-        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-        res.end('<!DOCTYPE html><html><head><title>Sign in</title></head><body>Sign in to continue to the network.</body></html>');
-        return;
-      }
+      if (fault.status === 'proxy-page') return sendProxySignInPage(res);
       const code = fault.status === 429 ? '-2147024860, Microsoft.SharePoint.SPQueryThrottledException' : '-1, Microsoft.SharePoint.SPException';
       send(res, fault.status, renderError(format, code, fault.status === 429 ? 'The request has been throttled.' : 'The service is temporarily unavailable.'), format, { 'retry-after': fault.retryAfter ?? '1' });
       return;

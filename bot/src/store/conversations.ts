@@ -1,7 +1,7 @@
 import type { ConversationReference } from '@microsoft/teams.api';
-import { isDeepStrictEqual } from 'node:util';
 import { DocumentCollection, type BaseDocument, type Page, type PageRequest, type Stored } from './document-collection.js';
 import { DuplicateError } from './errors.js';
+import { sameJson } from '../same-json.js';
 import { tenantPartition } from './containers.js';
 import { encodeId } from './ids.js';
 import type { DocumentSchema } from './schema.js';
@@ -88,7 +88,5 @@ export function createConversationRepository(docs: DocumentCollection<Conversati
  * every message.
  */
 export function sameConversationReference(a: ConversationReference, b: ConversationReference): boolean {
-  const { activityId: _a, ...restA } = a;
-  const { activityId: _b, ...restB } = b;
-  return isDeepStrictEqual(restA, restB);
+  return sameJson(a, b, 'activityId');
 }

@@ -27,7 +27,7 @@ export function chatTurnFrom(ctx: IActivityContext<Activity>): ChatTurn {
 export function actionTurnFrom(ctx: IActivityContext<Activity>): ActionTurn {
   // Added to the chat turn, not spread into a copy of it: every card action builds one.
   const replyToId = ctx.activity.replyToId;
-  return Object.assign(chatTurnFrom(ctx), replyToId ? { cardActivityId: replyToId, conversationRef: { ...ctx.ref } } : { conversationRef: { ...ctx.ref } });
+  return Object.assign(chatTurnFrom(ctx), { conversationRef: { ...ctx.ref } }, replyToId ? { cardActivityId: replyToId } : {});
 }
 
 function kindOf(type: string | undefined): ConversationKind {

@@ -1,7 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
+import type { ConversationReference } from '@microsoft/teams.api';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RememberedReferences, sameJson } from '../../src/teams/remembered-references.js';
+import { sameJson } from '../../src/same-json.js';
+import { RememberedReferences } from '../../src/teams/remembered-references.js';
 
 const viaJson = (v: unknown): unknown => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
 const leaf = fc.oneof(fc.string({ maxLength: 3 }), fc.integer({ min: -2, max: 2 }), fc.boolean(), fc.constant(null), fc.constant(undefined));
@@ -24,9 +26,10 @@ describe('comparing conversation references without writing their JSON', () => {
     }), { numRuns: 3000 });
   });
 
-  const ref = (activityId: string, userName = 'Ada') => ({
+  const ref = (activityId: string, userName = 'Ada'): ConversationReference => ({
     activityId, serviceUrl: 'https://smba.example/', channelId: 'msteams', locale: undefined,
-    bot: { id: '28:bot', name: 'PlanBridge' }, user: { id: '29:ada', name: userName }, conversation: { id: 'a:1', conversationType: 'personal', tenantId: 't' },
+    bot: { id: '28:bot', name: 'PlanBridge', role: 'bot' }, user: { id: '29:ada', name: userName, role: 'user' },
+    conversation: { id: 'a:1', conversationType: 'personal', tenantId: 't', isGroup: false },
   });
 
   it('knows a stored reference again on the next message, and not once it changed or aged', () => {
